@@ -1,0 +1,73 @@
+/**
+ * UI benchmark: in headless Chromium on the built site, the time from a watermark_scale_factor
+ * slider `input` event to the dependent watermark plot being in the DOM, over 20 changes on the
+ * default notebook (median and p95), plus the page's JS bundle size gzipped.
+ * Usage: npm run bench:ui   (MMBOOK_DIST=dir to use an existing build)
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { launchChromium, serveStatic } from '../test/browser/harness';
+import { ensureSite, openPage } from '../test/browser/site';
+
+const CHANGES = 20;
+
+function quantile(sorted: number[], q: number): number {
+  const i = Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1);
+  return sorted[Math.max(0, i)];
+}
+
+/** Script files the page loads (entry + static imports), and the worker chunk(s) separately. */
+function bundleSizes(dist: string): { page: { raw: number; gzip: number; files: string[] }; worker: { raw: number; gzip: number } } {
+  const html = readFileSync(join(dist, 'index.html'), 'utf8');
+  const entry = [...html.matchAll(/<script[^>]+src="\.?\/?([^"]+)"/g)].map((m) => m[1]);
+  const preload = [...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="\.?\/?([^"]+)"/g)].map((m) => m[1]);
+  const files = [...new Set([...entry, ...preload])];
+  const size = (fs: string[]) => fs.reduce((acc, f) => { const b = readFileSync(join(dist, f)); return { raw: acc.raw + b.length, gzip: acc.gzip + gzipSync(b, { level: 9 }).length }; }, { raw: 0, gzip: 0 });
+  const workers = readdirSync(join(dist, 'assets')).filter((f) => /worker.*\.js$/.test(f)).map((f) => join('assets', f));
+  return { page: { ...size(files), files }, worker: size(workers) };
+}
+
+async function main(): Promise<void> {
+  const dist = await ensureSite();
+  const server = await serveStatic(dist);
+  const browser = await launchChromium();
+  try {
+    const { page } = await openPage(browser, server.url);
+    const times: number[] = [];
+    for (let i = 0; i < CHANGES; i++) {
+      const value = 20 + i * 37; // distinct values, each moves low/high
+      const ms = await page.evaluate(async (v) => {
+        const form = document.querySelector('[data-input="watermark_scale_factor"]')!;
+        const range = form.querySelector<HTMLInputElement>('input[type=range]')!;
+        const old = document.querySelector('[data-plot="watermarks"]');
+        const done = new Promise<void>((resolve) => {
+          const mo = new MutationObserver(() => {
+            const cur = document.querySelector('[data-plot="watermarks"]');
+            if (cur && cur !== old && cur.isConnected) { mo.disconnect(); resolve(); }
+          });
+          mo.observe(document.body, { childList: true, subtree: true });
+        });
+        const t0 = performance.now();
+        range.value = String(v);
+        range.dispatchEvent(new Event('input', { bubbles: true }));
+        await done;
+        return performance.now() - t0;
+      }, value);
+      times.push(ms);
+      await page.evaluate(() => window.mmbook.settled());
+    }
+    const sorted = [...times].sort((a, b) => a - b);
+    const sizes = bundleSizes(dist);
+    const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+    console.log(`slider input → watermark plot in DOM, ${CHANGES} changes of watermark_scale_factor (default notebook):`);
+    console.log(`  median ${quantile(sorted, 0.5).toFixed(1)} ms   p95 ${quantile(sorted, 0.95).toFixed(1)} ms   (min ${sorted[0].toFixed(1)}, max ${sorted.at(-1)!.toFixed(1)}; target median ≤ 50 ms)`);
+    console.log(`page JS bundle: ${kb(sizes.page.gzip)} gzipped (${kb(sizes.page.raw)} raw; ${sizes.page.files.join(', ')})`);
+    console.log(`simulator worker JS: ${kb(sizes.worker.gzip)} gzipped (${kb(sizes.worker.raw)} raw), loaded off the main thread`);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });

@@ -1,0 +1,150 @@
+/**
+ * The DOM of one cell: status line (running with elapsed time, done with duration, error with
+ * message and line, blocked by a linked cell, waiting for an input), outputs, and the CodeMirror
+ * editor (shown when the cell is pinned or being edited), plus its buttons.
+ */
+import type { CellInfo, CellSource, CellStatus } from '../kernel/index';
+import { createEditor, type CellEditor } from './editor';
+import { renderValue } from './render-value';
+
+export type CellAction = 'run' | 'edit' | 'above' | 'below' | 'delete' | 'up' | 'down';
+
+const BUTTONS: Array<[CellAction, string, string]> = [
+  ['run', '▶', 'Run (Shift+Enter)'],
+  ['edit', '✎', 'Show/hide source (Alt+E)'],
+  ['above', '+↑', 'Add cell above (Alt+A)'],
+  ['below', '+↓', 'Add cell below (Alt+B)'],
+  ['up', '↑', 'Move up (Alt+↑)'],
+  ['down', '↓', 'Move down (Alt+↓)'],
+  ['delete', '🗑', 'Delete (Alt+D, undo with Alt+Z)'],
+];
+
+export class CellView {
+  readonly el: HTMLElement;
+  private readonly statusEl: HTMLElement;
+  private readonly outputEl: HTMLElement;
+  private readonly editorEl: HTMLElement;
+  private editor: CellEditor | undefined;
+  private source: CellSource;
+  status: CellStatus = { state: 'idle' };
+  private editing = false;
+
+  constructor(info: CellInfo, private readonly onAction: (id: number, action: CellAction) => void, private readonly onLink: (cellId: number) => void) {
+    this.source = info.source;
+    this.el = document.createElement('section');
+    this.el.className = 'cell';
+    this.el.id = `cell-${info.id}`;
+    this.el.dataset.cellId = String(info.id);
+    this.el.dataset.mode = info.source.mode;
+    this.el.tabIndex = -1;
+    const tools = document.createElement('div');
+    tools.className = 'cell-tools';
+    for (const [action, label, title] of BUTTONS) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = label;
+      b.title = title;
+      b.setAttribute('aria-label', title);
+      b.dataset.action = action;
+      b.onclick = () => this.onAction(this.id, action);
+      tools.append(b);
+    }
+    this.statusEl = document.createElement('div');
+    this.statusEl.className = 'cell-status';
+    this.outputEl = document.createElement('div');
+    this.outputEl.className = 'cell-output';
+    this.editorEl = document.createElement('div');
+    this.editorEl.className = 'cell-editor';
+    this.el.append(tools, this.statusEl, this.outputEl, this.editorEl);
+    this.updateSource(info.source);
+    this.setStatus(info.status);
+  }
+
+  get id(): number { return Number(this.el.dataset.cellId); }
+  get editorValue(): string { return this.editor ? this.editor.value() : this.source.value; }
+  get mode(): string { return this.source.mode; }
+
+  updateSource(source: CellSource): void {
+    this.source = source;
+    this.el.dataset.mode = source.mode;
+    this.el.classList.toggle('pinned', !!source.pinned);
+    if (this.editor && this.editor.value() !== source.value) this.editor.setValue(source.value);
+    this.syncEditor();
+  }
+
+  toggleEditing(force?: boolean): void {
+    this.editing = force ?? !this.editing;
+    this.syncEditor();
+    if (this.editing) this.editor?.focus();
+  }
+
+  focusEditor(): void { this.toggleEditing(true); }
+
+  /** Pinned source sits under the output; an unpinned cell shows its source only while edited. */
+  private syncEditor(): void {
+    const show = !!this.source.pinned || this.editing || this.source.value.trim() === '';
+    this.editorEl.hidden = !show;
+    if (show && !this.editor) {
+      this.editor = createEditor(this.editorEl, this.source.value, this.source.mode, () => this.onAction(this.id, 'run'), () => this.el.classList.add('dirty'));
+    }
+  }
+
+  clear(): void { this.outputEl.replaceChildren(); }
+
+  display(value: unknown): Node {
+    const node = renderValue(value);
+    this.outputEl.append(node);
+    return node;
+  }
+
+  setStatus(s: CellStatus): void {
+    this.status = s;
+    this.el.dataset.state = s.state;
+    this.el.classList.remove('dirty');
+    const st = this.statusEl;
+    st.replaceChildren();
+    switch (s.state) {
+      case 'running': st.textContent = `running ${fmtMs(elapsed(s.startedAt))}`; break;
+      case 'done': st.textContent = `[${s.count}] ${fmtMs(s.durationMs)}`; break;
+      case 'queued':
+        st.textContent = s.waitingFor ? 'waiting for ' : 'queued';
+        if (s.waitingFor) st.append(this.link(s.waitingFor));
+        break;
+      case 'blocked': st.append('blocked by ', this.link(s.by)); break;
+      case 'error': {
+        const msg = document.createElement('span');
+        msg.className = 'cell-error';
+        msg.setAttribute('role', 'alert');
+        msg.textContent = `${s.message}${s.line !== undefined ? ` (line ${s.line}${s.column !== undefined ? `, column ${s.column}` : ''})` : ''}`;
+        st.append(msg);
+        break;
+      }
+      default: st.textContent = '';
+    }
+  }
+
+  /** Refresh the elapsed time of a running cell. */
+  tick(): void {
+    if (this.status.state === 'running') this.statusEl.textContent = `running ${fmtMs(elapsed(this.status.startedAt))}`;
+  }
+
+  private link(by: { name: string; cellId: number }): HTMLElement {
+    const a = document.createElement('a');
+    a.href = `#cell-${by.cellId}`;
+    a.className = 'cell-link';
+    a.textContent = by.name;
+    a.onclick = (e) => { e.preventDefault(); e.stopPropagation(); this.onLink(by.cellId); };
+    return a;
+  }
+
+  destroy(): void { this.editor?.destroy(); this.el.remove(); }
+}
+
+function fmtMs(ms: number): string {
+  return ms < 1000 ? `${Math.max(0, Math.round(ms))} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** startedAt may be a performance.now() or a Date.now() timestamp. */
+function elapsed(startedAt: number): number {
+  return (startedAt > 1e12 ? Date.now() : performance.now()) - startedAt;
+}

@@ -1,0 +1,49 @@
+/** The index: every notebook in notebooks/ with its title. */
+import type { CatalogEntry } from './catalog';
+
+export function indexNav(entries: CatalogEntry[], current?: string): HTMLElement {
+  const nav = document.createElement('nav');
+  nav.className = 'nb-index';
+  nav.setAttribute('aria-label', 'Notebooks');
+  const h = document.createElement('h2');
+  const home = document.createElement('a');
+  home.href = '#/';
+  home.textContent = 'mmbook';
+  h.append(home);
+  const ul = document.createElement('ul');
+  for (const e of entries) {
+    const li = document.createElement('li');
+    const a = document.createElement('a');
+    a.href = `#/${e.slug}`;
+    a.textContent = e.title;
+    a.dataset.slug = e.slug;
+    if (e.slug === current) a.setAttribute('aria-current', 'page');
+    li.append(a);
+    ul.append(li);
+  }
+  nav.append(h, ul);
+  return nav;
+}
+
+export function indexPage(entries: CatalogEntry[]): HTMLElement {
+  const main = document.createElement('article');
+  main.className = 'index-page';
+  const h1 = document.createElement('h1');
+  h1.textContent = 'mmbook notebooks';
+  const p = document.createElement('p');
+  p.textContent = 'Live notebooks on a simulator of the Linux physical memory manager (5.10 and 6.1). Edits and input values stay in this browser.';
+  const ul = document.createElement('ul');
+  ul.className = 'notebook-list';
+  for (const e of entries) {
+    const li = document.createElement('li');
+    const a = document.createElement('a');
+    a.href = `#/${e.slug}`;
+    a.textContent = e.title;
+    const code = document.createElement('code');
+    code.textContent = `notebooks/${e.file}`;
+    li.append(a, ' ', code);
+    ul.append(li);
+  }
+  main.append(h1, p, ul);
+  return main;
+}

@@ -1,0 +1,328 @@
+/**
+ * A notebook page: runs the notebook on the kernel, renders its cells, wires editing, the
+ * keyboard, persistence (autosave, inputs, scenarios), download and share links.
+ */
+import { NotebookSession, parseNotebook, serializeNotebook, type CellInfo, type CellSource, type KernelEvent } from '../kernel/index';
+import { NotebookStore } from '../lib/persist/notebook-store';
+import type { KvBackend } from '../lib/persist/backend';
+import { encodeShareQuery } from '../lib/persist/share';
+import type { CatalogEntry } from './catalog';
+import { CellView, type CellAction } from './cell-view';
+import { InputsBridge, isInputWidget } from './inputs-bridge';
+import { Notices } from './notices';
+import { SHORTCUTS, helpPanel, type ShortcutAction } from './shortcuts';
+import { buildToolbar, type Toolbar } from './toolbar';
+import { loadTypeScript } from './typescript-lazy';
+
+export interface PageContext {
+  backend: KvBackend;
+  builtins: () => Record<string, unknown>;
+  onProgress?: (fn: (p: { active: boolean; stage: string; fraction: number }) => void) => () => void;
+  linkValues: Record<string, unknown>;
+  warnings: string[];
+}
+
+export class NotebookPage {
+  readonly el: HTMLElement;
+  private readonly cellsEl: HTMLElement;
+  private readonly notices = new Notices();
+  private readonly toolbar: Toolbar;
+  private readonly help = helpPanel();
+  private readonly views = new Map<number, CellView>();
+  private infos = new Map<number, CellInfo>();
+  private session: NotebookSession | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private store!: NotebookStore;
+  private bridge!: InputsBridge;
+  private readonly undoStack: Array<{ source: CellSource; index: number }> = [];
+  private current: number | undefined;
+  private ticker: ReturnType<typeof setInterval> | undefined;
+  private readonly cleanups: Array<() => void> = [];
+
+  constructor(private readonly entry: CatalogEntry, private readonly ctx: PageContext) {
+    this.el = document.createElement('article');
+    this.el.className = 'notebook-page';
+    this.el.dataset.notebook = entry.slug;
+    this.toolbar = buildToolbar(entry.title, {
+      revert: () => void this.revert(),
+      reset: () => void this.resetInputs(),
+      download: () => this.download(),
+      copyLink: () => void this.copyLink(),
+      help: () => { this.help.hidden = !this.help.hidden; },
+      saveScenario: (name) => this.saveScenario(name),
+      switchScenario: (name) => this.switchScenario(name),
+      deleteScenario: (name) => this.deleteScenario(name),
+    });
+    this.cellsEl = document.createElement('div');
+    this.cellsEl.className = 'cells';
+    this.el.append(this.toolbar.el, this.notices.el, this.help, this.cellsEl);
+  }
+
+  async open(): Promise<void> {
+    for (const w of this.ctx.warnings) this.notices.show('warning', w, 'storage');
+    this.store = new NotebookStore(this.ctx.backend, this.entry.slug, {
+      onProblem: (p) => this.notices.show(p.kind === 'corrupt' || p.kind === 'version' ? 'warning' : 'error', p.message, p.kind),
+      onSaved: () => this.notices.clear('quota') ,
+    });
+    const loaded = await this.store.load();
+    this.toolbar.setScenarios(this.store.scenarioNames());
+    this.bridge = new InputsBridge({
+      stored: () => this.store.inputValues,
+      save: (name, value) => this.store.saveInput(name, value),
+      refuse: (message) => this.notices.show('warning', message, 'link'),
+    }, { ...this.ctx.linkValues });
+    let source = this.entry.source;
+    let edited = false;
+    if (loaded.source) {
+      try { parseNotebook(loaded.source.html); source = loaded.source.html; edited = true; } catch (e) {
+        this.notices.show('warning', `The saved edit of “${this.entry.title}” could not be parsed (${(e as Error).message}); the file version loaded. Revert to file discards it.`, 'corrupt');
+      }
+    }
+    this.toolbar.setEdited(edited);
+    if (/<script\b[^>]*type="text\/x-typescript"/.test(source)) await loadTypeScript();
+    this.start(source);
+    const flush = (): void => { void this.store.flush(); };
+    const onVis = (): void => { if (document.visibilityState === 'hidden') flush(); };
+    document.addEventListener('visibilitychange', onVis);
+    window.addEventListener('pagehide', flush);
+    this.cleanups.push(() => document.removeEventListener('visibilitychange', onVis), () => window.removeEventListener('pagehide', flush));
+    const onKey = (e: KeyboardEvent): void => this.onKey(e);
+    document.addEventListener('keydown', onKey, true);
+    this.cleanups.push(() => document.removeEventListener('keydown', onKey, true));
+    const onFocus = (e: FocusEvent): void => { const c = (e.target as HTMLElement | null)?.closest?.<HTMLElement>('.cell'); if (c) this.setCurrent(Number(c.dataset.cellId)); };
+    this.el.addEventListener('focusin', onFocus);
+    this.el.addEventListener('click', (e) => { const c = (e.target as HTMLElement).closest<HTMLElement>('.cell'); if (c) this.setCurrent(Number(c.dataset.cellId)); });
+    if (this.ctx.onProgress) this.cleanups.push(this.ctx.onProgress((p) => this.toolbar.setProgress(p)));
+    this.ticker = setInterval(() => { for (const v of this.views.values()) v.tick(); }, 100);
+    if (Object.keys(this.ctx.linkValues).length) {
+      this.session!.settled().then(() => {
+        for (const name of this.bridge.unusedLinkValues()) this.notices.show('warning', `Link value refused: the notebook has no input named “${name}”.`, 'link');
+      }, () => {});
+    }
+  }
+
+  /** The running session (tests and the benchmark use it through window.mmbook). */
+  get kernel(): NotebookSession | undefined { return this.session; }
+
+  private start(source: string): void {
+    const doc = parseNotebook(source);
+    const width = Math.min(880, Math.max(320, (this.cellsEl.clientWidth || 760) - 40));
+    this.session = NotebookSession.open(doc, { builtins: this.ctx.builtins(), width });
+    this.unsubscribe = this.session.subscribe((e) => this.onEvent(e));
+    this.sync();
+  }
+
+  private stop(): void {
+    this.unsubscribe?.();
+    this.session?.dispose();
+    this.session = undefined;
+    for (const v of this.views.values()) v.destroy();
+    this.views.clear();
+  }
+
+  private onEvent(e: KernelEvent): void {
+    switch (e.type) {
+      case 'structure': this.sync(); break;
+      case 'busy': this.toolbar.setBusy(e.busy); break;
+      case 'clear': this.views.get(e.cellId)?.clear(); break;
+      case 'status': this.views.get(e.cellId)?.setStatus(e.status); break;
+      case 'display': {
+        const view = this.views.get(e.cellId);
+        if (!view) break;
+        try {
+          view.display(e.value);
+          const info = this.infos.get(e.cellId);
+          if (info && isInputWidget(e.value) && info.outputs.length === 1 && /\bview\s*\(/.test(info.source.value)) this.bridge.bind(info.outputs[0], e.value);
+        } catch (err) {
+          view.display(`display failed: ${(err as Error).message}`);
+        }
+        break;
+      }
+    }
+  }
+
+  /** Reconcile cell views with the kernel's cell list (order, additions, removals). */
+  private sync(): void {
+    if (!this.session) return;
+    const cells = this.session.cells();
+    this.infos = new Map(cells.map((c) => [c.id, c]));
+    for (const [id, v] of this.views) if (!this.infos.has(id)) { v.destroy(); this.views.delete(id); }
+    let prev: Element | null = null;
+    for (const info of cells) {
+      let v = this.views.get(info.id);
+      if (!v) {
+        v = new CellView(info, (id, a) => this.act(id, a), (id) => this.reveal(id));
+        this.views.set(info.id, v);
+      } else {
+        v.updateSource(info.source);
+      }
+      const want: Element | null = prev ? prev.nextElementSibling : this.cellsEl.firstElementChild;
+      if (want !== v.el) this.cellsEl.insertBefore(v.el, want);
+      prev = v.el;
+      if (v.status.state !== info.status.state) v.setStatus(info.status);
+    }
+    for (const d of this.session.diagnostics()) for (const id of d.cellIds) this.views.get(id)?.setStatus({ state: 'error', message: d.message, count: 0 });
+  }
+
+  private index(id: number): number { return this.session ? this.session.cells().findIndex((c) => c.id === id) : -1; }
+
+  private act(id: number, action: CellAction): void {
+    const s = this.session;
+    if (!s) return;
+    const view = this.views.get(id);
+    this.setCurrent(id);
+    switch (action) {
+      case 'run':
+        if (!view) return;
+        if (view.mode === 'ts') void loadTypeScript().then(() => this.session === s && s.redefine(id, view.editorValue, view.mode));
+        else s.redefine(id, view.editorValue, view.mode);
+        break;
+      case 'edit': view?.toggleEditing(); return;
+      case 'above':
+      case 'below': {
+        const at = this.index(id) + (action === 'below' ? 1 : 0);
+        const nid = s.define({ mode: 'js', value: '' }, at);
+        this.sync();
+        this.views.get(nid)?.focusEditor();
+        this.setCurrent(nid);
+        break;
+      }
+      case 'delete': {
+        const info = this.infos.get(id);
+        if (!info) return;
+        this.undoStack.push({ source: info.source, index: this.index(id) });
+        s.remove(id);
+        this.sync();
+        const n = this.notices.show('info', `Deleted cell ${id}. Undo with Alt+Z or `, 'undo');
+        const b = document.createElement('button');
+        b.type = 'button'; b.textContent = 'Undo delete'; b.className = 'undo-delete';
+        b.onclick = () => { this.undoDelete(); n.remove(); };
+        n.querySelector('span')!.append(b);
+        break;
+      }
+      case 'up':
+      case 'down': {
+        const i = this.index(id);
+        const j = action === 'up' ? i - 1 : i + 1;
+        if (i < 0 || j < 0 || j >= s.cells().length) return;
+        s.move(id, j);
+        this.sync();
+        this.views.get(id)?.el.focus();
+        break;
+      }
+    }
+    this.persistSource();
+  }
+
+  private undoDelete(): void {
+    const last = this.undoStack.pop();
+    if (!last || !this.session) return;
+    const { id: _drop, ...rest } = last.source;
+    void _drop;
+    const nid = this.session.define(rest, Math.min(last.index, this.session.cells().length));
+    this.sync();
+    this.setCurrent(nid);
+    this.views.get(nid)?.el.focus();
+    this.notices.clear('undo');
+    this.persistSource();
+  }
+
+  private persistSource(): void {
+    if (!this.session) return;
+    this.store.saveSource(serializeNotebook(this.session.doc));
+    this.toolbar.setEdited(true);
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    const sc = SHORTCUTS.find((s) => s.match(e));
+    if (!sc) return;
+    const inPage = this.el.contains(document.activeElement) || document.activeElement === document.body;
+    if (!inPage) return;
+    const action: ShortcutAction = sc.action;
+    if (action === 'help') { e.preventDefault(); this.help.hidden = !this.help.hidden; return; }
+    if (action === 'undo') { e.preventDefault(); this.undoDelete(); return; }
+    const focusedCell = (document.activeElement as HTMLElement | null)?.closest?.<HTMLElement>('.cell');
+    // Shift+Enter only runs when typing in a cell editor; elsewhere it stays a normal key.
+    if (action === 'run' && !focusedCell) return;
+    const id = focusedCell ? Number(focusedCell.dataset.cellId) : this.current;
+    if (id === undefined || !this.views.has(id)) return;
+    e.preventDefault();
+    e.stopPropagation();
+    this.act(id, action);
+  }
+
+  private setCurrent(id: number): void {
+    if (this.current !== undefined) this.views.get(this.current)?.el.classList.remove('current');
+    this.current = id;
+    this.views.get(id)?.el.classList.add('current');
+  }
+
+  private reveal(id: number): void {
+    const v = this.views.get(id);
+    if (!v) return;
+    v.el.scrollIntoView({ block: 'center' });
+    v.el.focus();
+    this.setCurrent(id);
+    v.el.classList.add('flash');
+    setTimeout(() => v.el.classList.remove('flash'), 1200);
+  }
+
+  private async revert(): Promise<void> {
+    await this.store.revertSource();
+    this.stop();
+    this.start(this.entry.source);
+    this.toolbar.setEdited(false);
+    this.notices.clear('undo');
+  }
+
+  private async resetInputs(): Promise<void> {
+    await this.store.resetInputs();
+    this.bridge.reset();
+  }
+
+  private saveScenario(name: string): void {
+    if (!name.trim()) { this.notices.show('warning', 'Give the scenario a name first.', 'scenario'); return; }
+    this.store.saveScenario(name.trim(), this.bridge.values());
+    this.toolbar.setScenarios(this.store.scenarioNames(), name.trim());
+  }
+  private switchScenario(name: string): void {
+    const values = this.store.scenario(name);
+    if (values) this.bridge.apply(values, true);
+  }
+  private deleteScenario(name: string): void {
+    this.store.deleteScenario(name);
+    this.toolbar.setScenarios(this.store.scenarioNames());
+  }
+
+  private download(): void {
+    if (!this.session) return;
+    const blob = new Blob([serializeNotebook(this.session.doc)], { type: 'text/html' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = this.entry.file;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  }
+
+  /** The page URL with every input's current value in the hash query. */
+  shareLink(): string {
+    const q = encodeShareQuery(this.bridge.values());
+    return `${location.origin}${location.pathname}#/${this.entry.slug}${q ? '?' + q : ''}`;
+  }
+
+  private async copyLink(): Promise<void> {
+    const link = this.shareLink();
+    this.toolbar.showLink(link);
+    try { await navigator.clipboard.writeText(link); this.toolbar.linkCopied(true); } catch { this.toolbar.linkCopied(false); }
+  }
+
+  dispose(): void {
+    void this.store?.flush();
+    if (this.ticker) clearInterval(this.ticker);
+    for (const c of this.cleanups.splice(0)) c();
+    this.stop();
+    this.el.remove();
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * `mmbook build [--out DIR] [--base PATH]`: builds the static site (every notebook in notebooks/,
+ * the workbench and the simulator worker) with Vite. The output needs no network: all `npm:`
+ * imports are bundled from node_modules, and asset URLs are relative, so any static file server
+ * (or a sub-path of one) can serve it.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MmError } from '../sim/errors';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface BuildOptions { out: string; base?: string }
+
+export function parseBuildArgs(argv: string[]): BuildOptions {
+  const o: BuildOptions = { out: join(ROOT, 'dist') };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new MmError('CLI_USAGE', `${a} needs a value`, `argument ${i}`);
+      return v;
+    };
+    if (a === '--out') o.out = resolve(value());
+    else if (a === '--base') o.base = value();
+    else throw new MmError('CLI_USAGE', `mmbook build: unknown option '${a}' (expected --out DIR, --base PATH)`, `argument ${i + 1}`);
+  }
+  return o;
+}
+
+export async function buildCommand(argv: string[]): Promise<number> {
+  const o = parseBuildArgs(argv);
+  if (!existsSync(join(ROOT, 'index.html'))) throw new MmError('BUILD_NO_SITE', `no index.html in ${ROOT}`);
+  const { build } = await import('vite');
+  await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn', base: o.base, build: { outDir: o.out, emptyOutDir: true } });
+  process.stdout.write(`mmbook: built the site into ${o.out}\n`);
+  return 0;
+}

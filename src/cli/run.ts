@@ -1,0 +1,202 @@
+/**
+ * `mmbook run NOTEBOOK.html [-p name=value]... [--json out.json] [--timeout SECONDS]`
+ * Runs a notebook headless, prints each cell's state and a one-line rendering of its value,
+ * optionally writes the JSON report. Exit 0: every cell succeeded; 1: a cell failed or timed
+ * out; 2 (via MmError): user error.
+ */
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MmError } from '../sim/errors';
+import type { CellInfo, HeadlessNotebook } from '../kernel/index';
+
+export interface RunArgs { notebook: string; params: Record<string, unknown>; json?: string; timeoutSec: number }
+
+/** Parses a parameter value: JSON when it parses, else the raw string (papermill/marimo style). */
+export function parseParamValue(raw: string): unknown {
+  try { return JSON.parse(raw); } catch { return raw; }
+}
+
+export function parseRunArgs(argv: string[]): RunArgs {
+  const params: Record<string, unknown> = {};
+  let notebook: string | undefined;
+  let json: string | undefined;
+  let timeoutSec = 300;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new MmError('CLI_USAGE', `${a} needs a value`, 'mmbook run');
+      return v;
+    };
+    if (a === '-p' || a === '--param') {
+      const kv = next();
+      const eq = kv.indexOf('=');
+      if (eq <= 0) throw new MmError('CLI_USAGE', `parameter '${kv}' must be name=value`, 'mmbook run -p');
+      const name = kv.slice(0, eq);
+      if (!/^[A-Za-z_$][\w$]*$/.test(name)) throw new MmError('CLI_USAGE', `parameter name '${name}' is not a JavaScript identifier`, 'mmbook run -p');
+      params[name] = parseParamValue(kv.slice(eq + 1));
+    } else if (a === '--json') json = next();
+    else if (a === '--timeout') {
+      const v = next();
+      timeoutSec = Number(v);
+      if (!Number.isFinite(timeoutSec) || timeoutSec <= 0) throw new MmError('CLI_USAGE', `--timeout must be a positive number of seconds, got '${v}'`, 'mmbook run');
+    } else if (a.startsWith('-')) throw new MmError('CLI_USAGE', `unknown option '${a}'`, 'mmbook run');
+    else if (notebook === undefined) notebook = a;
+    else throw new MmError('CLI_USAGE', `unexpected argument '${a}' (one notebook per run)`, 'mmbook run');
+  }
+  if (!notebook) throw new MmError('CLI_USAGE', 'missing NOTEBOOK.html', 'mmbook run');
+  return { notebook, params, json, timeoutSec };
+}
+
+/** Installs a jsdom window as the global DOM (Plot and Inputs need one). CLI only. */
+export async function installGlobalDom(): Promise<void> {
+  if (typeof (globalThis as { document?: unknown }).document !== 'undefined') return;
+  const { JSDOM } = await import('jsdom');
+  const { window } = new JSDOM('<!doctype html><html><body></body></html>', { pretendToBeVisual: true });
+  fixJsdomFormAccessors(window.document);
+  const g = globalThis as Record<string, unknown>;
+  for (const k of ['window', 'document', 'Node', 'Element', 'HTMLElement', 'SVGElement', 'Text', 'DocumentFragment',
+    'Event', 'CustomEvent', 'DOMParser', 'HTMLInputElement', 'HTMLSelectElement', 'HTMLFormElement', 'getComputedStyle']) {
+    if (!(k in g)) g[k] = k === 'window' ? window : (window as unknown as Record<string, unknown>)[k];
+  }
+}
+
+/**
+ * jsdom's <form> proxy refuses assignments to accessor properties defined on the element
+ * (its [[Set]] trap only handles data properties), and Inputs defines `form.value` that way.
+ * Its handler is shared per window, so capture it once while creating a form and let accessor
+ * setters run.
+ */
+function fixJsdomFormAccessors(document: Document): void {
+  type Handler = ProxyHandler<object> & { __mmbookFixed?: boolean };
+  const Original = globalThis.Proxy;
+  let handler: Handler | undefined;
+  globalThis.Proxy = new Original(Original, {
+    construct(target, args: [object, Handler]) {
+      handler ??= args[1];
+      return Reflect.construct(target, args);
+    },
+  });
+  try {
+    document.createElement('form');
+  } finally {
+    globalThis.Proxy = Original;
+  }
+  if (!handler || handler.__mmbookFixed || typeof handler.set !== 'function') return;
+  const set = handler.set;
+  handler.set = function (target: object, p: string | symbol, v: unknown, receiver: unknown) {
+    if (typeof p === 'string') {
+      const d = Reflect.getOwnPropertyDescriptor(target, p);
+      if (d?.set) { d.set.call(receiver, v); return true; }
+    }
+    return set.call(this, target, p, v, receiver);
+  };
+  handler.__mmbookFixed = true;
+}
+
+/** Plot, Inputs, html, md, … plus `mm` when src/lib/mm.ts exists. */
+export async function cliBuiltins(): Promise<Record<string, unknown>> {
+  const { standardLibrary } = await import('../kernel/stdlib');
+  const builtins = await standardLibrary();
+  const here = dirname(fileURLToPath(import.meta.url));
+  if (existsSync(resolve(here, '../lib/mm.ts')) || existsSync(resolve(here, '../lib/mm.js'))) {
+    const path = '../lib/mm';
+    const m = (await import(/* @vite-ignore */ path)) as Record<string, unknown>;
+    builtins.mm = m.mm ?? m.default ?? m;
+  }
+  return builtins;
+}
+
+interface CellReport { id: number; state: string; durationMs: number | null; outputs: string[]; error?: string; blockedBy?: { name: string; cellId: number } }
+
+export async function runCommand(argv: string[]): Promise<number> {
+  const args = parseRunArgs(argv);
+  if (!existsSync(args.notebook)) throw new MmError('NOTEBOOK_NOT_FOUND', `no such notebook file '${args.notebook}'`, 'mmbook run');
+  await installGlobalDom();
+  const kernel = await import('../kernel/index');
+  let nb: HeadlessNotebook;
+  try {
+    nb = await kernel.loadNotebook(args.notebook, { params: args.params, builtins: await cliBuiltins() });
+  } catch (e) {
+    if (e instanceof kernel.KernelError) throw new MmError(e.code, e.message);
+    throw e;
+  }
+  try {
+    const defined = new Set(nb.cells().flatMap((c) => c.outputs));
+    for (const p of Object.keys(args.params)) {
+      if (!defined.has(p)) process.stderr.write(`mmbook: warning: parameter '${p}' is not defined by any cell of ${args.notebook}\n`);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      nb.settled().then(() => false),
+      new Promise<boolean>((r) => { timer = setTimeout(() => r(true), args.timeoutSec * 1000); }),
+    ]);
+    clearTimeout(timer);
+    const cells = nb.cells();
+    const values: Record<string, unknown> = {};
+    const reports: CellReport[] = [];
+    let failed = 0;
+    for (const c of cells) {
+      const { line, report, ok } = await describeCell(nb, c, values, kernel, timedOut ? args.timeoutSec : 0);
+      if (!ok) failed++;
+      reports.push(report);
+      process.stdout.write(line + '\n');
+    }
+    for (const [k, v] of Object.entries(args.params)) if (!(k in values) && !defined.has(k)) values[k] = v;
+    if (args.json) {
+      const out = { notebook: args.notebook, values, cells: reports };
+      await writeFile(args.json, JSON.stringify(out, null, 2) + '\n');
+    }
+    process.stdout.write(failed ? `${failed} of ${cells.length} cells failed\n` : `${cells.length} cells ok\n`);
+    return failed ? 1 : 0;
+  } finally {
+    nb.dispose();
+  }
+}
+
+async function describeCell(
+  nb: HeadlessNotebook, c: CellInfo, values: Record<string, unknown>,
+  kernel: typeof import('../kernel/index'), timeoutSec: number,
+): Promise<{ line: string; report: CellReport; ok: boolean }> {
+  const s = c.status;
+  const report: CellReport = { id: c.id, state: s.state, durationMs: s.state === 'done' ? round(s.durationMs) : null, outputs: [...c.outputs] };
+  const head = `cell ${c.id}`;
+  switch (s.state) {
+    case 'done': {
+      const shown: string[] = [];
+      for (const name of c.outputs) {
+        const v = nb.session ? await valueNow(nb, name) : undefined;
+        const j = kernel.toJSONValue(v);
+        if (j !== undefined) values[name] = j;
+        shown.push(`${name} = ${kernel.renderValue(v, 80)}`);
+      }
+      for (const d of nb.displays(c.id)) shown.push(kernel.renderValue(d, 80));
+      return { ok: true, report, line: `ok      ${head} (${fmtMs(s.durationMs)})${shown.length ? '  ' + shown.join('; ') : ''}` };
+    }
+    case 'error': {
+      const where = s.line !== undefined ? ` (line ${s.line}, column ${s.column})` : '';
+      report.error = `${s.message}${where}`;
+      return { ok: false, report, line: `error   ${head}: ${s.message}${where}` };
+    }
+    case 'blocked':
+      report.blockedBy = { ...s.by };
+      return { ok: false, report, line: `blocked ${head}: blocked by ${s.by.name} (cell ${s.by.cellId})` };
+    default: {
+      const why = timeoutSec ? `did not finish within ${timeoutSec} s` : `never ran`;
+      const wait = s.state === 'queued' && s.waitingFor ? `, waiting for ${s.waitingFor.name} (cell ${s.waitingFor.cellId})` : '';
+      report.error = `${why}${wait}`;
+      return { ok: false, report, line: `${s.state.padEnd(7)} ${head}: ${why}${wait}` };
+    }
+  }
+}
+
+/** The current value of a settled name (no waiting: generators may still be running). */
+async function valueNow(nb: HeadlessNotebook, name: string): Promise<unknown> {
+  const timeout = new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000));
+  return Promise.race([nb.value(name).catch(() => undefined), timeout]);
+}
+
+const round = (ms: number) => Math.round(ms * 1000) / 1000;
+const fmtMs = (ms: number) => (ms < 10 ? `${ms.toFixed(2)} ms` : `${Math.round(ms)} ms`);

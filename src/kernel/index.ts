@@ -1,0 +1,24 @@
+/**
+ * The notebook kernel's public API (contract: /work/briefs/kernel-api.md).
+ *
+ * Changes from the contract, all backward-compatible:
+ * - CellSource gains optional `output`, `format`, `database` (notebook-kit attributes kept for
+ *   lossless round-trips); NotebookDoc gains optional `theme` and `readOnly` for the same reason.
+ * - CellStatus 'error': `line` is 1-based, `column` 0-based (acorn/CodeMirror convention), both
+ *   relative to the cell's own source.
+ * - NotebookSession also has `displays(id)` (values displayed by the latest run).
+ * - `ensureDom()` must be awaited once in Node before parseNotebook/serializeNotebook
+ *   (loadNotebook does it); browsers need nothing.
+ * - HeadlessNotebook (loadNotebook's result) also has `session`, `settled()`, `setInput()`, `displays()`;
+ *   its `status()` and `redefine()` are async (they settle first).
+ * - `renderValue` (one-line text rendering) and `toJSONValue` (JSON-safe copy) for hosts.
+ */
+export type {
+  CellSource, NotebookDoc, CellStatus, CellInfo, KernelEvent, Diagnostic, OpenOptions, HeadlessNotebook,
+} from './types';
+export { parseNotebook, serializeNotebook } from './format';
+export { ensureDom, setDomParser } from './dom';
+export { NotebookSession } from './session';
+export { loadNotebook } from './headless';
+export { KernelError } from './errors';
+export { renderValue, toJSONValue } from './render';

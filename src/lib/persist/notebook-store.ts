@@ -1,0 +1,173 @@
+/**
+ * Per-notebook persistence: edited source, input values, named scenarios.
+ * Writes are debounced; flush() writes everything pending (the app calls it on visibilitychange
+ * and pagehide). A failed write keeps the pending data, reports the failure through onProblem and
+ * is retried on the next flush, so an edit is never dropped silently. Entries that are corrupt or
+ * from another schema version are moved aside and reported; the caller then loads the file version.
+ */
+import { asideKey, entryKey, parseKey, SCHEMA_VERSION, KEY_PREFIX, type EntryKind } from './keys';
+import { errorText, isQuotaError, type KvBackend } from './backend';
+
+export type InputValues = Record<string, unknown>;
+export interface Problem { kind: 'corrupt' | 'version' | 'write' | 'quota'; message: string; key?: string }
+export interface StoredSource { html: string; savedAt: number }
+
+export interface NotebookStoreOptions {
+  debounceMs?: number;
+  onProblem?: (p: Problem) => void;
+  /** called after every successful write with the kinds written */
+  onSaved?: (kinds: EntryKind[]) => void;
+  now?: () => number;
+}
+
+export class NotebookStore {
+  private readonly debounceMs: number;
+  private readonly pending = new Map<EntryKind, unknown>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private writing: Promise<void> = Promise.resolve();
+  private inputs: InputValues = {};
+  private scenarios: Record<string, InputValues> = {};
+  private readonly now: () => number;
+
+  constructor(readonly backend: KvBackend, readonly notebook: string, private readonly opts: NotebookStoreOptions = {}) {
+    this.debounceMs = opts.debounceMs ?? 400;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Read all entries of this notebook; set aside those that are corrupt or from another schema version. */
+  async load(): Promise<{ source?: StoredSource; inputs: InputValues; scenarios: Record<string, InputValues> }> {
+    await this.setAsideForeignVersions();
+    const source = await this.read('source', (v) => isRecord(v) && typeof v.html === 'string' && typeof v.savedAt === 'number' && v.html.includes('<notebook'));
+    const inputs = await this.read('inputs', (v) => isRecord(v) && isRecord(v.values));
+    const scenarios = await this.read('scenarios', (v) => isRecord(v) && isRecord(v.scenarios) && Object.values(v.scenarios).every(isRecord));
+    this.inputs = inputs ? { ...(inputs.values as InputValues) } : {};
+    this.scenarios = scenarios ? { ...(scenarios.scenarios as Record<string, InputValues>) } : {};
+    return {
+      source: source ? { html: source.html as string, savedAt: source.savedAt as number } : undefined,
+      inputs: { ...this.inputs },
+      scenarios: structuredClone(this.scenarios),
+    };
+  }
+
+  private async read(kind: EntryKind, valid: (v: Record<string, unknown>) => boolean): Promise<Record<string, unknown> | undefined> {
+    const key = entryKey(kind, this.notebook);
+    let value: unknown;
+    try {
+      value = await this.backend.get(key);
+    } catch (e) {
+      this.problem({ kind: 'corrupt', key, message: `Could not read the saved ${kind} of “${this.notebook}” (${errorText(e)}); using the file version.` });
+      return undefined;
+    }
+    if (value === undefined) return undefined;
+    if (isRecord(value) && value.schema === SCHEMA_VERSION && valid(value)) return value;
+    await this.setAside(key, value);
+    this.problem({ kind: 'corrupt', key, message: `The saved ${kind} of “${this.notebook}” was unreadable; it was set aside and the file version loaded.` });
+    return undefined;
+  }
+
+  private async setAsideForeignVersions(): Promise<void> {
+    let all: string[];
+    try { all = await this.backend.keys(); } catch { return; }
+    for (const key of all) {
+      if (!key.startsWith(KEY_PREFIX)) continue;
+      const parsed = parseKey(key);
+      if (!parsed || parsed.notebook !== this.notebook || parsed.version === SCHEMA_VERSION) continue;
+      const value = await this.backend.get(key).catch(() => undefined);
+      await this.setAside(key, value);
+      this.problem({ kind: 'version', key, message: `A saved ${parsed.kind} of “${this.notebook}” from schema v${parsed.version} (this app reads v${SCHEMA_VERSION}) was set aside; the file version loaded.` });
+    }
+  }
+
+  private async setAside(key: string, value: unknown): Promise<void> {
+    try {
+      await this.backend.set(asideKey(key, this.now()), { key, value: safeClone(value) });
+      await this.backend.del(key);
+    } catch (e) {
+      this.problem({ kind: 'write', key, message: `Could not set aside ${key}: ${errorText(e)}` });
+    }
+  }
+
+  // ---- source ----
+  saveSource(html: string): void { this.schedule('source', { schema: SCHEMA_VERSION, html, savedAt: this.now() }); }
+  async revertSource(): Promise<void> {
+    this.pending.delete('source');
+    await this.guard(() => this.backend.del(entryKey('source', this.notebook)));
+  }
+
+  // ---- inputs ----
+  get inputValues(): InputValues { return { ...this.inputs }; }
+  saveInput(name: string, value: unknown): void {
+    this.inputs[name] = value;
+    this.schedule('inputs', { schema: SCHEMA_VERSION, values: { ...this.inputs }, savedAt: this.now() });
+  }
+  setInputs(values: InputValues): void {
+    this.inputs = { ...values };
+    this.schedule('inputs', { schema: SCHEMA_VERSION, values: { ...this.inputs }, savedAt: this.now() });
+  }
+  async resetInputs(): Promise<void> {
+    this.inputs = {};
+    this.pending.delete('inputs');
+    await this.guard(() => this.backend.del(entryKey('inputs', this.notebook)));
+  }
+
+  // ---- scenarios ----
+  scenarioNames(): string[] { return Object.keys(this.scenarios).sort(); }
+  scenario(name: string): InputValues | undefined { return this.scenarios[name] ? { ...this.scenarios[name] } : undefined; }
+  saveScenario(name: string, values: InputValues): void {
+    this.scenarios[name] = { ...values };
+    this.schedule('scenarios', { schema: SCHEMA_VERSION, scenarios: structuredClone(this.scenarios), savedAt: this.now() });
+  }
+  deleteScenario(name: string): void {
+    delete this.scenarios[name];
+    this.schedule('scenarios', { schema: SCHEMA_VERSION, scenarios: structuredClone(this.scenarios), savedAt: this.now() });
+  }
+
+  // ---- writing ----
+  get hasPending(): boolean { return this.pending.size > 0; }
+
+  private schedule(kind: EntryKind, entry: unknown): void {
+    this.pending.set(kind, entry);
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = setTimeout(() => { this.timer = undefined; void this.flush(); }, this.debounceMs);
+  }
+
+  /** Write everything pending now. Failed entries stay pending (and are reported). */
+  flush(): Promise<void> {
+    if (this.timer !== undefined) { clearTimeout(this.timer); this.timer = undefined; }
+    this.writing = this.writing.then(() => this.writePending());
+    return this.writing;
+  }
+
+  private async writePending(): Promise<void> {
+    const batch = [...this.pending.entries()];
+    const written: EntryKind[] = [];
+    for (const [kind, entry] of batch) {
+      try {
+        await this.backend.set(entryKey(kind, this.notebook), entry);
+        if (this.pending.get(kind) === entry) this.pending.delete(kind);
+        written.push(kind);
+      } catch (e) {
+        const quota = isQuotaError(e);
+        this.problem({
+          kind: quota ? 'quota' : 'write', key: entryKey(kind, this.notebook),
+          message: `${quota ? 'Storage is full' : 'Saving failed'}: the ${kind} of “${this.notebook}” is NOT saved yet (${errorText(e)}). It stays in this tab and is retried on the next save; use Download to keep a copy.`,
+        });
+      }
+    }
+    if (written.length) this.opts.onSaved?.(written);
+  }
+
+  private async guard(op: () => Promise<void>): Promise<void> {
+    try { await op(); } catch (e) { this.problem({ kind: 'write', message: `Storage operation failed: ${errorText(e)}` }); }
+  }
+
+  private problem(p: Problem): void { this.opts.onProblem?.(p); }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function safeClone(v: unknown): unknown {
+  try { return structuredClone(v); } catch { return String(v); }
+}

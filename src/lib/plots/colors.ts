@@ -1,0 +1,17 @@
+/** One colour per zone type, used by every plot so a zone looks the same everywhere. */
+export const ZONE_COLORS: Record<string, string> = {
+  DMA: '#4e79a7',
+  DMA32: '#59a14f',
+  Normal: '#f28e2b',
+  HighMem: '#b07aa1',
+  Movable: '#76b7b2',
+  Device: '#9c755f',
+};
+export const ZONE_ORDER = Object.keys(ZONE_COLORS);
+export const SET_COLORS: Record<string, string> = { memory: '#8cb0d9', reserved: '#e15759', zones: '#999999' };
+export const WATERMARK_COLORS = { min: '#e15759', low: '#edc948', high: '#59a14f', free: '#bab0ac' } as const;
+
+/** Plot color scale options giving every zone its fixed colour. */
+export function zoneColorScale(): { domain: string[]; range: string[]; legend: boolean } {
+  return { domain: ZONE_ORDER, range: ZONE_ORDER.map((z) => ZONE_COLORS[z]), legend: true };
+}

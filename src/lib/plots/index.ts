@@ -1,0 +1,112 @@
+/**
+ * Plot helpers for notebooks (builtin `plots`): each takes simulator data and returns an SVG/figure
+ * element made with @observablehq/plot, with units on the axes, an ariaLabel, and zone colours
+ * from colors.ts. `Plot` is passed in so the same helpers run wherever Plot is loaded.
+ */
+import * as Plot from '@observablehq/plot';
+import type { MachineView, MemblockRegionView } from '../../sim/view';
+import { addressRows, buddyRows, protectionCells, reserveRows, watermarkRows, zoneSpanRows } from './data';
+import { SET_COLORS, WATERMARK_COLORS, ZONE_COLORS, zoneColorScale } from './colors';
+
+export * from './data';
+export * from './colors';
+
+type El = SVGSVGElement | HTMLElement;
+const W = 640;
+
+function labelled<T extends El>(el: T, label: string, name: string): T {
+  el.setAttribute('aria-label', label);
+  el.setAttribute('data-plot', name);
+  return el;
+}
+
+/** Free pages of each zone against its min/low/high watermarks (one bar per node/zone, MiB). */
+export function watermarkBars(view: MachineView, opts: { width?: number } = {}): El {
+  const rows = watermarkRows(view);
+  const marks = (['min', 'low', 'high'] as const).map((k) => Plot.tickX(rows, { x: `${k}MiB`, y: 'key', stroke: WATERMARK_COLORS[k], strokeWidth: 3,
+    title: (d: (typeof rows)[number]) => `${d.key} ${k}: ${d[k]} pages (${d[`${k}MiB`].toFixed(2)} MiB)` }));
+  const label = `Watermarks per zone: ${rows.map((r) => `${r.key} min ${r.min} low ${r.low} high ${r.high} pages`).join('; ')}`;
+  return labelled(Plot.plot({
+    width: opts.width ?? W, marginLeft: 110, height: 40 + rows.length * 42, ariaLabel: label,
+    x: { label: 'free memory (MiB) →', grid: true, type: 'sqrt' },
+    y: { label: null },
+    color: zoneColorScale(),
+    marks: [
+      Plot.barX(rows, { x: 'freeMiB', y: 'key', fill: 'zone', fillOpacity: 0.35, title: (d: (typeof rows)[number]) => `${d.key}: ${d.free} free pages` }),
+      ...marks,
+      Plot.text(rows, { x: 'highMiB', y: 'key', text: (d: (typeof rows)[number]) => `min ${d.min} · low ${d.low} · high ${d.high}`, dx: 6, dy: -12, textAnchor: 'start', fontSize: 10 }),
+      Plot.ruleX([0]),
+    ],
+  }), label, 'watermarks');
+}
+
+/** Zoom on the watermarks alone (pages), where min/low/high are far below free memory. */
+export function watermarkLevels(view: MachineView, opts: { width?: number } = {}): El {
+  const rows = watermarkRows(view).flatMap((r) => (['min', 'low', 'high'] as const).map((level) => ({ key: r.key, zone: r.zone, level, pages: r[level] })));
+  const label = `Watermark levels in pages: ${rows.map((r) => `${r.key} ${r.level} ${r.pages}`).join(', ')}`;
+  return labelled(Plot.plot({
+    width: opts.width ?? W, marginLeft: 110, ariaLabel: label,
+    x: { label: 'pages (4 KiB) →', grid: true }, y: { label: null },
+    color: { domain: ['min', 'low', 'high'], range: [WATERMARK_COLORS.min, WATERMARK_COLORS.low, WATERMARK_COLORS.high], legend: true },
+    fy: { label: null },
+    marks: [Plot.barX(rows, { x: 'pages', y: 'level', fy: 'key', fill: 'level', title: (d: (typeof rows)[number]) => `${d.key} ${d.level}: ${d.pages} pages` }),
+      Plot.text(rows, { x: 'pages', y: 'level', fy: 'key', text: 'pages', dx: 4, textAnchor: 'start', fontSize: 10 }), Plot.ruleX([0])],
+  }), label, 'watermark-levels');
+}
+
+/** lowmem_reserve (zone->lowmem_reserve[]) as a heatmap: row = zone holding the reserve, column = allocation's highest zone. */
+export function protectionHeatmap(view: MachineView, opts: { width?: number } = {}): El {
+  const cells = protectionCells(view);
+  const label = `Protection (lowmem_reserve) in pages: ${cells.map((c) => `${c.key} against ${c.against} ${c.pages}`).join(', ')}`;
+  return labelled(Plot.plot({
+    width: opts.width ?? W, marginLeft: 110, ariaLabel: label, padding: 0.05,
+    x: { label: 'allocation may use up to zone →', domain: view.zoneNames }, y: { label: 'zone holding the reserve' },
+    color: { type: 'sqrt', scheme: 'oranges', label: 'reserved (MiB)', legend: true },
+    marks: [
+      Plot.cell(cells, { x: 'against', y: 'key', fill: 'MiB', title: (d: (typeof cells)[number]) => `${d.key} keeps ${d.pages} pages (${d.MiB.toFixed(2)} MiB) from ${d.against} allocations` }),
+      Plot.text(cells, { x: 'against', y: 'key', text: (d: (typeof cells)[number]) => String(d.pages), fill: 'black', fontSize: 11 }),
+    ],
+  }), label, 'protection');
+}
+
+/** How much memory each tunable holds back (MiB), summed over zones. */
+export function reserveBars(view: MachineView, opts: { width?: number } = {}): El {
+  const rows = reserveRows(view);
+  const label = `Memory held back per setting: ${rows.map((r) => `${r.setting} ${r.pages} pages`).join(', ')}`;
+  return labelled(Plot.plot({
+    width: opts.width ?? W, marginLeft: 260, ariaLabel: label,
+    x: { label: 'reserved (MiB) →', grid: true }, y: { label: null },
+    marks: [Plot.barX(rows, { x: 'MiB', y: 'setting', fill: '#4e79a7', title: (d: (typeof rows)[number]) => `${d.setting}: ${d.pages} pages` }),
+      Plot.text(rows, { x: 'MiB', y: 'setting', text: (d: (typeof rows)[number]) => `${d.MiB.toFixed(1)} MiB`, dx: 4, textAnchor: 'start' }), Plot.ruleX([0])],
+  }), label, 'reserve');
+}
+
+/** /proc/buddyinfo as bars: free blocks per order, one facet per node/zone. */
+export function buddyinfoBars(view: MachineView, opts: { width?: number; unit?: 'blocks' | 'MiB' } = {}): El {
+  const rows = buddyRows(view);
+  const unit = opts.unit ?? 'blocks';
+  const label = `Buddy free lists: ${[...new Set(rows.map((r) => r.key))].map((k) => `${k}: ${rows.filter((r) => r.key === k).map((r) => r.blocks).join(' ')}`).join('; ')}`;
+  return labelled(Plot.plot({
+    width: opts.width ?? W, ariaLabel: label, marginLeft: 60,
+    x: { label: 'order (block = 2^order pages)' }, y: { label: unit === 'MiB' ? '↑ free memory (MiB)' : '↑ free blocks', grid: true },
+    fy: { label: null }, color: zoneColorScale(),
+    marks: [Plot.barY(rows, { x: 'order', y: unit, fy: 'key', fill: 'zone', title: (d: (typeof rows)[number]) => `${d.key} order ${d.order}: ${d.blocks} blocks (${d.MiB.toFixed(2)} MiB)` }), Plot.ruleY([0])],
+  }), label, 'buddyinfo');
+}
+
+/** Physical address map: memblock memory/reserved regions (and zone spans) over the physical address in MiB. */
+export function addressMap(sets: { memory: MemblockRegionView[]; reserved: MemblockRegionView[] }, view?: MachineView, opts: { width?: number } = {}): El {
+  const rows = addressRows(sets);
+  const zones = view ? zoneSpanRows(view) : [];
+  const label = `Physical address map: ${rows.map((r) => r.label).join('; ')}${zones.length ? '; zones ' + zones.map((z) => `${z.key} ${z.startMiB}-${z.endMiB} MiB`).join(', ') : ''}`;
+  return labelled(Plot.plot({
+    width: opts.width ?? W, marginLeft: 80, ariaLabel: label, height: 60 + 40 * (2 + (zones.length ? 1 : 0)),
+    x: { label: 'physical address (MiB) →', grid: true }, y: { label: null, domain: zones.length ? ['zones', 'memory', 'reserved'] : ['memory', 'reserved'] },
+    color: { domain: [...Object.keys(ZONE_COLORS), 'memory', 'reserved'], range: [...Object.values(ZONE_COLORS), SET_COLORS.memory, SET_COLORS.reserved] },
+    marks: [
+      Plot.barX(zones, { x1: 'startMiB', x2: 'endMiB', y: () => 'zones', fill: 'zone', stroke: 'white', title: (d: (typeof zones)[number]) => `${d.key}: spanned ${d.spanned}, present ${d.present}, managed ${d.managed} pages` }),
+      Plot.text(zones, { x: (d: (typeof zones)[number]) => (d.startMiB + d.endMiB) / 2, y: () => 'zones', text: 'zone', fill: 'white' }),
+      Plot.barX(rows, { x1: 'startMiB', x2: (d: (typeof rows)[number]) => Math.max(d.endMiB, d.startMiB + 0.5), y: 'set', fill: 'set', stroke: 'white', strokeWidth: 0.5, title: 'label' }),
+    ],
+  }), label, 'address-map');
+}

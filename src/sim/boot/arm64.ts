@@ -1,0 +1,188 @@
+/**
+ * arm64 boot, setup_arch → bootmem_init → start_kernel up to memblock_free_all
+ * (arch/arm64/kernel/setup.c, arch/arm64/mm/init.c, arch/arm64/mm/mmu.c), for the 5.10.223 and
+ * 6.1 profiles. Reservations the kernel derives from the machine are computed; sizes that are
+ * facts of the kernel build come from kernel-build.ts.
+ */
+import { MEMBLOCK_ALLOC_ANYWHERE } from '../memblock/memblock';
+import type { ArchBoot, RmemBase } from './context';
+import { cmaCmdline, dmaContiguousReserve } from './cma';
+import { sparseGeometry, sparseInit } from './sparse';
+import { fdtInitReservedMem, reservedMemReserveStatic, type RmemContext } from './reserved-mem';
+import { commonStartKernel } from './start-kernel';
+import { addFirmwareMemory } from './firmware-memory';
+
+const SZ_2M = 2 ** 21;
+const SZ_1G = 2 ** 30;
+const PHYS_MASK_SHIFT = 48;
+/** 48-bit VA: PAGE_END - PAGE_OFFSET */
+const LINEAR_REGION_SIZE = 2 ** 47;
+
+/** max_zone_phys (arch/arm64/mm/init.c). */
+export function maxZonePhys(bits: number, dramStart: number, dramEnd: number): number {
+  let mask = bits >= 64 ? Number.MAX_SAFE_INTEGER : 2 ** bits - 1;
+  if (dramStart > 2 ** 32 - 1) mask = Number.MAX_SAFE_INTEGER;
+  else if (dramStart > mask) mask = 2 ** 32 - 1;
+  return Math.min(mask, dramEnd - 1) + 1;
+}
+
+/** fls64 */
+function fls64(x: number): number {
+  return x <= 0 ? 0 : Math.floor(Math.log2(x)) + 1;
+}
+
+export function arm64Boot(b: ArchBoot, rmem: RmemBase): void {
+  const { mb, build, fw, profile } = b;
+  const kernel = profile.kernel;
+  const cfg = profile.config;
+  const res = (what: string, base: number, size: number) => {
+    if (base) b.reservations.push({ what, base, size });
+  };
+
+  // setup_machine_fdt: the DTB is reserved, then early_init_dt_scan adds /memory (before memblock=debug).
+  const preParse = mb.log.length;
+  if (fw.dtb) {
+    mb.reserve(fw.dtb.base, fw.dtb.size, 'setup_machine_fdt+0x0/0x0');
+    res('device tree blob', fw.dtb.base, fw.dtb.size);
+  }
+  addFirmwareMemory(b);
+  // parse_early_param: memblock=debug only takes effect from here on
+  mb.log.splice(preParse);
+
+  // arm64_memblock_init
+  const dramStart0 = mb.startOfDram();
+  mb.remove(2 ** PHYS_MASK_SHIFT, MEMBLOCK_ALLOC_ANYWHERE, 'arm64_memblock_init+0x38/0x260');
+  const memstart = dramStart0 - (dramStart0 % SZ_1G);
+  mb.remove(memstart + LINEAR_REGION_SIZE, MEMBLOCK_ALLOC_ANYWHERE, 'arm64_memblock_init+0x9c/0x260');
+  const image = { base: dramStart0 + build.imageOffset, size: build.imageSize };
+  if (b.params.mem?.kind === 'size-limit') {
+    mb.memLimitRemoveMap(b.params.mem.limit);
+    mb.add(image.base - (image.base % SZ_2M), image.size + (image.base % SZ_2M), 'arm64_memblock_init+0x100/0x260');
+  }
+  if (fw.initrd && fw.initrd.size) {
+    const base = fw.initrd.start - (fw.initrd.start % 4096);
+    const size = Math.ceil((fw.initrd.start + fw.initrd.size) / 4096) * 4096 - base;
+    if (base < mb.startOfDram() || base + size > mb.endOfDram()) {
+      b.dmesg.push(`initrd not fully accessible via the linear mapping -- please check your bootloader ...`);
+    } else {
+      if (kernel === '5.10') mb.remove(base, size, 'arm64_memblock_init+0x198/0x2fc');
+      mb.add(base, size, kernel === '5.10' ? 'arm64_memblock_init+0x1a4/0x2fc' : 'arm64_memblock_init+0x14c/0x260');
+      if (kernel === '6.1') mb.clearNomap(base, size);
+      mb.reserve(base, size, kernel === '5.10' ? 'arm64_memblock_init+0x1b0/0x2fc' : 'arm64_memblock_init+0x164/0x260');
+      res('initrd', base, size);
+    }
+  }
+  mb.reserve(image.base, image.size, kernel === '5.10' ? 'arm64_memblock_init+0x208/0x2fc' : 'arm64_memblock_init+0x1f0/0x260');
+  res('kernel image', image.base, image.size);
+
+  // early_init_fdt_scan_reserved_mem
+  b.highmemStart = mb.endOfDram();
+  const rctx: RmemContext = { ...rmem, mb, areas: b.cmaAreas, highmemStart: b.highmemStart, dmesg: b.dmesg };
+  if (kernel === '5.10') reserveMemreserve(b);
+  reservedMemReserveStatic(rctx, fw.reservedMem);
+  if (kernel === '6.1') reserveMemreserve(b);
+  const rm = fdtInitReservedMem(rctx, fw.reservedMem);
+  for (const e of rm.entries) res(`reserved-memory ${e.name}`, e.base, e.size);
+
+  // paging_init: page tables for the linear map (rodata=full: PTE level), then init_pg_dir is freed.
+  const ptPages = linearMapTablePages(b);
+  for (let i = 0; i < ptPages; i++) {
+    const a = kernel === '6.1'
+      ? mb.physAllocRange(4096, 4096, 0, 1, 'early_pgtable_alloc+0x2c/0xb0')
+      : mb.allocRangeNid(4096, 4096, 0, mb.currentLimit, -1, false, 'early_pgtable_alloc+0x0/0x0');
+    res('page table', a, 4096);
+  }
+  if (build.pagingInitFree) {
+    const end = image.base + image.size - (kernel === '5.10' ? 0x3000 : 0);
+    mb.free(end - build.pagingInitFree, build.pagingInitFree, 'paging_init+0x534/0x610');
+  }
+
+  // unflatten_device_tree
+  if (fw.dtb) res('unflattened device tree', mb.allocTryNid(unflattenSize(fw.dtb.structSize), 8, 0, 0, -1, { caller: 'early_init_dt_alloc_memory_arch+0x30/0x60' }), unflattenSize(fw.dtb.structSize));
+
+  // bootmem_init: NUMA, sparse, zones, CMA
+  b.maxPfn = b.maxLowPfn = Math.floor(mb.endOfDram() / 4096);
+  const pgdatPa = numaInit(b);
+  sparseInit({ mb, g: sparseGeometry('arm64', kernel), structPageSize: cfg.structPageSize, memmapFrom: memstart, pgdatPa, reservations: b.reservations });
+  const dramStart = mb.startOfDram();
+  const dramEnd = mb.endOfDram();
+  const dmaBits = Math.min(32, fls64(fw.dmaMaxCpuAddr ?? Number.MAX_SAFE_INTEGER));
+  const dmaLimit = cfg.zoneDma ? maxZonePhys(dmaBits, dramStart, dramEnd) : cfg.zoneDma32 ? maxZonePhys(32, dramStart, dramEnd) : 2 ** PHYS_MASK_SHIFT;
+  b.maxZonePfn = arm64MaxZonePfn(b, dmaLimit, dramStart, dramEnd);
+  const cma = dmaContiguousReserve(rctx, { cmdline: cmaCmdline(b), dtDefaultExists: rm.dtDefaultCma, archLimit: dmaLimit });
+  if (cma) res('CMA (default area)', cma.base, cma.size);
+
+  // setup_arch tail: request_standard_resources (struct resource per memory region)
+  res('resources', mb.allocTryNid(64 * mb.memory.length, 64, 0, 0, -1, { caller: 'setup_arch+0x31c/0x5e4' }), 64 * mb.memory.length);
+  commonStartKernel(b, { swiotlb: b.maxPfn > Math.floor(dmaLimit / 4096) || /force/.test(b.params.swiotlb ?? ''), swiotlbLimit: dmaLimit });
+}
+
+/** /memreserve/ entries of the FDT header: memblock_reserve each. */
+function reserveMemreserve(b: ArchBoot): void {
+  for (const r of b.fw.memreserve) {
+    b.mb.reserve(r.base, r.size, 'early_init_fdt_scan_reserved_mem+0x0/0x0');
+    b.reservations.push({ what: '/memreserve/', base: r.base, size: r.size });
+  }
+}
+
+/** zone_sizes_init (arch/arm64/mm/init.c): max_zone_pfn per zone index. */
+function arm64MaxZonePfn(b: ArchBoot, dmaLimit: number, dramStart: number, dramEnd: number): number[] {
+  const cfg = b.profile.config;
+  const out: number[] = [];
+  if (cfg.zoneDma) out.push(Math.floor(dmaLimit / 4096));
+  if (cfg.zoneDma32) out.push(Math.floor(maxZonePhys(32, dramStart, dramEnd) / 4096));
+  out.push(b.maxPfn); // Normal
+  out.push(0); // Movable
+  if (cfg.zoneDevice) out.push(0);
+  return out;
+}
+
+/**
+ * map_mem with rodata=full (Debian default: can_set_direct_map): the linear map uses PTE tables,
+ * one table page per 2 MiB block that holds mapped (non-NOMAP) memory, one PMD page per GiB and
+ * one PUD page per 512 GiB, plus the PGD-level page for the fixmap walk.
+ */
+function linearMapTablePages(b: ArchBoot): number {
+  const pte = new Set<number>();
+  const pmd = new Set<number>();
+  const pud = new Set<number>();
+  for (const r of b.mb.memory) {
+    if (r.flags & 0x4) continue;
+    const end = r.base + r.size;
+    for (let a = r.base - (r.base % SZ_2M); a < end; a += SZ_2M) pte.add(a / SZ_2M);
+    for (let a = r.base - (r.base % SZ_1G); a < end; a += SZ_1G) pmd.add(a / SZ_1G);
+    for (let a = r.base - (r.base % 2 ** 39); a < end; a += 2 ** 39) pud.add(Math.floor(a / 2 ** 39));
+  }
+  return pte.size + pmd.size + pud.size + 1;
+}
+
+/** unflatten_device_tree's single allocation, which scales with the structure block. */
+function unflattenSize(structSize: number): number {
+  return Math.ceil((structSize * 5) / 4 / 8) * 8;
+}
+
+/** arch_numa_init → numa_init (drivers/base/arch_numa.c): distance table and NODE_DATA per node. */
+function numaInit(b: ArchBoot): Map<number, number> {
+  const { mb } = b;
+  const kernel = b.profile.kernel;
+  const out = new Map<number, number>();
+  if (!b.profile.config.numa) return out;
+  const dist = 256;
+  const numaFromDt = b.fw.banks.some((x) => x.nid !== 0) || b.nids.length > 1;
+  let d = mb.allocTryNid(dist, 4096, 0, 0, -1, { caller: 'numa_init+0x80/0x3c8' });
+  if (!numaFromDt) {
+    // of_numa_init found nothing: numa_free_distance, then dummy_numa_init allocates it again.
+    mb.free(d, dist, 'numa_free_distance+0x38/0x50');
+    d = mb.allocTryNid(dist, 4096, 0, 0, -1, { caller: 'numa_init+0x80/0x3c8' });
+  }
+  b.reservations.push({ what: 'numa distance table', base: d, size: dist });
+  for (const r of b.fw.banks) mb.setNode(r.base, r.size, r.nid);
+  const ndSize = kernel === '6.1' ? 0x2c80 : 0x2500;
+  for (const nid of b.nids) {
+    const pa = mb.allocTryNid(ndSize, 64, 0, 0, nid, { caller: 'setup_node_data+0x0/0x0' });
+    b.reservations.push({ what: `NODE_DATA(${nid})`, base: pa, size: ndSize });
+    b.dmesg.push(`NUMA: NODE_DATA [mem 0x${pa.toString(16)}-0x${(pa + ndSize - 1).toString(16)}]`);
+    out.set(nid, pa);
+  }
+  return out;
+}

@@ -1,0 +1,120 @@
+/**
+ * The boot pipeline: firmware → setup_arch (memblock) → free_area_init (zones) →
+ * memblock_free_all (buddy) → initcalls (CMA activation, watermarks, THP raise) → late frees →
+ * run-time sysctls. Each stage's result is kept on the Machine as an immutable snapshot.
+ */
+import { MmError } from '../errors';
+import { Memblock } from '../memblock/memblock';
+import { parseMemblockDebugfs } from '../memblock/debugfs-parse';
+import { parseCmdline } from '../input/cmdline';
+import { defaultKernelConfig } from '../input/profiles';
+import { parseKconfig } from '../input/kconfig';
+import type { Arch, KernelVersion, Profile } from '../types';
+import { zoneNames } from '../zones';
+import type { ArchBoot, FirmwareDesc, RmemBase } from './context';
+import { kernelBuild, type LateFree } from './kernel-build';
+import { arm64Boot } from './arm64';
+import { x86Boot, firmwareFromE820 } from './x86';
+import { armBoot } from './arm';
+import { firmwareFromDtb, topologyDtb, topologyE820, type Topology } from './firmware';
+import { bootLogFacts, replayBootLog, replayReservedListing } from './boot-log-replay';
+import { zoneLayout } from './zone-layout';
+import { handOver } from './hand-over';
+import { runInitcalls } from './initcalls';
+import { Machine } from './machine';
+
+export interface BootRequest {
+  arch: Arch;
+  kernel: KernelVersion;
+  dtb?: Uint8Array;
+  /** /sys/firmware/memmap listing or a boot log with BIOS-e820 lines */
+  e820?: string;
+  topology?: Topology;
+  cmdline?: string;
+  cpus?: number;
+  /** text of a kernel .config overriding the profile's defaults */
+  kconfig?: string;
+  bootLog?: string;
+  /** text of a debugfs memblock/reserved listing */
+  reserved?: string;
+  sysctls?: Array<[string, string | number]>;
+  /** where the bootloader loaded the DTB (default: QEMU's placement) */
+  dtbAddr?: number;
+}
+
+export function makeProfile(arch: Arch, kernel: KernelVersion, kconfig?: string): Profile {
+  if (arch !== 'arm64' && arch !== 'arm' && arch !== 'x86_64') throw new MmError('BAD_ARCH', `unknown arch '${String(arch)}'; expected arm64, arm or x86_64`);
+  if (kernel !== '5.10' && kernel !== '6.1') throw new MmError('BAD_KERNEL', `unknown kernel profile '${String(kernel)}'; expected 5.10 or 6.1`);
+  const config = { ...defaultKernelConfig(arch, kernel), ...(kconfig ? parseKconfig(kconfig) : {}) };
+  return { arch, kernel, config };
+}
+
+function firmwareOf(req: BootRequest, profile: Profile): FirmwareDesc {
+  const given = [req.dtb, req.e820, req.topology].filter((x) => x !== undefined).length;
+  if (given !== 1) throw new MmError('BOOT_INPUT', 'give exactly one of a DTB, an e820 map or a topology');
+  if (req.topology) {
+    const t = req.topology;
+    if (!(t.ramMiB > 0)) throw new MmError('TOPOLOGY_INVALID', `topology ramMiB must be a positive number of MiB, got ${String(t.ramMiB)}`, 'ramMiB');
+    if (profile.arch === 'x86_64') return firmwareFromE820(topologyE820(t), t.nodes ?? 1);
+    return firmwareFromDtb(topologyDtb(t), profile.kernel);
+  }
+  if (req.dtb) {
+    if (profile.arch === 'x86_64') throw new MmError('BOOT_INPUT', 'x86_64 boots from an e820 map, not a device tree');
+    return firmwareFromDtb(req.dtb, profile.kernel, req.dtbAddr);
+  }
+  if (profile.arch !== 'x86_64') throw new MmError('BOOT_INPUT', `${profile.arch} boots from a device tree, not an e820 map`);
+  return firmwareFromE820(req.e820!, 1);
+}
+
+export function bootMachine(req: BootRequest): Machine {
+  const profile = makeProfile(req.arch, req.kernel, req.kconfig);
+  const { arch, kernel, config: cfg } = profile;
+  const fw = firmwareOf(req, profile);
+  const cmdline = req.cmdline ?? fw.bootargs ?? req.topology?.cmdline ?? '';
+  const params = parseCmdline(cmdline, arch);
+  if (req.cpus !== undefined && (!Number.isInteger(req.cpus) || req.cpus < 1 || req.cpus > cfg.nrCpus))
+    throw new MmError('BAD_CPUS', `--cpus must be an integer from 1 to ${cfg.nrCpus} (CONFIG_NR_CPUS), got ${req.cpus}`);
+  const cpus = req.cpus ?? (fw.cpuNodes.length || req.topology?.cpus || 1);
+  const mb = new Memblock({
+    kernel,
+    physAddrBytes: arch === 'arm' && !cfg.armLpae ? 4 : 8,
+    maxNumnodes: cfg.numa ? 2 ** cfg.nodesShift : 1,
+    numa: cfg.numa,
+    debug: params.memblockDebug,
+    arch,
+    smpCacheBytes: 64,
+  });
+  const nids = [...new Set(fw.banks.map((b) => b.nid))].sort((a, b) => a - b);
+  const b: ArchBoot = {
+    profile, build: kernelBuild(arch, kernel), fw, params, cmdline, cpus, mb,
+    cmaAreas: [], dmesg: [], reservations: [], maxPfn: 0, maxLowPfn: 0, maxZonePfn: [], nids, highmemStart: 0,
+  };
+  const rmem: RmemBase = { arch, kernel, config: cfg, pageblockOrder: cfg.pageblockOrder, maxOrder: cfg.maxOrder, smpCacheBytes: 64, cmaCmdline: !!params.cma };
+  if (arch === 'arm64') arm64Boot(b, rmem);
+  else if (arch === 'x86_64') x86Boot(b);
+  else armBoot(b, rmem);
+
+  let lateFrees: LateFree[] = b.build.lateFrees.slice();
+  let source: 'model' | 'boot-log' | 'reserved' = 'model';
+  const modelReserved = mb.reserved.map((r) => ({ ...r }));
+  const logLen = mb.log.length;
+  if (req.bootLog !== undefined) {
+    const facts = bootLogFacts(req.bootLog);
+    replayBootLog(mb, facts);
+    b.cmaAreas.splice(0, b.cmaAreas.length, ...facts.cma.map((c, i) => ({ ...c, name: c.fromDt ? (b.cmaAreas.find((a) => a.fromDt && a.base === c.base)?.name ?? `dt${i}`) : 'reserved' })));
+    lateFrees = facts.lateFrees;
+    source = 'boot-log';
+  } else if (req.reserved !== undefined) {
+    replayReservedListing(mb, parseMemblockDebugfs(req.reserved).map((r) => ({ base: r.base, size: r.size })));
+    source = 'reserved';
+  }
+  mb.log.splice(logLen);
+
+  const names = zoneNames(arch, cfg);
+  const layout = zoneLayout(b, names);
+  const hand = handOver(b, layout, names);
+  const init = runInitcalls(b, layout, names, hand, lateFrees);
+  let m = new Machine({ profile, fw, params, cmdline, cpus: b.cpus, memblock: mb, inBuddy: hand.inBuddy, memblockLog: mb.log.slice(), modelReserved, source, names, layout, buddy: hand.buddy, tunables: init.tunables, cmaAreas: b.cmaAreas, dmesg: [...b.dmesg, ...init.dmesg], reservations: b.reservations, lateFrees, managedAtWmark: init.managedAtWmark });
+  for (const [name, value] of req.sysctls ?? []) m = m.sysctl(name, value);
+  return m;
+}

@@ -1,0 +1,78 @@
+/**
+ * The state threaded through the arch boot sequences (setup_arch up to memblock_free_all).
+ * Each arch module fills the memblock, the CMA areas and the dmesg-like log, and records the
+ * model's reservations by name so notebooks can show where the memory went.
+ */
+import type { Memblock } from '../memblock/memblock';
+import type { Profile } from '../types';
+import type { BootParams } from '../input/cmdline';
+import type { CmaArea } from './cma';
+import type { KernelBuild } from './kernel-build';
+import type { ReservedMemScan } from '../fdt/reserved-mem';
+
+export interface MemoryBank {
+  base: number;
+  size: number;
+  nid: number;
+  hotplug: boolean;
+}
+
+/** What the firmware (DTB, e820 or a declarative topology) describes. */
+export interface FirmwareDesc {
+  kind: 'fdt' | 'e820' | 'topology' | 'zoneinfo';
+  banks: MemoryBank[];
+  /** FDT /memreserve/ entries */
+  memreserve: Array<{ base: number; size: number }>;
+  reservedMem: ReservedMemScan;
+  bootargs?: string;
+  initrd?: { start: number; size: number };
+  /** the DTB itself: where the bootloader put it, and its totalsize */
+  dtb?: { base: number; size: number; structSize: number };
+  /** CPU count per node from /cpus numa-node-id or SRAT; empty when unknown */
+  cpuNodes: number[];
+  distance?: number[][];
+  /** arm64 of_dma_get_max_cpu_address(), or null without dma-ranges */
+  dmaMaxCpuAddr: number | null;
+  /** x86: e820 RAM ranges after the kernel's trims, as e820__memblock_setup adds them */
+  e820Ram?: Array<{ base: number; size: number }>;
+}
+
+export interface Reservation {
+  what: string;
+  base: number;
+  size: number;
+}
+
+export interface ArchBoot {
+  profile: Profile;
+  build: KernelBuild;
+  fw: FirmwareDesc;
+  params: BootParams;
+  cmdline: string;
+  cpus: number;
+  mb: Memblock;
+  cmaAreas: CmaArea[];
+  dmesg: string[];
+  /** named reservations the model made (for notebooks and the error report) */
+  reservations: Reservation[];
+  /** results the zone code needs */
+  maxPfn: number;
+  maxLowPfn: number;
+  /** max_zone_pfn[] per zone index (Movable/Device ignored) */
+  maxZonePfn: number[];
+  /** the nids with memory, ascending */
+  nids: number[];
+  /** end of lowmem (arm32), else end of DRAM */
+  highmemStart: number;
+}
+
+/** The RmemContext fields that do not depend on the boot's memblock (filled by boot.ts). */
+export interface RmemBase {
+  arch: 'arm64' | 'arm' | 'x86_64';
+  kernel: '5.10' | '6.1';
+  config: Profile['config'];
+  pageblockOrder: number;
+  maxOrder: number;
+  smpCacheBytes: number;
+  cmaCmdline: boolean;
+}

@@ -1,0 +1,94 @@
+/**
+ * From what the bootloader hands over (a DTB, an e820 map or a declarative topology) to the
+ * FirmwareDesc the arch boot code consumes.
+ */
+import { MmError } from '../errors';
+import { fdtScan, parseFdt, buildTopologyFdt, type FdtTopology } from '../fdt';
+import type { Arch, KernelVersion } from '../types';
+import type { FirmwareDesc, MemoryBank } from './context';
+
+const SZ_2M = 2 ** 21;
+
+/** Where the bootloader put the DTB: QEMU's arm_load_dtb convention, 2 MiB aligned after the initrd (or at RAM + 128 MiB). */
+export function dtbPlacement(ramBase: number, initrd: { start: number; size: number } | undefined): number {
+  const after = initrd ? initrd.start + initrd.size : ramBase + 128 * 2 ** 20;
+  return Math.ceil(after / SZ_2M) * SZ_2M;
+}
+
+export function firmwareFromDtb(dtb: Uint8Array, kernel: KernelVersion, dtbAddr?: number): FirmwareDesc {
+  const tree = parseFdt(dtb);
+  const scan = fdtScan(tree, kernel);
+  const banks: MemoryBank[] = scan.memory.map((m) => ({ base: m.base, size: m.size, nid: m.nid ?? 0, hotplug: m.hotpluggable }));
+  if (!banks.length) throw new MmError('FDT_NO_MEMORY', 'the device tree has no usable /memory node (device_type = "memory" with a reg)', '/memory');
+  const initrd = scan.chosen?.initrd && scan.chosen.initrd.end > scan.chosen.initrd.start
+    ? { start: scan.chosen.initrd.start, size: scan.chosen.initrd.end - scan.chosen.initrd.start }
+    : undefined;
+  const ramBase = Math.min(...banks.map((b) => b.base));
+  const cpuNodes = scan.cpus.filter((c) => c.available).map((c) => c.nid ?? 0);
+  let distance: number[][] | undefined;
+  if (scan.distanceMap) {
+    const n = Math.max(...scan.distanceMap.map((d) => Math.max(d.from, d.to))) + 1;
+    distance = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 10 : 20)));
+    for (const d of scan.distanceMap) distance[d.from][d.to] = d.distance;
+  }
+  return {
+    kind: 'fdt',
+    banks,
+    memreserve: scan.memReserve.map((r) => ({ base: r.address, size: r.size })),
+    reservedMem: scan.reservedMem,
+    bootargs: scan.chosen?.bootargs ?? undefined,
+    initrd,
+    dtb: { base: dtbAddr ?? dtbPlacement(ramBase, initrd), size: tree.header.totalsize, structSize: tree.header.sizeDtStruct },
+    cpuNodes,
+    distance,
+    dmaMaxCpuAddr: scan.dmaMaxCpuAddress,
+  };
+}
+
+/** A declarative machine description (notebooks, --topology FILE.json). */
+export interface Topology {
+  arch: Arch;
+  kernel: KernelVersion;
+  /** total RAM in MiB, split evenly over the nodes */
+  ramMiB: number;
+  nodes?: number;
+  cpus?: number;
+  /** physical start of DRAM (default 0x40000000 on arm/arm64; x86 uses a PC e820 layout) */
+  dramBase?: number;
+  cmdline?: string;
+  /** initrd size in KiB (placed at RAM + 128 MiB as QEMU does) */
+  initrdKiB?: number;
+  /** reserved-memory children, as in a device tree */
+  reserved?: FdtTopology['reserved'];
+}
+
+/** A topology becomes a real DTB (arm, arm64) that goes through the normal FDT path. */
+export function topologyDtb(t: Topology): Uint8Array {
+  const nodes = Math.max(1, t.nodes ?? 1);
+  const base = t.dramBase ?? 0x40000000;
+  const total = t.ramMiB * 2 ** 20;
+  const per = Math.floor(total / nodes / SZ_2M) * SZ_2M;
+  const memory = Array.from({ length: nodes }, (_, i) => ({ base: base + i * per, size: i === nodes - 1 ? total - per * (nodes - 1) : per, nid: nodes > 1 ? i : undefined }));
+  const cpus = Array.from({ length: Math.max(1, t.cpus ?? 1) }, (_, i) => ({ nid: nodes > 1 ? Math.floor((i * nodes) / Math.max(1, t.cpus ?? 1)) : undefined }));
+  const initrd = t.initrdKiB ? { start: base + 128 * 2 ** 20, end: base + 128 * 2 ** 20 + t.initrdKiB * 1024 } : undefined;
+  const distances = nodes > 1
+    ? Array.from({ length: nodes * nodes }, (_, k) => ({ from: Math.floor(k / nodes), to: k % nodes, distance: Math.floor(k / nodes) === k % nodes ? 10 : 20 }))
+    : undefined;
+  return buildTopologyFdt({ memory, cpus, bootargs: t.cmdline, initrd, distances, reserved: t.reserved });
+}
+
+/** A topology for x86_64 becomes a PC-style e820 listing (/sys/firmware/memmap format) and optional SRAT nodes. */
+export function topologyE820(t: Topology): string {
+  const total = t.ramMiB * 2 ** 20;
+  const lowTop = Math.min(total, 0xc0000000);
+  const lines = [
+    '0x0 0x9fbff System RAM',
+    '0x9fc00 0x9ffff Reserved',
+    '0xf0000 0xfffff Reserved',
+    `0x100000 0x${(lowTop - 0x20001).toString(16)} System RAM`,
+    `0x${(lowTop - 0x20000).toString(16)} 0x${(lowTop - 1).toString(16)} Reserved`,
+    '0xfffc0000 0xffffffff Reserved',
+  ];
+  if (total > lowTop) lines.push(`0x100000000 0x${(0x100000000 + total - lowTop - 1).toString(16)} System RAM`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,103 @@
+/**
+ * From memblock_free_all to a settled system: setup_per_cpu_pageset (5.10), the early frees of
+ * start_kernel, core_initcall cma_init_reserved_areas, postcore init_per_zone_wmark_min, subsys
+ * hugepage_init (the khugepaged raise), then the late frees of initrd and __init memory, which
+ * change managed but nothing computed from it.
+ */
+import type { Buddy } from '../buddy/buddy';
+import { hugepageInit, initPerZoneWmarkMin, makeTunableState, setupPerCpuPageset510, withManaged, type TunableState } from '../tunables';
+import type { ZoneName } from '../types';
+import type { ArchBoot } from './context';
+import type { HandOverResult } from './hand-over';
+import type { LateFree } from './kernel-build';
+import type { ZoneLayoutResult } from './zone-layout';
+import { pa } from './cma';
+
+export interface InitcallsResult {
+  tunables: TunableState;
+  managedAtWmark: number[];
+  dmesg: string[];
+}
+
+/** Pages the late frees give back: initrd first (its own range), the rest from the kernel image. */
+function freeReservedArea(b: ArchBoot, hand: HandOverResult, f: LateFree, dmesg: string[]): void {
+  const buddy: Buddy = hand.buddy;
+  let pages = Math.floor((f.kb * 1024) / 4096);
+  const candidates: Array<{ start: number; end: number }> = [];
+  if (/initrd/.test(f.what)) {
+    const r = b.reservations.find((x) => x.what === 'initrd');
+    if (r) candidates.push({ start: Math.floor(r.base / 4096), end: Math.ceil((r.base + r.size) / 4096) });
+  } else {
+    const img = b.reservations.find((x) => x.what === 'kernel image');
+    if (img) candidates.push({ start: Math.floor(img.base / 4096), end: Math.floor((img.base + img.size) / 4096) });
+  }
+  const freed = pages;
+  for (const c of candidates) {
+    for (let pfn = c.end - 1; pfn >= c.start && pages > 0; pfn--) {
+      if (pfn < buddy.basePfn || pfn >= buddy.endPfn || buddy.zoneIdOf(pfn) < 0 || buddy.pageState(pfn) !== 'reserved') continue;
+      const zid = buddy.zoneIdOf(pfn);
+      buddy.adjustManagedPageCount(zid, 1);
+      buddy.freeOnePage(pfn, 0, buddy.getPageblockMigratetype(pfn), {});
+      pages--;
+    }
+  }
+  // Frees of pages the model cannot place (another zone's image, a log from another machine) still count.
+  if (pages > 0) {
+    const img = b.reservations.find((x) => x.what === 'kernel image');
+    const zid = img ? buddy.zoneIdOf(Math.floor(img.base / 4096)) : -1;
+    const z = zid >= 0 ? zid : hand.zones.find((x) => hand.inBuddy.has(x.id))!.id;
+    buddy.adjustManagedPageCount(z, pages);
+  }
+  dmesg.push(`Freeing ${f.what} memory: ${Math.floor((freed * 4096) / 1024)}K`);
+}
+
+export function runInitcalls(b: ArchBoot, layout: ZoneLayoutResult, names: readonly ZoneName[], hand: HandOverResult, lateFrees: LateFree[]): InitcallsResult {
+  const { profile } = b;
+  const cfg = profile.config;
+  const buddy = hand.buddy;
+  const dmesg: string[] = [];
+  const managedNow = () => hand.zones.map((z) => (hand.inBuddy.has(z.id) ? buddy.managed(z.id) : 0));
+  const present = new Map<number, number>();
+  for (const n of layout.nodes) for (const z of n.zones) present.set(n.nid * names.length + z.idx, z.present);
+  const movableIsHigh = names[layout.movableZone] === 'HighMem';
+  const cpusPerNode: number[] = [];
+  const nodes = layout.nodes.map((n) => n.nid);
+  for (let c = 0; c < b.cpus; c++) {
+    const nid = b.fw.cpuNodes.length ? (b.fw.cpuNodes[c] ?? 0) : nodes[c % nodes.length];
+    cpusPerNode[nid] = (cpusPerNode[nid] ?? 0) + 1;
+  }
+  for (let i = 0; i < cpusPerNode.length; i++) cpusPerNode[i] ??= 0;
+
+  // start_kernel: frees before the initcalls (x86 alternatives)
+  for (const f of lateFrees.filter((x) => x.beforeInitcalls)) freeReservedArea(b, hand, f, dmesg);
+
+  const thpCmd = b.params.transparentHugepage;
+  const thpMode = cfg.thp === 'off' ? 'off' : (thpCmd ?? cfg.thp);
+  let s = makeTunableState({
+    kernel: profile.kernel,
+    pageblockOrder: cfg.pageblockOrder,
+    zoneNames: [...names],
+    zones: hand.zones.map((z, i) => ({ nid: z.nid, idx: z.idx, name: z.name, managed: managedNow()[i], present: present.get(z.id) ?? 0, highmem: z.name === 'HighMem' || (z.name === 'Movable' && movableIsHigh) })),
+    cpusPerNode,
+    onlineCpus: b.cpus,
+    thpEnabled: thpMode === 'always' || thpMode === 'madvise',
+  });
+  if (profile.kernel === '5.10') s = setupPerCpuPageset510(s, managedNow());
+
+  // core_initcall: cma_init_reserved_areas
+  for (const a of b.cmaAreas) {
+    const ok = buddy.cmaActivateArea(Math.floor(a.base / 4096), Math.floor(a.size / 4096));
+    if (!ok) dmesg.push(`cma: CMA area ${a.name} could not be activated`);
+  }
+  s = withManaged(s, managedNow());
+  const managedAtWmark = managedNow();
+  // postcore_initcall: init_per_zone_wmark_min; subsys_initcall: hugepage_init
+  s = initPerZoneWmarkMin(s);
+  const totalram = managedAtWmark.reduce((x, y) => x + y, 0);
+  s = hugepageInit(s, totalram);
+
+  for (const f of lateFrees.filter((x) => !x.beforeInitcalls)) freeReservedArea(b, hand, f, dmesg);
+  s = withManaged(s, managedNow());
+  if (b.cmaAreas.length) dmesg.unshift(...b.cmaAreas.map((a) => `cma: area ${a.name} at ${pa(a.base)}, ${a.size / 2 ** 20} MiB`));
+  return { tunables: s, managedAtWmark, dmesg };
+}

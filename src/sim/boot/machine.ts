@@ -1,0 +1,88 @@
+/**
+ * Machine: one booted, immutable snapshot with every boot stage kept for notebooks, the
+ * MachineView for the renderers, and sysctl writes that return a new Machine (O(zones):
+ * the buddy state is shared, only the tunables are recomputed).
+ */
+import type { Buddy } from '../buddy/buddy';
+import type { BootParams } from '../input/cmdline';
+import type { Memblock } from '../memblock/memblock';
+import { renderProc, type ProcName } from '../format/proc';
+import type { MachineViewExtra } from '../format/extra';
+import { readSysctl, writeSysctl, type TunableState } from '../tunables';
+import type { Profile, ZoneName } from '../types';
+import type { CmaArea } from './cma';
+import type { FirmwareDesc, Reservation } from './context';
+import type { ZoneLayoutResult } from './zone-layout';
+import type { LateFree } from './kernel-build';
+import { machineView } from './machine-view';
+
+export interface MachineParts {
+  profile: Profile;
+  fw: FirmwareDesc;
+  params: BootParams;
+  cmdline: string;
+  cpus: number;
+  memblock: Memblock;
+  memblockLog: string[];
+  /** the model's own reserved set (before a --boot-log/--reserved replay), for the model-error report */
+  modelReserved: Array<{ base: number; size: number }>;
+  source: 'model' | 'boot-log' | 'reserved';
+  names: readonly ZoneName[];
+  layout: ZoneLayoutResult;
+  buddy: Buddy;
+  inBuddy: ReadonlySet<number>;
+  tunables: TunableState;
+  cmaAreas: CmaArea[];
+  dmesg: string[];
+  reservations: Reservation[];
+  lateFrees: LateFree[];
+  managedAtWmark: number[];
+  sysctlLog?: Array<[string, string]>;
+}
+
+export class Machine {
+  readonly parts: Readonly<MachineParts>;
+  private cachedView: MachineViewExtra | null = null;
+
+  constructor(parts: MachineParts) {
+    this.parts = Object.freeze({ ...parts, sysctlLog: parts.sysctlLog ?? [] });
+  }
+
+  get profile(): Profile {
+    return this.parts.profile;
+  }
+
+  /** The plain-data view of this machine (cached; treat as read-only). */
+  view(): MachineViewExtra {
+    if (!this.cachedView) {
+      const p = this.parts;
+      this.cachedView = machineView({
+        profile: p.profile,
+        names: p.names,
+        nodes: p.layout.nodes,
+        buddy: p.buddy,
+        inBuddy: p.inBuddy,
+        tunables: p.tunables,
+        memblock: p.memblock,
+        cpus: p.cpus,
+        totalcma: p.cmaAreas.reduce((s, a) => s + Math.floor(a.size / 4096), 0),
+      });
+    }
+    return this.cachedView;
+  }
+
+  render(file: ProcName): string {
+    return renderProc(this.view(), file);
+  }
+
+  /** A run-time write of vm.NAME (the name may omit "vm."): recomputes what the kernel's handler does. */
+  sysctl(name: string, value: string | number): Machine {
+    const full = name.startsWith('vm.') ? name : `vm.${name}`;
+    const tunables = writeSysctl(this.parts.tunables, full, value);
+    return new Machine({ ...this.parts, tunables, sysctlLog: [...(this.parts.sysctlLog ?? []), [full, String(value)]] });
+  }
+
+  readSysctl(name: string): string {
+    return readSysctl(this.parts.tunables, name.startsWith('vm.') ? name : `vm.${name}`);
+  }
+}

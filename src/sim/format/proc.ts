@@ -1,0 +1,37 @@
+/**
+ * renderProc: one entry point for every file the format module renders.
+ * 'memblock' is the two debugfs files one after the other, each under a
+ * "==> memblock/<type> <==" (the CLI's heading style) heading;
+ * it raises FORMAT_UNAVAILABLE on x86, which does not keep memblock after boot.
+ */
+import { MmError } from '../errors';
+import type { MachineView } from '../view';
+import { renderBuddyinfo } from './buddyinfo';
+import { renderMeminfo } from './meminfo';
+import { renderMemblockDebugfs } from './memblock';
+import { renderPagetypeinfo } from './pagetypeinfo';
+import { renderVmstat } from './vmstat';
+import { renderZoneinfo } from './zoneinfo';
+
+export type ProcName = 'zoneinfo' | 'buddyinfo' | 'pagetypeinfo' | 'meminfo' | 'vmstat' | 'memblock';
+export const PROC_NAMES: readonly ProcName[] = ['zoneinfo', 'buddyinfo', 'pagetypeinfo', 'meminfo', 'vmstat', 'memblock'];
+
+export function renderProc(v: MachineView, name: ProcName): string {
+  switch (name) {
+    case 'zoneinfo': return renderZoneinfo(v);
+    case 'buddyinfo': return renderBuddyinfo(v);
+    case 'pagetypeinfo': return renderPagetypeinfo(v);
+    case 'meminfo': return renderMeminfo(v);
+    case 'vmstat': return renderVmstat(v);
+    case 'memblock': {
+      // CONFIG_ARCH_KEEP_MEMBLOCK: never on x86
+      if (v.arch === 'x86_64') {
+        throw new MmError('FORMAT_UNAVAILABLE', 'x86_64 kernels do not keep memblock after boot: no /sys/kernel/debug/memblock', 'memblock');
+      }
+      return `==> memblock/memory <==\n${renderMemblockDebugfs(v, 'memory')}\n`
+        + `==> memblock/reserved <==\n${renderMemblockDebugfs(v, 'reserved')}`;
+    }
+    default:
+      throw new MmError('FORMAT_UNKNOWN', `unknown /proc file "${String(name)}"; known: ${PROC_NAMES.join(', ')}`, String(name));
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * /proc/zoneinfo renderer: zoneinfo_show_print (mm/vmstat.c), 5.10 and 6.1 layouts.
+ */
+import type { MachineView, NodeView, ZoneView } from '../view';
+import type { PcpViewExtra, ZoneViewExtra } from './extra';
+import { featuresOf } from './extra';
+import { nodeStatNames, numaStatNames, zoneStatNames } from './item-lists';
+import { populatedZone } from './view-build';
+import { padLeft, padRight } from './printf';
+
+/** "\n      %-12s %lu" */
+const statLine = (name: string, value: number): string => `\n      ${padRight(name, 12)} ${value}`;
+
+/** zone_page_state(zone, item) as the view holds it */
+export function zoneStatValue(z: ZoneView, name: string): number {
+  if (name === 'nr_free_pages') return (z as ZoneViewExtra).freeStat ?? z.free;
+  if (name === 'nr_free_cma') return z.freeCma;
+  return z.stats[name] ?? 0;
+}
+
+/** is_zone_first_populated (mm/vmstat.c) */
+function isZoneFirstPopulated(node: NodeView, z: ZoneView): boolean {
+  return node.zones.find(populatedZone) === z;
+}
+
+/** zoneinfo_show_print (mm/vmstat.c): one zone's block. */
+export function zoneinfoShowPrint(v: MachineView, node: NodeView, z: ZoneView): string {
+  const v61 = v.kernel === '6.1';
+  let s = `Node ${node.nid}, zone ${padLeft(z.name, 8)}`;
+  if (isZoneFirstPopulated(node, z)) {
+    s += '\n  per-node stats';
+    for (const name of nodeStatNames(v)) s += statLine(name, node.stats[name] ?? 0);
+  }
+  s += `\n  pages free     ${z.free}`;
+  if (v61) s += `\n        boost    ${z.boost}`;
+  s += `\n        min      ${z.min}\n        low      ${z.low}\n        high     ${z.high}`;
+  s += `\n        spanned  ${z.spanned}\n        present  ${z.present}\n        managed  ${z.managed}`;
+  if (v61) s += `\n        cma      ${z.cma}`;
+  s += `\n        protection: (${z.protection.join(', ')})`;
+  if (!populatedZone(z)) return s + '\n';
+  for (const name of zoneStatNames(v)) s += statLine(name, zoneStatValue(z, name));
+  for (const name of numaStatNames(v)) s += statLine(name, z.stats[name] ?? 0);
+  s += '\n  pagesets';
+  const smp = featuresOf(v).smp;
+  for (const p of z.pcp) {
+    s += `\n    cpu: ${p.cpu}\n              count: ${p.count}\n              high:  ${p.high}\n              batch: ${p.batch}`;
+    if (smp) s += `\n  vm stats threshold: ${(p as PcpViewExtra).statThreshold ?? z.statThreshold}`;
+  }
+  s += `\n  node_unreclaimable:  ${z.nodeUnreclaimable}\n  start_pfn:           ${z.startPfn}\n`;
+  return s;
+}
+
+/** /proc/zoneinfo: every zone of every online node, populated or not. */
+export function renderZoneinfo(v: MachineView): string {
+  let out = '';
+  for (const node of v.nodes) for (const z of node.zones) out += zoneinfoShowPrint(v, node, z);
+  return out;
+}

@@ -1,0 +1,26 @@
+/**
+ * Zone enum per configuration (include/linux/mmzone.h `enum zone_type`, mm/page_alloc.c `zone_names[]`).
+ * Zones that are not configured are left out of the enum, so the indices shift.
+ */
+import type { Arch, KernelConfig, ZoneName } from './types';
+
+/** The enum zone_type for a config: DMA, DMA32, Normal, HighMem, Movable, Device (those configured). */
+export function zoneNames(arch: Arch, cfg: KernelConfig): ZoneName[] {
+  const names: ZoneName[] = [];
+  if (cfg.zoneDma) names.push('DMA');
+  if (cfg.zoneDma32 && arch !== 'arm') names.push('DMA32');
+  names.push('Normal');
+  if (cfg.highmem && arch === 'arm') names.push('HighMem');
+  names.push('Movable');
+  if (cfg.zoneDevice) names.push('Device');
+  return names;
+}
+
+export function zoneIndex(names: readonly ZoneName[], name: ZoneName): number {
+  return names.indexOf(name);
+}
+
+/** gfp_zone(GFP_USER) = ZONE_NORMAL: the highest zone that nr_free_buffer_pages counts. */
+export function normalIndex(names: readonly ZoneName[]): number {
+  return names.indexOf('Normal');
+}

@@ -1,0 +1,95 @@
+/** Builds the site once for the browser tests (or reuses a fresh dist/), and opens pages on it. */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const SOURCES = ['src', 'notebooks', 'public', 'index.html', 'vite.config.ts'];
+
+function newest(path: string): number {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return Math.max(st.mtimeMs, ...readdirSync(path).map((f) => newest(join(path, f))));
+}
+
+/** dist/ (or $MMBOOK_DIST), rebuilt with vite when older than any source. */
+export async function ensureSite(): Promise<string> {
+  if (process.env.MMBOOK_DIST) return process.env.MMBOOK_DIST;
+  const dist = join(ROOT, 'dist');
+  const built = existsSync(join(dist, 'index.html')) ? statSync(join(dist, 'index.html')).mtimeMs : 0;
+  if (built < Math.max(...SOURCES.map((s) => newest(join(ROOT, s))))) {
+    const { build } = await import('vite');
+    await build({ root: ROOT, logLevel: 'warn', configFile: join(ROOT, 'vite.config.ts') });
+  }
+  return dist;
+}
+
+export interface Opened { context: BrowserContext; page: Page; errors: string[] }
+
+export async function openPage(browser: Browser, url: string, init?: () => void): Promise<Opened> {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, acceptDownloads: true });
+  if (init) await context.addInitScript(init);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  await settle(page);
+  return { context, page, errors };
+}
+
+/** Waits until the route is rendered and the kernel has nothing queued or running. */
+export async function settle(page: Page): Promise<void> {
+  await page.waitForFunction(() => window.mmbook?.ready === true, null, { timeout: 60_000 });
+  await page.evaluate(() => window.mmbook.settled());
+}
+
+/** Sets an input the way a user does: value, then an `input` event. */
+export async function setInput(page: Page, name: string, value: number | string): Promise<void> {
+  await page.evaluate(([n, v]) => {
+    const form = document.querySelector<HTMLElement & { value: unknown }>(`[data-input="${n}"]`);
+    if (!form) throw new Error(`no input ${n}`);
+    const range = form.querySelector<HTMLInputElement>('input[type=range], input[type=number]');
+    if (range) { range.value = String(v); range.dispatchEvent(new Event('input', { bubbles: true })); }
+    else { form.value = v; form.dispatchEvent(new Event('input', { bubbles: true })); }
+  }, [name, value] as const);
+  await settle(page);
+}
+
+export async function inputValue(page: Page, name: string): Promise<unknown> {
+  return page.evaluate((n) => document.querySelector<HTMLElement & { value: unknown }>(`[data-input="${n}"]`)?.value, name);
+}
+
+/** min/low/high of the first populated zone, as /proc/zoneinfo prints them on the page. */
+export async function zoneinfoMarks(page: Page): Promise<{ min: number; low: number; high: number }> {
+  const text = await page.locator('pre.zoneinfo').first().textContent() ?? '';
+  const zones = text.split(/^Node /m).slice(1);
+  for (const z of zones) {
+    const managed = Number(/\n\s+managed\s+(\d+)/.exec(z)?.[1] ?? 0);
+    if (!managed) continue;
+    const get = (k: string) => Number(new RegExp(`\\n\\s+${k}\\s+(\\d+)`).exec(z)?.[1]);
+    return { min: get('min'), low: get('low'), high: get('high') };
+  }
+  throw new Error('no populated zone in zoneinfo');
+}
+
+export async function plotLabel(page: Page, name: string): Promise<string> {
+  return (await page.locator(`[data-plot="${name}"]`).first().getAttribute('aria-label')) ?? '';
+}
+
+export async function cellText(page: Page, id: number): Promise<string> {
+  return (await page.locator(`#cell-${id} .cell-output`).textContent()) ?? '';
+}
+
+/** Replace a cell's source through its CodeMirror editor and run it with Shift+Enter. */
+export async function editCell(page: Page, id: number, source: string): Promise<void> {
+  const cell = page.locator(`#cell-${id}`);
+  await cell.hover();
+  if (await cell.locator('.cell-editor').isHidden()) await cell.locator('button[data-action=edit]').click();
+  const content = cell.locator('.cm-content');
+  await content.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(source);
+  await page.keyboard.press('Shift+Enter');
+  await settle(page);
+}

@@ -1,0 +1,244 @@
+/**
+ * The workbench in headless Chromium against the built site (issue 4, "What must be shown").
+ * One browser; a fresh context (fresh IndexedDB) per test.
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { launchChromium, serveStatic } from './harness';
+import { cellText, editCell, ensureSite, inputValue, openPage, plotLabel, setInput, settle, zoneinfoMarks } from './site';
+
+const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts');
+let browser: Browser;
+let server: Awaited<ReturnType<typeof serveStatic>>;
+let url: string;
+
+beforeAll(async () => {
+  const dist = await ensureSite();
+  server = await serveStatic(dist);
+  url = server.url;
+  browser = await launchChromium();
+  mkdirSync(ARTIFACTS, { recursive: true });
+});
+afterAll(async () => { await browser?.close(); await server?.close(); });
+
+describe('workbench', () => {
+  it('the index lists every notebook with its title', async () => {
+    const { page, context } = await openPage(browser, url + '#/index');
+    const titles = await page.locator('.notebook-list a').allTextContents();
+    expect(titles).toEqual(expect.arrayContaining(['Tuning watermarks and lowmem_reserve', 'Booting a machine, stage by stage']));
+    expect(await page.locator('nav.nb-index a[data-slug]').count()).toBe(titles.length);
+    await context.close();
+  });
+
+  it('the site root opens the flagship notebook; moving watermark_scale_factor changes low/high in the plot and in zoneinfo', async () => {
+    const { page, context, errors } = await openPage(browser, url);
+    expect(await page.locator('h1').first().textContent()).toBe('Tuning watermarks and lowmem_reserve');
+    const before = await zoneinfoMarks(page);
+    const labelBefore = await plotLabel(page, 'watermarks');
+    expect(labelBefore).toContain(`low ${before.low} high ${before.high}`);
+    await page.screenshot({ path: `${ARTIFACTS}/watermarks.png`, fullPage: true });
+    await setInput(page, 'watermark_scale_factor', 200);
+    const after = await zoneinfoMarks(page);
+    expect(after.min).toBe(before.min);
+    expect(after.low).toBeGreaterThan(before.low);
+    expect(after.high).toBeGreaterThan(before.high);
+    const labelAfter = await plotLabel(page, 'watermarks');
+    expect(labelAfter).toContain(`low ${after.low} high ${after.high}`);
+    // the diff against the defaults shows the changed lines
+    expect(await page.locator('pre.text-diff .diff-add').allTextContents()).toEqual(expect.arrayContaining([`+         low      ${after.low}\n`.replace(/ +/g, ' ')].map(() => expect.stringContaining(`low`))));
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a reload keeps the slider value and an edited cell; revert and reset undo them', async () => {
+    const { page, context } = await openPage(browser, url + '#/watermarks');
+    await setInput(page, 'watermark_scale_factor', 150);
+    await editCell(page, 9, '## My knobs\n\nEdited in the browser.');
+    expect(await cellText(page, 9)).toContain('Edited in the browser.');
+    await page.waitForTimeout(800); // autosave debounce
+    await page.reload();
+    await settle(page);
+    expect(await inputValue(page, 'watermark_scale_factor')).toBe(150);
+    expect(await cellText(page, 9)).toContain('Edited in the browser.');
+    await expect.poll(() => page.locator('.edited-marker').isVisible()).toBe(true);
+    const tuned = await zoneinfoMarks(page);
+
+    await page.locator('button[data-action=revert]').click();
+    await settle(page);
+    expect(await cellText(page, 9)).toContain('The knobs');
+    expect(await page.locator('.edited-marker').isVisible()).toBe(false);
+    expect(await inputValue(page, 'watermark_scale_factor')).toBe(150); // inputs are not part of the source
+
+    await page.locator('button[data-action=reset]').click();
+    await settle(page);
+    expect(await inputValue(page, 'watermark_scale_factor')).toBe(10);
+    expect((await zoneinfoMarks(page)).low).toBeLessThan(tuned.low);
+    await page.reload();
+    await settle(page);
+    expect(await inputValue(page, 'watermark_scale_factor')).toBe(10);
+    expect(await cellText(page, 9)).toContain('The knobs');
+    await context.close();
+  });
+
+  it('a cell edited to throw shows its error and line; dependents are blocked with a link; other cells keep working', async () => {
+    const { page, context, errors } = await openPage(browser, url);
+    await editCell(page, 22, 'const x = 1;\nthrow new Error("boom")');
+    const cell = page.locator('#cell-22');
+    expect(await cell.getAttribute('data-state')).toBe('error');
+    expect(await cell.locator('.cell-error').textContent()).toMatch(/boom.*line 2/);
+    await editCell(page, 28, 'const zoneinfo = (() => { throw new Error("no zoneinfo today") })();\nconst defaultZoneinfo = ""');
+    expect(await page.locator('#cell-30').getAttribute('data-state')).toBe('blocked');
+    const link = page.locator('#cell-30 .cell-status a.cell-link');
+    expect(await link.textContent()).toBe('zoneinfo');
+    await link.click();
+    await expect.poll(() => page.locator('#cell-28').evaluate((el) => el.classList.contains('current'))).toBe(true);
+    // the rest still reacts
+    const before = await plotLabel(page, 'watermark-levels');
+    await setInput(page, 'watermark_scale_factor', 300);
+    expect(await plotLabel(page, 'watermark-levels')).not.toBe(before);
+    expect(await page.locator('h1').first().isVisible()).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a shared link applies valid values and refuses an out-of-range one with a message', async () => {
+    const { page, context } = await openPage(browser, url);
+    await setInput(page, 'watermark_scale_factor', 123);
+    await page.locator('button[data-action=copy-link]').click();
+    const link = await page.locator('input.share-link').inputValue();
+    expect(link).toContain('watermark_scale_factor=123');
+    await context.close();
+
+    const bad = `${url}#/watermarks?watermark_scale_factor=250&watermark_boost_factor=99999999`;
+    const { page: p2, context: c2 } = await openPage(browser, bad);
+    expect(await inputValue(p2, 'watermark_scale_factor')).toBe(250);
+    expect(await inputValue(p2, 'watermark_boost_factor')).toBe(15000);
+    const notice = await p2.locator('.notice[data-topic=link]').allTextContents();
+    expect(notice.join(' ')).toMatch(/watermark_boost_factor=99999999 is outside the input's range 0…30000/);
+    const marks = await zoneinfoMarks(p2);
+    expect(await plotLabel(p2, 'watermarks')).toContain(`low ${marks.low}`);
+    await c2.close();
+  });
+
+  it('a corrupted IndexedDB entry is set aside with a message, and the file version loads', async () => {
+    const { page, context } = await openPage(browser, url);
+    await page.evaluate(() => new Promise<void>((resolve, reject) => {
+      const req = indexedDB.open('mmbook');
+      req.onsuccess = () => {
+        const tx = req.result.transaction('kv', 'readwrite');
+        tx.objectStore('kv').put({ schema: 1, html: 12345 }, 'mmbook:v1:source:watermarks');
+        tx.objectStore('kv').put('not an object', 'mmbook:v1:inputs:watermarks');
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      };
+      req.onerror = () => reject(req.error);
+    }));
+    await page.reload();
+    await settle(page);
+    const text = (await page.locator('.notice').allTextContents()).join(' ');
+    expect(text).toMatch(/saved source .* set aside and the file version loaded/);
+    expect(text).toMatch(/saved inputs .* set aside/);
+    expect(await page.locator('.cell').count()).toBeGreaterThan(20);
+    expect(await page.locator('[data-plot=watermarks]').count()).toBe(1);
+    await context.close();
+  });
+
+  it('without IndexedDB the app still works and warns', async () => {
+    const { page, context } = await openPage(browser, url, () => { Object.defineProperty(window, 'indexedDB', { value: undefined }); });
+    expect((await page.locator('.notice[data-topic=storage]').textContent()) ?? '').toMatch(/will not survive a reload/);
+    await setInput(page, 'watermark_scale_factor', 400);
+    expect((await zoneinfoMarks(page)).low).toBeGreaterThan(0);
+    await context.close();
+  });
+
+  it('keyboard: add below, delete, undo, move, help panel', async () => {
+    const { page, context } = await openPage(browser, url);
+    const ids = () => page.locator('.cell').evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.cellId)));
+    const start = await ids();
+    await page.locator('#cell-21 .cell-output').click();
+    await page.keyboard.press('Alt+B');
+    const added = await ids();
+    expect(added.length).toBe(start.length + 1);
+    const newId = added[added.indexOf(21) + 1];
+    expect(start).not.toContain(newId);
+    await page.keyboard.insertText('const answer = 6 * 7');
+    await page.keyboard.press('Shift+Enter');
+    await settle(page);
+    expect(await page.locator(`#cell-${newId}`).getAttribute('data-state')).toBe('done');
+    await page.keyboard.press('Alt+ArrowUp');
+    expect((await ids()).indexOf(newId)).toBe(added.indexOf(21));
+    await page.keyboard.press('Alt+D');
+    expect(await ids()).toEqual(start);
+    await page.keyboard.press('Alt+Z');
+    expect((await ids()).length).toBe(start.length + 1);
+    await page.keyboard.press('Alt+H');
+    expect(await page.locator('.help-panel').isVisible()).toBe(true);
+    expect(await page.locator('.help-panel kbd').allTextContents()).toEqual(expect.arrayContaining(['Shift+Enter', 'Alt+A', 'Alt+B', 'Alt+D', 'Alt+Z', 'Alt+↑', 'Alt+↓']));
+    // the same actions from buttons
+    await page.locator('#cell-21').hover();
+    await page.locator('#cell-21 button[data-action=above]').click();
+    expect((await ids()).length).toBe(start.length + 2);
+    await context.close();
+  });
+
+  it('scenarios save, switch and delete; download exports the edited notebook', async () => {
+    const { page, context } = await openPage(browser, url);
+    await setInput(page, 'watermark_scale_factor', 300);
+    await page.locator('input.scenario-name').fill('eager kswapd');
+    await page.locator('button[data-action=save-scenario]').click();
+    await page.locator('button[data-action=reset]').click();
+    await settle(page);
+    expect(await inputValue(page, 'watermark_scale_factor')).toBe(10);
+    await page.locator('select.scenario-select').selectOption('eager kswapd');
+    await settle(page);
+    expect(await inputValue(page, 'watermark_scale_factor')).toBe(300);
+    await page.locator('button[data-action=delete-scenario]').click();
+    expect(await page.locator('select.scenario-select option').allTextContents()).not.toContain('eager kswapd');
+
+    await editCell(page, 9, '## Download me');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button[data-action=download]').click()]);
+    expect(download.suggestedFilename()).toBe('watermarks.html');
+    const html = readFileSync(await download.path(), 'utf8');
+    expect(html).toContain('<notebook');
+    expect(html).toContain('## Download me');
+    const { ensureDom, parseNotebook } = await import('../../src/kernel/index');
+    await ensureDom();
+    expect(parseNotebook(html).cells.length).toBeGreaterThan(20);
+    await context.close();
+  });
+
+  it('the boot notebook renders every stage (screenshot saved)', async () => {
+    const { page, context, errors } = await openPage(browser, url + '#/boot');
+    expect(await page.locator('h1').first().textContent()).toBe('Booting a machine, stage by stage');
+    for (const plot of ['address-map', 'buddyinfo']) expect(await page.locator(`[data-plot="${plot}"]`).count()).toBe(1);
+    const states = await page.locator('.cell').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.state));
+    expect(states.filter((s) => s !== 'done')).toEqual([]);
+    await page.screenshot({ path: `${ARTIFACTS}/boot.png`, fullPage: true });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('simulator work runs in a worker with progress, and a newer boot cancels a stale one', async () => {
+    const { page, context } = await openPage(browser, url);
+    const r = await page.evaluate(async () => {
+      const mm = window.mmbook.mm!;
+      const fx = (await mm.fixtures()) as Array<{ arch: string; kernel: string; dtb?: Uint8Array; e820?: string; cmdline: string }>;
+      const req = (f: (typeof fx)[number]) => ({ arch: f.arch, kernel: f.kernel, dtb: f.dtb, e820: f.e820, cmdline: f.cmdline });
+      const progress: number[] = [];
+      const off = mm.onProgress((p) => progress.push(p.fraction));
+      const stale = mm.boot(req(fx[0])).then(() => 'resolved', (e: { code?: string }) => e.code);
+      const fresh = await mm.boot(req(fx[fx.length - 1]));
+      off();
+      const view = (await fresh.view()) as { nodes: unknown[] };
+      return { stale: await stale, nodes: view.nodes.length, progress, cancelled: mm.cancelled };
+    });
+    expect(r.stale).toBe('CANCELLED');
+    expect(r.cancelled).toBeGreaterThanOrEqual(1);
+    expect(r.nodes).toBeGreaterThan(0);
+    expect(r.progress.length).toBeGreaterThan(1);
+    expect(r.progress.at(-1)).toBe(1);
+    await context.close();
+  });
+});
