@@ -11,12 +11,14 @@ type TS = typeof import('typescript');
 export const ScriptTarget = { ESNext: 99 } as unknown as TS['ScriptTarget'];
 export const ModuleKind = { Preserve: 200 } as unknown as TS['ModuleKind'];
 
-const notLoaded = (name: string) => (): never => {
-  void loadTypeScript();
-  throw new Error(`TypeScript support is still loading (${name}); run the cell again in a moment`);
-};
+function notLoaded<F>(name: string): F {
+  return ((): never => {
+    void loadTypeScript();
+    throw new Error(`TypeScript support is still loading (${name}); run the cell again in a moment`);
+  }) as unknown as F;
+}
 export let transpile: TS['transpile'] = notLoaded('transpile');
-export let createProgram: TS['createProgram'] = notLoaded('createProgram') as TS['createProgram'];
+export let createProgram: TS['createProgram'] = notLoaded('createProgram');
 export let createSourceFile: TS['createSourceFile'] = notLoaded('createSourceFile');
 export let isClassExpression: TS['isClassExpression'] = notLoaded('isClassExpression');
 export let isFunctionExpression: TS['isFunctionExpression'] = notLoaded('isFunctionExpression');

@@ -157,3 +157,31 @@ describe('move_freepages_block', () => {
     b.checkInvariants();
   });
 });
+
+describe('merge rules above pageblock_order for HighAtomic and Isolate', () => {
+  const pair = (kernel: '5.10' | '6.1', typeB: number, mtB: number): number[] => {
+    const b = oneZone(kernel, 2048);
+    b.setPageblockMigratetype(512, typeB);
+    b.freeOnePage(0, 9, M);
+    b.freeOnePage(512, 9, mtB);
+    b.checkInvariants();
+    return freeBlocks(b, 7).map((x) => x.order);
+  };
+  it('5.10 merges HighAtomic with Movable, 6.1 does not', () => {
+    expect(pair('5.10', 3, 3)).toEqual([10]);
+    expect(pair('6.1', 3, 3)).toEqual([9, 9]);
+  });
+  it('neither merges across Isolate', () => {
+    expect(pair('5.10', 5, 5)).toEqual([9, 9]);
+    expect(pair('6.1', 5, 5)).toEqual([9, 9]);
+  });
+  it('Isolate frees are not counted in NR_FREE_PAGES', () => {
+    const b = oneZone('6.1', 2048);
+    b.setPageblockMigratetype(512, 5);
+    b.freeOnePage(512, 9, 5);
+    expect(b.freePages(7)).toBe(0);
+    expect(b.rmqueueSmallest(7, 0, 5)).toBe(512);
+    expect(b.freePages(7)).toBe(0);
+    b.checkInvariants();
+  });
+});

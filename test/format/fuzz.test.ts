@@ -55,7 +55,7 @@ describe('mutated /proc texts end in a value or an MmError', () => {
       const bases = oracleFiles(kind).filter((f) => !f.text.startsWith('(absent'));
       const r = rng(0x5eed + kind.length);
       let errors = 0;
-      for (let n = 0; n < 1500; n++) {
+      for (let n = 0; n < 800; n++) {
         let text = bases[n % bases.length]!.text;
         const edits = 1 + Math.floor(r() * 3);
         for (let k = 0; k < edits; k++) text = mutate(text, r);

@@ -198,3 +198,15 @@ describe('argument checking', () => {
     expect(() => mb.findInRangeNode(0x1000, 3, 0, MEMBLOCK_ALLOC_ANYWHERE, -1, 0)).toThrow(/power of two/);
   });
 });
+
+describe('memblock_free_late', () => {
+  it('logs under the version name, keeps reserved, and returns the whole pages inside', () => {
+    for (const [k, fn] of [['5.10', '__memblock_free_late'], ['6.1', 'memblock_free_late']] as const) {
+      const mb = numa(k);
+      mb.reserve(0x48000000, 0xf3000);
+      expect(mb.freeLate(0x48000800, 0xf2000, 'free_initrd_mem+0x34/0x5c')).toEqual({ startPfn: 0x48001, endPfn: 0x480f2 });
+      expect(mb.log.at(-1)).toBe(`${fn}: [0x0000000048000800-0x00000000480f27ff] free_initrd_mem+0x34/0x5c`);
+      expect(mb.reservedSize()).toBe(0xf3000);
+    }
+  });
+});

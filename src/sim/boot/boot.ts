@@ -63,7 +63,9 @@ function firmwareOf(req: BootRequest, profile: Profile): FirmwareDesc {
     return firmwareFromDtb(req.dtb, profile.kernel, req.dtbAddr);
   }
   if (profile.arch !== 'x86_64') throw new MmError('BOOT_INPUT', `${profile.arch} boots from a device tree, not an e820 map`);
-  return firmwareFromE820(req.e820!, 1);
+  // NUMA comes from SRAT: a /sys/firmware/memmap listing has none, so take it from the boot log if given.
+  const srat = (req.bootLog ?? '').split(/\r?\n/).filter((l) => /SRAT: (Node \d+ PXM|PXM \d+ -> APIC)/.test(l));
+  return firmwareFromE820(srat.length && !/SRAT:/.test(req.e820!) ? `${req.e820!}\n${srat.join('\n')}\n` : req.e820!, 1);
 }
 
 export function bootMachine(req: BootRequest): Machine {

@@ -40,3 +40,4 @@ export * from './memblock';
 export * from './proc';
 export * from './proc-view';
 export { parseError, stripConsoleNoise } from './lines';
+export * from './zoneinfo-diff';

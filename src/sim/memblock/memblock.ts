@@ -191,6 +191,18 @@ export class Memblock implements LimitHost {
     this.freeFrom(b, s, caller);
   }
 
+  /**
+   * memblock_free_late (6.1) / __memblock_free_late (5.10), mm/memblock.c: after the hand-over
+   * to the buddy allocator; logs, leaves memblock.reserved alone, and returns the whole pages
+   * [PFN_UP(base), PFN_DOWN(base+size)) that the caller frees to the buddy allocator.
+   */
+  freeLate(base: number, size: number, caller = DEFAULT_CALLER): { startPfn: number; endPfn: number } {
+    const fn = this.kernel === '5.10' ? '__memblock_free_late' : 'memblock_free_late';
+    const [b, s] = this.range(base, size, fn);
+    this.rangeLine(fn, b, s, caller);
+    return { startPfn: Math.ceil(b / 4096), endPfn: Math.floor((b + s) / 4096) };
+  }
+
   /** memblock_free / memblock_phys_free as called from inside memblock */
   freeFrom(base: number, size: number, caller: string): void {
     this.rangeLine(this.kernel === '5.10' ? 'memblock_free' : 'memblock_phys_free', base, size, caller);
