@@ -1,15 +1,11 @@
-/** The libraries notebooks get in the browser (the CLI passes the same names in Node). */
-import * as Plot from '@observablehq/plot';
-import * as Inputs from '@observablehq/inputs';
-import * as htl from 'htl';
-import * as plots from '../lib/plots/index';
-import { diffView, diffLines } from '../lib/plots/zoneinfo-diff';
-import { md } from './markdown';
+/** The libraries notebooks get in the browser: the kernel's standard library (Plot, Inputs, htl, html, svg, md, the same as in Node), `plots`, and the worker-backed `mm`. */
+import { standardLibrary } from '../kernel/stdlib';
+import { plots } from '../lib/plots/builtin';
 import type { RemoteMm } from './mm-remote';
 
-export function browserBuiltins(mm: RemoteMm): Record<string, unknown> {
-  return {
-    Plot, Inputs, htl, html: htl.html, svg: htl.svg, md, mm,
-    plots: { ...plots, diffView, diffLines },
-  };
+let std: Promise<Record<string, unknown>> | undefined;
+
+export async function browserBuiltins(mm: RemoteMm): Promise<Record<string, unknown>> {
+  std ??= standardLibrary();
+  return { ...(await std), plots, mm };
 }

@@ -57,7 +57,8 @@ async function boot(): Promise<void> {
     const linkValues = query ? decodeShareQuery(query) : {};
     // the link's values are applied once (and saved); drop them from the URL so a reload keeps later changes
     if (query) history.replaceState(null, '', `#/${entry.slug}`);
-    const page = new NotebookPage(entry, { backend: state.backend, builtins: () => browserBuiltins(mm), onProgress: (fn) => mm.onProgress(fn), linkValues, warnings: state.warnings });
+    const builtins = await browserBuiltins(mm);
+    const page = new NotebookPage(entry, { backend: state.backend, builtins: () => builtins, onProgress: (fn) => mm.onProgress(fn), linkValues, warnings: state.warnings });
     state.page = page;
     window.mmbook.page = page;
     window.mmbook.mm = mm;

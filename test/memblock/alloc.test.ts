@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Memblock, MEMBLOCK_ALLOC_ACCESSIBLE, MEMBLOCK_ALLOC_ANYWHERE } from '../../src/sim/memblock';
-import { MEMBLOCK_MIRROR, MEMBLOCK_NONE, NUMA_NO_NODE } from '../../src/sim/types';
+import { MEMBLOCK_NONE, NUMA_NO_NODE } from '../../src/sim/types';
 
 const mk = (kernel: '5.10' | '6.1' = '6.1') =>
   new Memblock({ kernel, physAddrBytes: 8, maxNumnodes: 64, numa: true, debug: true, arch: 'arm64' });

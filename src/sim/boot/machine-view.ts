@@ -14,16 +14,20 @@ export interface ViewInput {
   profile: Profile;
   names: readonly ZoneName[];
   nodes: NodeLayout[];
-  buddy: Buddy;
+  /** the simulated buddy; absent for a machine imported from /proc/zoneinfo */
+  buddy?: Buddy;
   inBuddy: ReadonlySet<number>;
   tunables: TunableState;
-  memblock: Memblock;
+  memblock?: Memblock;
   cpus: number;
   totalcma: number;
+  /** the view parsed from a real machine's text (imported machines): counters the simulator does not model */
+  base?: MachineViewExtra;
 }
 
 export function machineView(inp: ViewInput): MachineViewExtra {
   const { profile, names, buddy, tunables } = inp;
+  void buddy;
   const cfg = profile.config;
   const nz = names.length;
   const mtNames = [...MIGRATETYPE_NAMES];
@@ -34,8 +38,9 @@ export function machineView(inp: ViewInput): MachineViewExtra {
     const zones = n.zones.map((zl): ZoneView => {
       const id = n.nid * nz + zl.idx;
       const t = tunables.zones.find((z) => z.nid === n.nid && z.idx === zl.idx)!;
-      const has = inp.inBuddy.has(id);
-      const managed = has ? buddy.managed(id) : 0;
+      const has = !!buddy && inp.inBuddy.has(id);
+      const real = inp.base?.nodes.find((x) => x.nid === n.nid)?.zones.find((x) => x.idx === zl.idx);
+      const managed = has ? buddy!.managed(id) : t.managed;
       totalram += managed;
       if (t.highmem) totalhigh += managed;
       const boost = t.boost;
@@ -43,7 +48,7 @@ export function machineView(inp: ViewInput): MachineViewExtra {
         nid: n.nid,
         idx: zl.idx,
         name: zl.name,
-        free: has ? buddy.freePages(id) : 0,
+        free: has ? buddy!.freePages(id) : (real?.free ?? 0),
         boost,
         min: t.wmark.min + boost,
         low: t.wmark.low + boost,
@@ -52,19 +57,19 @@ export function machineView(inp: ViewInput): MachineViewExtra {
         spanned: zl.spanned,
         present: zl.present,
         managed,
-        cma: has ? buddy.cmaPages(id) : 0,
+        cma: has ? buddy!.cmaPages(id) : (real?.cma ?? 0),
         protection: [...t.lowmemReserve],
-        freeCma: has ? buddy.freeCma(id) : 0,
-        freeArea: has ? buddy.freeArea(id) : Array.from({ length: maxOrder }, () => mtNames.map(() => 0)),
-        blocksByType: has ? buddy.blocksByType(id) : mtNames.map(() => 0),
-        pcp: Array.from({ length: inp.cpus }, (_, cpu) => ({ cpu, count: 0, high: t.pcpHigh, batch: t.pcpBatch })),
+        freeCma: has ? buddy!.freeCma(id) : (real?.freeCma ?? 0),
+        freeArea: has ? buddy!.freeArea(id) : (real?.freeArea ?? Array.from({ length: maxOrder }, () => mtNames.map(() => 0))),
+        blocksByType: has ? buddy!.blocksByType(id) : (real?.blocksByType ?? mtNames.map(() => 0)),
+        pcp: Array.from({ length: inp.cpus }, (_, cpu) => ({ cpu, count: real?.pcp[cpu]?.count ?? 0, high: t.pcpHigh, batch: t.pcpBatch })),
         statThreshold: t.statThreshold ?? 0,
-        nodeUnreclaimable: 0,
+        nodeUnreclaimable: real?.nodeUnreclaimable ?? 0,
         startPfn: zl.startPfn,
-        stats: {},
+        stats: { ...(real?.stats ?? {}) },
       };
     });
-    return { nid: n.nid, zones, stats: {} };
+    return { nid: n.nid, zones, stats: { ...(inp.base?.nodes.find((x) => x.nid === n.nid)?.stats ?? {}) } };
   });
   const mb = inp.memblock;
   return {
@@ -84,11 +89,12 @@ export function machineView(inp: ViewInput): MachineViewExtra {
     totalcma: inp.totalcma,
     totalhigh,
     physAddrBytes: profile.arch === 'arm' && !cfg.armLpae ? 4 : 8,
-    memblock: {
+    memblock: !mb ? { memory: [], reserved: [] } : {
       memory: mb.memory.filter((r) => r.size).map((r) => ({ base: r.base, size: r.size, flags: r.flags, nid: r.nid })),
       reserved: mb.reserved.filter((r) => r.size).map((r) => ({ base: r.base, size: r.size, flags: r.flags, nid: r.nid })),
     },
-    counters: {},
-    features: { swap: cfg.swap, memoryFailure: cfg.memoryFailure },
+    counters: { ...(inp.base?.counters ?? {}) },
+    features: { swap: cfg.swap, memoryFailure: cfg.memoryFailure, ...(inp.base?.features ?? {}) },
+    ...(inp.base?.statNames ? { statNames: inp.base.statNames } : {}),
   };
 }

@@ -18,18 +18,21 @@ import { machineView } from './machine-view';
 
 export interface MachineParts {
   profile: Profile;
-  fw: FirmwareDesc;
+  /** absent for a machine imported from /proc/zoneinfo */
+  fw?: FirmwareDesc;
   params: BootParams;
   cmdline: string;
   cpus: number;
-  memblock: Memblock;
+  memblock?: Memblock;
   memblockLog: string[];
   /** the model's own reserved set (before a --boot-log/--reserved replay), for the model-error report */
   modelReserved: Array<{ base: number; size: number }>;
-  source: 'model' | 'boot-log' | 'reserved';
+  source: 'model' | 'boot-log' | 'reserved' | 'zoneinfo';
   names: readonly ZoneName[];
   layout: ZoneLayoutResult;
-  buddy: Buddy;
+  buddy?: Buddy;
+  /** the view parsed from an imported machine's text */
+  imported?: MachineViewExtra;
   inBuddy: ReadonlySet<number>;
   tunables: TunableState;
   cmaAreas: CmaArea[];
@@ -66,6 +69,7 @@ export class Machine {
         memblock: p.memblock,
         cpus: p.cpus,
         totalcma: p.cmaAreas.reduce((s, a) => s + Math.floor(a.size / 4096), 0),
+        base: p.imported,
       });
     }
     return this.cachedView;

@@ -71,6 +71,19 @@ export interface FdtTree {
 
 const hex = (n: number): string => '0x' + n.toString(16);
 
+/** Bytes [start, end) as a Latin-1 string (one char per byte), without a TextDecoder round trip. */
+export function bytesToString(b: Uint8Array, start = 0, end = b.length): string {
+  let out = '';
+  if (end - start <= 64) {
+    for (let i = start; i < end; i++) out += String.fromCharCode(b[i]!);
+    return out;
+  }
+  for (let i = start; i < end; i += 4096) {
+    out += String.fromCharCode.apply(null, b.subarray(i, Math.min(end, i + 4096)) as unknown as number[]);
+  }
+  return out;
+}
+
 function loc(off: number, path?: string): string {
   return path === undefined ? `offset ${hex(off)}` : `offset ${hex(off)} in node ${path}`;
 }
@@ -158,7 +171,6 @@ export function parseFdt(bytes: Uint8Array): FdtTree {
   const sBase = h.offDtStrings;
   const sEnd = h.offDtStrings + h.sizeDtStrings;
   const nameCache = new Map<number, string>();
-  const decoder = new TextDecoder('latin1');
 
   const propName = (nameoff: number, at: number, path: string): string => {
     const cached = nameCache.get(nameoff);
@@ -175,7 +187,7 @@ export function parseFdt(bytes: Uint8Array): FdtTree {
       throw new MmError('FDT_BAD_STRING', `property name at strings offset ${hex(nameoff)} ${why}`, loc(at, path));
     }
     if (i === start) throw new MmError('FDT_BAD_STRING', `property name at strings offset ${hex(nameoff)} is empty`, loc(at, path));
-    const s = decoder.decode(b.subarray(start, i));
+    const s = bytesToString(b, start, i);
     nameCache.set(nameoff, s);
     return s;
   };
@@ -204,7 +216,7 @@ export function parseFdt(bytes: Uint8Array): FdtTree {
       let e = p;
       while (e < stEnd && b[e] !== 0) e++;
       if (e >= stEnd) throw new MmError('FDT_TRUNCATED', `node name is not NUL-terminated inside the structure block`, loc(at, path));
-      const name = decoder.decode(b.subarray(p, e));
+      const name = bytesToString(b, p, e);
       const nextP = align4(e + 1);
       if (nextP > stEnd) throw new MmError('FDT_TRUNCATED', `node name padding runs past the structure block`, loc(at, path));
       p = nextP;

@@ -3,7 +3,7 @@
  * lists, and path lookup with libfdt's node-name matching (`fdt_path_offset`).
  */
 import { MmError } from '../errors';
-import type { FdtNode, FdtTree } from './fdt-parse';
+import { bytesToString, type FdtNode, type FdtTree } from './fdt-parse';
 
 const TWO32 = 0x1_0000_0000;
 
@@ -54,7 +54,6 @@ export function propFirstU32(node: FdtNode, name: string): number | null {
   return cell(v, 0);
 }
 
-const latin1 = new TextDecoder('latin1');
 
 /**
  * The property as a C string (up to the first NUL, as strcmp would read it), or null when
@@ -64,7 +63,7 @@ export function propString(node: FdtNode, name: string): string | null {
   const v = node.props.get(name);
   if (v === undefined) return null;
   const nul = v.indexOf(0);
-  return latin1.decode(nul < 0 ? v : v.subarray(0, nul));
+  return bytesToString(v, 0, nul < 0 ? v.length : nul);
 }
 
 /** A string-list property (`compatible`): the NUL-separated strings; a trailing piece without NUL is kept. */
@@ -75,11 +74,11 @@ export function propStringList(node: FdtNode, name: string): string[] {
   let s = 0;
   for (let i = 0; i < v.length; i++) {
     if (v[i] === 0) {
-      out.push(latin1.decode(v.subarray(s, i)));
+      out.push(bytesToString(v, s, i));
       s = i + 1;
     }
   }
-  if (s < v.length) out.push(latin1.decode(v.subarray(s)));
+  if (s < v.length) out.push(bytesToString(v, s));
   return out;
 }
 

@@ -27,10 +27,13 @@ export function defaultMigratetypeNames(arch: Arch): string[] {
   return MIGRATETYPE_NAMES.filter((n) => n !== 'CMA' || arch !== 'x86_64');
 }
 
-export function defaultZoneNames(arch: Arch, kernel: KernelVersion): ZoneName[] {
+/**
+ * The zone enum of Debian's kernels (the same in 5.10 and 6.1): armmp-lpae builds DMA and
+ * HIGHMEM; arm64 DMA and DMA32; amd64 also ZONE_DEVICE.
+ */
+export function defaultZoneNames(arch: Arch): ZoneName[] {
   if (arch === 'arm') return ['DMA', 'Normal', 'HighMem', 'Movable'];
   if (arch === 'x86_64') return ['DMA', 'DMA32', 'Normal', 'Movable', 'Device'];
-  void kernel; // Debian arm64 5.10 and 6.1 both build ZONE_DMA and ZONE_DMA32, not ZONE_DEVICE
   return ['DMA', 'DMA32', 'Normal', 'Movable'];
 }
 
@@ -51,7 +54,7 @@ export function emptyView(hints: ViewHints, nodes = 1): MachineViewExtra {
   const base = {
     maxOrder: hints.maxOrder ?? (arch === 'arm' ? 12 : 11),
     migratetypeNames: hints.migratetypeNames ?? defaultMigratetypeNames(arch),
-    zoneNames: hints.zoneNames ?? defaultZoneNames(arch, kernel),
+    zoneNames: hints.zoneNames ?? defaultZoneNames(arch),
   };
   const nodeViews: NodeView[] = [];
   for (let nid = 0; nid < nodes; nid++) {

@@ -134,9 +134,9 @@ export function stripTimestamp(line: string): string {
   return m ? line.slice(m.index + m[0].length) : line;
 }
 
-const BIOS_RE = /BIOS-e820: \[mem (0x[0-9a-fA-F]+)-(0x[0-9a-fA-F]+)\] (.+?)\s*$/;
+const BIOS_RE = /BIOS-e820: \[mem (0x[0-9a-fA-F]+)-(0x[0-9a-fA-F]+)\] (.+)$/;
 const SRAT_RE = /SRAT: Node (\d+) PXM (\d+) \[mem (0x[0-9a-fA-F]+)-(0x[0-9a-fA-F]+)\]( hotplug)?( non-volatile)?/;
-const MEMMAP_RE = /^\s*(0x[0-9a-fA-F]+)\s+(0x[0-9a-fA-F]+)\s+(.+?)\s*$/;
+const MEMMAP_RE = /^(0x[0-9a-fA-F]+)\s+(0x[0-9a-fA-F]+)\s+(.+)$/;
 
 function checkRange(start: number, end: number, where: string): void {
   if (end < start) throw new MmError('E820_BAD_RANGE', `range end 0x${end.toString(16)} is below its start 0x${start.toString(16)}`, where);
@@ -153,7 +153,7 @@ export function parseE820Text(text: string, name = 'e820'): E820Input {
   const lines = text.split(/\r?\n/);
   lines.forEach((raw, i) => {
     const where = `${name}:${i + 1}`;
-    const line = stripTimestamp(raw);
+    const line = stripTimestamp(raw).trimEnd();
     if (line.includes('BIOS-e820:')) {
       const m = BIOS_RE.exec(line);
       if (!m) throw new MmError('E820_BAD_LINE', `cannot read BIOS-e820 line "${raw.trim()}"`, where);
@@ -173,7 +173,7 @@ export function parseE820Text(text: string, name = 'e820'): E820Input {
       srat.push({ node: Number(s[1]), pxm: Number(s[2]), start, end, hotplug: !!s[5], nonVolatile: !!s[6] });
       return;
     }
-    const mm = MEMMAP_RE.exec(raw);
+    const mm = MEMMAP_RE.exec(raw.trim());
     if (mm) {
       const type = typeFromFirmwareName(mm[3]!);
       if (type === null) {

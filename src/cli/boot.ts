@@ -1,0 +1,130 @@
+/**
+ * `mmbook boot`: boot a simulated machine and print /proc files in the kernel's exact text.
+ * The flags are a contract other tools depend on (see README "CLI").
+ */
+import { readFileSync } from 'node:fs';
+import { MmError } from '../sim/errors';
+import { bootMachine, bootFromZoneinfo, PROC_NAMES, type Machine, type ProcName, type Topology } from '../sim/index';
+import type { Arch, KernelVersion } from '../sim/types';
+
+export interface BootArgs {
+  arch?: string;
+  kernel?: string;
+  dtb?: string;
+  e820?: string;
+  zoneinfo?: string;
+  topology?: string;
+  cmdline?: string;
+  cpus?: number;
+  kconfig?: string;
+  bootLog?: string;
+  reserved?: string;
+  sysctls: Array<[string, string]>;
+  show: ProcName[];
+}
+
+const VALUE_FLAGS: Record<string, keyof BootArgs> = {
+  '--arch': 'arch', '--kernel': 'kernel', '--dtb': 'dtb', '--e820': 'e820', '--zoneinfo': 'zoneinfo',
+  '--topology': 'topology', '--cmdline': 'cmdline', '--kconfig': 'kconfig', '--boot-log': 'bootLog', '--reserved': 'reserved',
+};
+
+export function parseBootArgs(argv: string[]): BootArgs {
+  const a: BootArgs = { sysctls: [], show: ['zoneinfo'] };
+  for (let i = 0; i < argv.length; i++) {
+    let flag = argv[i];
+    let value: string | undefined;
+    const eq = flag.indexOf('=');
+    if (flag.startsWith('--') && eq > 0) {
+      value = flag.slice(eq + 1);
+      flag = flag.slice(0, eq);
+    }
+    const take = (): string => {
+      if (value !== undefined) return value;
+      const v = argv[++i];
+      if (v === undefined) throw new MmError('CLI_USAGE', `${flag} needs a value`);
+      return v;
+    };
+    if (flag in VALUE_FLAGS) {
+      (a as unknown as Record<string, string>)[VALUE_FLAGS[flag]] = take();
+    } else if (flag === '--cpus') {
+      const v = take();
+      if (!/^\d+$/.test(v) || Number(v) < 1) throw new MmError('CLI_USAGE', `--cpus must be a positive integer, got '${v}'`);
+      a.cpus = Number(v);
+    } else if (flag === '--sysctl') {
+      const v = take();
+      const m = /^(vm\.[a-z_]+)=(.*)$/.exec(v);
+      if (!m) throw new MmError('CLI_USAGE', `--sysctl expects vm.NAME=VALUE, got '${v}'`);
+      a.sysctls.push([m[1], m[2]]);
+    } else if (flag === '--show') {
+      const list = take().split(',').map((s) => s.trim()).filter(Boolean);
+      for (const s of list) if (!PROC_NAMES.includes(s as ProcName)) throw new MmError('CLI_USAGE', `--show: unknown file '${s}'; known: ${PROC_NAMES.join(', ')}`);
+      if (!list.length) throw new MmError('CLI_USAGE', '--show needs at least one file name');
+      a.show = list as ProcName[];
+    } else {
+      throw new MmError('CLI_USAGE', `unknown option '${argv[i]}' for mmbook boot`);
+    }
+  }
+  if (a.arch === undefined) throw new MmError('CLI_USAGE', '--arch is required (arm64, arm or x86_64)');
+  if (a.kernel === undefined) throw new MmError('CLI_USAGE', '--kernel is required (5.10 or 6.1)');
+  const inputs = ['dtb', 'e820', 'zoneinfo', 'topology'].filter((k) => (a as unknown as Record<string, unknown>)[k] !== undefined);
+  if (inputs.length !== 1) throw new MmError('CLI_USAGE', `give exactly one of --dtb, --e820, --zoneinfo or --topology (got ${inputs.length ? inputs.map((k) => '--' + k).join(', ') : 'none'})`);
+  return a;
+}
+
+function readText(flag: string, path: string): string {
+  return readBytes(flag, path).toString('utf8');
+}
+
+function readBytes(flag: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new MmError('FILE_UNREADABLE', `cannot read ${flag} file '${path}'${code ? ` (${code})` : ''}`);
+  }
+}
+
+function readTopology(path: string): Topology {
+  const text = readText('--topology', path);
+  let t: unknown;
+  try {
+    t = JSON.parse(text);
+  } catch (e) {
+    throw new MmError('TOPOLOGY_INVALID', `--topology file '${path}' is not valid JSON: ${(e as Error).message}`);
+  }
+  if (!t || typeof t !== 'object') throw new MmError('TOPOLOGY_INVALID', `--topology file '${path}' must hold a JSON object`);
+  return t as Topology;
+}
+
+export function bootFromArgs(a: BootArgs): Machine {
+  const arch = a.arch as Arch;
+  const kernel = a.kernel as KernelVersion;
+  const common = {
+    arch, kernel,
+    cmdline: a.cmdline,
+    cpus: a.cpus,
+    kconfig: a.kconfig !== undefined ? readText('--kconfig', a.kconfig) : undefined,
+    bootLog: a.bootLog !== undefined ? readText('--boot-log', a.bootLog) : undefined,
+    sysctls: a.sysctls,
+  };
+  if (a.zoneinfo !== undefined) return bootFromZoneinfo({ ...common, zoneinfo: readText('--zoneinfo', a.zoneinfo) });
+  return bootMachine({
+    ...common,
+    reserved: a.reserved !== undefined ? readText('--reserved', a.reserved) : undefined,
+    dtb: a.dtb !== undefined ? new Uint8Array(readBytes('--dtb', a.dtb)) : undefined,
+    e820: a.e820 !== undefined ? readText('--e820', a.e820) : undefined,
+    topology: a.topology !== undefined ? { ...readTopology(a.topology), arch, kernel } : undefined,
+  });
+}
+
+export async function bootCommand(argv: string[]): Promise<number> {
+  const a = parseBootArgs(argv);
+  const m = bootFromArgs(a);
+  const out: string[] = [];
+  for (const name of a.show) {
+    if (a.show.length > 1) out.push(`==> ${name} <==\n`);
+    out.push(m.render(name));
+  }
+  process.stdout.write(out.join(''));
+  return 0;
+}

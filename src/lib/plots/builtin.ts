@@ -1,0 +1,5 @@
+/** The `plots` builtin notebooks get, identical in the browser and in Node (the CLI passes it too). */
+import * as helpers from './index';
+import { diffLines, diffView } from './zoneinfo-diff';
+
+export const plots = { ...helpers, diffLines, diffView };
