@@ -96,7 +96,7 @@ function fixJsdomFormAccessors(document: Document): void {
   handler.__mmbookFixed = true;
 }
 
-/** Plot, Inputs, html, md, … plus `mm` when src/lib/mm.ts exists. */
+/** Plot, Inputs, html, md, … plus `mm` and `plots` when src/lib/mm.ts and src/lib/plots/builtin.ts exist (same as the workbench). */
 export async function cliBuiltins(): Promise<Record<string, unknown>> {
   const { standardLibrary } = await import('../kernel/stdlib');
   const builtins = await standardLibrary();
@@ -105,6 +105,11 @@ export async function cliBuiltins(): Promise<Record<string, unknown>> {
     const path = '../lib/mm';
     const m = (await import(/* @vite-ignore */ path)) as Record<string, unknown>;
     builtins.mm = m.mm ?? m.default ?? m;
+  }
+  if (existsSync(resolve(here, '../lib/plots/builtin.ts')) || existsSync(resolve(here, '../lib/plots/builtin.js'))) {
+    const path = '../lib/plots/builtin';
+    const m = (await import(/* @vite-ignore */ path)) as Record<string, unknown>;
+    if (m.plots !== undefined) builtins.plots = m.plots;
   }
   return builtins;
 }

@@ -5,6 +5,7 @@ import {
   type FdtNodeSpec, type FdtPropValue,
 } from '../../src/sim/fdt';
 import { MmError } from '../../src/sim/errors';
+import { parseBootLog } from '../../src/sim/input/boot-log';
 
 const ORACLE = '/work/shared/oracle';
 const c2 = (...v: number[]): FdtPropValue => ({ cells: v, size: 2 });
@@ -31,6 +32,26 @@ describe('fdtScan on the oracle trees', () => {
       // The pool's alignment is already 4 MiB, above both kernels' CMA minimum.
       expect(reservedMemAllocAlign(dyn!, { kernel: k, cma: true, maxOrder: 11, pageblockOrder: 9 })).toBe(0x400000);
     }
+  });
+  it('arm64: the page-rounded initrd from /chosen is what arm64_memblock_init reserves in every boot', () => {
+    for (const d of ['a64-512m', 'a64-512m-k510', 'a64-2g-cma64', 'a64-1g-nothp', 'a64-1g-tuned', 'a64-1g-reserved']) {
+      const s = fdtScan(parseFdt(new Uint8Array(readFileSync(`${ORACLE}/${d}/fdt-from-kernel.dtb`))), d.endsWith('k510') ? '5.10' : '6.1');
+      const log = parseBootLog(readFileSync(`${ORACLE}/${d}/kernel-console.txt`, 'utf8'));
+      const r = log.memblock.find((o) => o.op === 'memblock_reserve' && o.caller === 'arm64_memblock_init' && o.base === 0x48000000);
+      const { start, end } = s.chosen!.initrd!;
+      expect(r?.base, d).toBe(start - (start % 4096));
+      expect(r!.end! + 1, d).toBe(Math.ceil(end / 4096) * 4096);
+    }
+  });
+  it('a64-1g-reserved: the dynamic region is allocated with the scanned size and the 6.1 alignment', () => {
+    const s = fdtScan(parseFdt(new Uint8Array(readFileSync(`${ORACLE}/a64-1g-reserved/modified.dtb`))), '6.1');
+    const log = parseBootLog(readFileSync(`${ORACLE}/a64-1g-reserved/kernel-console.txt`, 'utf8'));
+    const a = log.memblock.filter((o) => o.caller === 'early_init_dt_alloc_reserved_memory_arch');
+    const dyn = s.reservedMem.entries.filter((e) => e.dynamic);
+    expect(a.length).toBe(dyn.length);
+    expect(a[0]!.size).toBe(dyn[0]!.allocSize);
+    expect(a[0]!.align).toBe(reservedMemAllocAlign(dyn[0]!, { kernel: '6.1', cma: true, maxOrder: 11, pageblockOrder: 9 }));
+    expect(a[0]!.maxAddr).toBe(Infinity); // no alloc-ranges: [0, MEMBLOCK_ALLOC_ANYWHERE)
   });
   it('reads initrd and bootargs from every arm oracle tree, matching /proc/cmdline', () => {
     for (const d of ['a64-512m', 'a64-512m-k510', 'a64-2g-cma64', 'a32-2g-highmem', 'a64-1g-nothp']) {
@@ -94,6 +115,10 @@ describe('/chosen', () => {
     // 6.1 compares the byte length modulo (ac+sc) cells: 12 bytes % 4 != 0 is rejected.
     const bad = tree([{ name: 'chosen', props: { 'linux,usable-memory-range': new Uint8Array(18) } }]);
     expect(fdtScan(bad, '6.1').chosen?.usableMemoryRanges).toEqual([]);
+    // 5.10's arm64 scan wants a node named exactly "chosen".
+    const at0 = tree([{ name: 'chosen@0', props: { 'linux,usable-memory-range': c2(0x40000000, 0x1000000) } }]);
+    expect(fdtScan(at0, '5.10').chosen?.usableMemoryRanges).toEqual([]);
+    expect(fdtScan(at0, '6.1').chosen?.usableMemoryRanges).toEqual([{ base: 0x40000000, size: 0x1000000 }]);
   });
   it('CONFIG_CMDLINE modes', () => {
     const cfg = (cmdlineMode: 'default' | 'extend' | 'force') => ({ cmdline: 'quiet', cmdlineMode });

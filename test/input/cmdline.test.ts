@@ -31,7 +31,8 @@ describe('memparse', () => {
   });
   it('reports what it consumed and the rest', () => {
     expect(memparse('64M@0x40000000')).toMatchObject({ value: 64 << 20, consumed: 3, rest: '@0x40000000' });
-    expect(memparse('abc')).toMatchObject({ value: 0, consumed: 0, rest: 'abc' });
+    expect(memparse('abc')).toMatchObject({ value: 0, consumed: 0, digits: 0, rest: 'abc' });
+    expect(memparse('K')).toMatchObject({ value: 0, consumed: 1, digits: 0, rest: '' }); // the kernel takes the suffix anyway
     expect(memparse('0x')).toMatchObject({ value: 0, consumed: 1, rest: 'x' }); // "0" then 'x' (no hex digit follows)
     expect(memparse('12Q')).toMatchObject({ value: 12, consumed: 2, rest: 'Q' });
     expect(memparse('089').consumed).toBe(1); // octal stops at 8
@@ -122,7 +123,7 @@ describe('parseCmdline', () => {
     const cases: [string, number][] = [
       ['cma=abc', 0], ['console=x mem=12Q', 1], ['a b cma=64M@foo', 2], ['movablecore=150%', 0], ['cma=64M@0x1000-', 0],
       ['cma=64Mx', 0], ['cma=', 0], ['cma', 0], ['kernelcore=', 0], ['transparent_hugepage=sometimes', 0], ['mem=', 0],
-      ['mem=99999999999999999999', 0], ['kernelcore=5%x', 0], ['cma=1P@8P', 0],
+      ['mem=99999999999999999999', 0], ['kernelcore=5%x', 0], ['cma=1P@8P', 0], ['cma=K', 0], ['cma=64M@G', 0],
     ];
     for (const [line, idx] of cases) {
       const e = err(() => parseCmdline(line, 'arm64'));

@@ -61,7 +61,9 @@ export function protectionHeatmap(view: MachineView, opts: { width?: number } = 
   return labelled(Plot.plot({
     width: opts.width ?? W, marginLeft: 110, ariaLabel: label, padding: 0.05,
     x: { label: 'allocation may use up to zone →', domain: view.zoneNames }, y: { label: 'zone holding the reserve' },
-    color: { type: 'sqrt', scheme: 'oranges', label: 'reserved (MiB)', legend: true },
+    // no colour legend: the ramp legend needs <canvas> (absent under jsdom in the CLI); each cell prints its page count
+    color: { type: 'sqrt', scheme: 'oranges', label: 'reserved (MiB)' },
+    caption: 'Numbers are pages (4 KiB); darker = more memory held back.',
     marks: [
       Plot.cell(cells, { x: 'against', y: 'key', fill: 'MiB', title: (d: (typeof cells)[number]) => `${d.key} keeps ${d.pages} pages (${d.MiB.toFixed(2)} MiB) from ${d.against} allocations` }),
       Plot.text(cells, { x: 'against', y: 'key', text: (d: (typeof cells)[number]) => String(d.pages), fill: 'black', fontSize: 11 }),

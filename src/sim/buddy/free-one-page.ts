@@ -52,7 +52,7 @@ export function freeOneCore(b: Buddy, zi: number, pfn: number, order: number, mt
 
 /** buddy_merge_likely (mm/page_alloc.c): is the order+1 buddy of the combined block a free block? */
 function buddyMergeLikely(b: Buddy, pfn: number, order: number): boolean {
-  if (order >= b.maxOrder - 2) return true;
+  if (order >= b.maxOrder - 2) return false;
   const combined = pfn & ~(1 << order);
   const higherBuddy = combined ^ (1 << (order + 1));
   if (higherBuddy < b.basePfn || higherBuddy >= b.endPfn) return false;

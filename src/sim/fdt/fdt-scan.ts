@@ -170,7 +170,11 @@ export function fdtScan(tree: FdtTree, kernel: KernelVersion, opts: FdtScanOptio
         path: chosenNode.path,
         bootargs: readBootargs(chosenNode, cmdlineSize),
         initrd: readInitrd(chosenNode),
-        usableMemoryRanges: usableMemoryRanges(chosenNode, kernel, ac, sc, warnings),
+        // 5.10 arm64 (early_init_dt_scan_usablemem) looks for a depth-1 node named exactly "chosen".
+        usableMemoryRanges: (() => {
+          const n = kernel === '5.10' ? tree.root.children.find((c) => c.name === 'chosen') : chosenNode;
+          return n ? usableMemoryRanges(n, kernel, ac, sc, warnings) : [];
+        })(),
       }
     : null;
   if (chosen?.initrd && chosen.initrd.end < chosen.initrd.start) {

@@ -124,7 +124,7 @@ function bad(t: CmdlineToken, why: string): MmError {
 /** memparse that must consume the whole string. */
 function wholeSize(t: CmdlineToken, s: string, what: string): number {
   const r = memparse(s);
-  if (r.consumed === 0) throw bad(t, `${what} "${s}" is not a number`);
+  if (r.digits === 0) throw bad(t, `${what} "${s}" is not a number`);
   if (r.overflow) throw bad(t, `${what} "${s}" is too large`);
   if (r.rest !== '') throw bad(t, `unexpected "${r.rest}" after ${what}`);
   return r.value;
@@ -135,7 +135,7 @@ function parseCma(t: CmdlineToken, prev: CmaParam | undefined): CmaParam {
   const v = t.value;
   if (v === null || v === '') throw bad(t, 'config string not provided');
   const s = memparse(v);
-  if (s.consumed === 0) throw bad(t, `size "${v}" is not a number`);
+  if (s.digits === 0) throw bad(t, `size "${v}" is not a number`);
   if (s.overflow) throw bad(t, 'size is too large');
   let base = prev?.base ?? 0;
   let limit = prev?.limit ?? 0;
@@ -143,7 +143,7 @@ function parseCma(t: CmdlineToken, prev: CmaParam | undefined): CmaParam {
   if (s.rest !== '') {
     if (s.rest[0] !== '@') throw bad(t, `unexpected "${s.rest}" after the size (expected @base)`);
     const b = memparse(s.rest.slice(1));
-    if (b.consumed === 0) throw bad(t, `base "${s.rest.slice(1)}" is not a number`);
+    if (b.digits === 0) throw bad(t, `base "${s.rest.slice(1)}" is not a number`);
     if (b.overflow) throw bad(t, 'base is too large');
     base = b.value;
     if (b.rest === '') limit = base + size;
@@ -180,7 +180,7 @@ function parseMem(t: CmdlineToken, arch: Arch, prev: MemParam | undefined, warni
   }
   if (arch === 'arm') {
     const s = memparse(v);
-    if (s.consumed === 0) throw bad(t, `size "${v}" is not a number`);
+    if (s.digits === 0) throw bad(t, `size "${v}" is not a number`);
     if (s.overflow) throw bad(t, 'size is too large');
     let start: number | null = null;
     if (s.rest !== '') {

@@ -3,16 +3,19 @@
  * `_parse_integer_fixup_radix`): "0x" + hex digit → hex, a leading "0" → octal, else decimal;
  * then an optional K/M/G/T/P/E suffix (either case, powers of 1024, falling through).
  *
- * Differences from the kernel, on purpose: the kernel silently wraps at 2^64; here a value
- * that overflows u64, or that exceeds 2^53 - 1 (not exactly representable), is reported via
- * `overflow: true` so callers can reject it.
+ * Like the kernel, a suffix is taken even without digits ("K" parses as 0 and consumes one
+ * character); `digits` tells callers whether a number was actually present. Difference from the
+ * kernel, on purpose: the kernel silently wraps at 2^64; here a value that overflows u64, or that
+ * exceeds 2^53 - 1 (not exactly representable), is reported via `overflow: true`.
  */
 
 export interface MemparseResult {
   /** The parsed value (meaningless when overflow is set). */
   value: number;
-  /** Characters consumed from the start of the string (0 when no digit was found). */
+  /** Characters consumed from the start of the string (number and suffix). */
   consumed: number;
+  /** Characters of the number itself (0 when no digit was found). */
+  digits: number;
   /** The rest of the string after the number and suffix (`*retptr`). */
   rest: string;
   overflow: boolean;
@@ -61,7 +64,8 @@ export function memparse(s: string): MemparseResult {
   let v = r.value;
   let i = r.consumed;
   let overflow = r.overflow;
-  if (i > 0 && i < s.length) {
+  const digits = i;
+  if (i < s.length) {
     const shift = SHIFTS[s[i]!.toLowerCase()];
     if (shift !== undefined) {
       v <<= shift;
@@ -70,5 +74,5 @@ export function memparse(s: string): MemparseResult {
   }
   if (v >= U64_LIMIT) overflow = true;
   if (v > BigInt(Number.MAX_SAFE_INTEGER)) overflow = true;
-  return { value: overflow ? 0 : Number(v), consumed: i, rest: s.slice(i), overflow };
+  return { value: overflow ? 0 : Number(v), consumed: i, digits, rest: s.slice(i), overflow };
 }
