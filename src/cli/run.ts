@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MmError } from '../sim/errors';
 import type { CellInfo, HeadlessNotebook } from '../kernel/index';
 
@@ -101,17 +101,23 @@ export async function cliBuiltins(): Promise<Record<string, unknown>> {
   const { standardLibrary } = await import('../kernel/stdlib');
   const builtins = await standardLibrary();
   const here = dirname(fileURLToPath(import.meta.url));
-  if (existsSync(resolve(here, '../lib/mm.ts')) || existsSync(resolve(here, '../lib/mm.js'))) {
-    const path = '../lib/mm';
-    const m = (await import(/* @vite-ignore */ path)) as Record<string, unknown>;
-    builtins.mm = m.mm ?? m.default ?? m;
-  }
-  if (existsSync(resolve(here, '../lib/plots/builtin.ts')) || existsSync(resolve(here, '../lib/plots/builtin.js'))) {
-    const path = '../lib/plots/builtin';
-    const m = (await import(/* @vite-ignore */ path)) as Record<string, unknown>;
-    if (m.plots !== undefined) builtins.plots = m.plots;
-  }
+  const mm = await optionalModule(resolve(here, '../lib/mm'));
+  if (mm) builtins.mm = mm.mm ?? mm.default ?? mm;
+  const plots = await optionalModule(resolve(here, '../lib/plots/builtin'));
+  if (plots?.plots !== undefined) builtins.plots = plots.plots;
   return builtins;
+}
+
+/** Imports `base`.ts/.js if it exists; a module that exists but fails to load is reported and skipped. */
+async function optionalModule(base: string): Promise<Record<string, unknown> | undefined> {
+  const file = [`${base}.ts`, `${base}.js`].find((f) => existsSync(f));
+  if (!file) return undefined;
+  try {
+    return (await import(/* @vite-ignore */ pathToFileURL(file).href)) as Record<string, unknown>;
+  } catch (e) {
+    process.stderr.write(`mmbook: warning: cannot load ${file}: ${(e as Error).message}\n`);
+    return undefined;
+  }
 }
 
 interface CellReport { id: number; state: string; durationMs: number | null; outputs: string[]; error?: string; blockedBy?: { name: string; cellId: number } }

@@ -9,10 +9,10 @@ function host(stored: Record<string, unknown> = {}) {
 }
 type W = HTMLElement & { value: unknown };
 
-// A stand-in with the shape of Inputs.range (a <form> with a numeric `value` and a range input):
+// A stand-in with the shape of Inputs.range (an element with a numeric `value` around a range input):
 // jsdom's <form> proxy refuses Inputs' own value accessor, so the real widget is exercised in the browser tests.
 function range([min, max]: [number, number], { value, step }: { value: number; step?: number }): W {
-  const form = document.createElement('form');
+  const form = document.createElement('div');
   const input = document.createElement('input');
   Object.assign(input, { type: 'range', min: String(min), max: String(max), step: String(step ?? 'any'), value: String(value) });
   form.append(input);

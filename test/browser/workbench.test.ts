@@ -39,7 +39,18 @@ describe('workbench', () => {
     const labelBefore = await plotLabel(page, 'watermarks');
     expect(labelBefore).toContain(`low ${before.low} high ${before.high}`);
     await page.screenshot({ path: `${ARTIFACTS}/watermarks.png`, fullPage: true });
+    // pinned source sits under its output
+    expect(await page.locator('#cell-20 .cell-editor').isVisible()).toBe(true);
+    expect(await page.locator('#cell-20 .cell-output + .cell-editor').count()).toBe(1);
+    await page.evaluate(() => {
+      const w = window as unknown as { busySeen: boolean };
+      w.busySeen = false;
+      const el = document.querySelector('.busy-indicator')!;
+      new MutationObserver(() => { if (!(el as HTMLElement).hidden) w.busySeen = true; }).observe(el, { attributes: true });
+    });
     await setInput(page, 'watermark_scale_factor', 200);
+    expect(await page.evaluate(() => (window as unknown as { busySeen: boolean }).busySeen)).toBe(true);
+    expect(await page.locator('.busy-indicator').isVisible()).toBe(false);
     const after = await zoneinfoMarks(page);
     expect(after.min).toBe(before.min);
     expect(after.low).toBeGreaterThan(before.low);
@@ -163,8 +174,11 @@ describe('workbench', () => {
     expect(added.length).toBe(start.length + 1);
     const newId = added[added.indexOf(21) + 1];
     expect(start).not.toContain(newId);
-    await page.keyboard.insertText('const answer = 6 * 7');
+    await page.keyboard.insertText('const answer = await new Promise((r) => setTimeout(() => r(42), 700))');
     await page.keyboard.press('Shift+Enter');
+    // a running cell shows its elapsed time
+    await page.waitForSelector(`#cell-${newId}[data-state=running]`);
+    await expect.poll(async () => page.locator(`#cell-${newId} .cell-status`).textContent(), { timeout: 5000 }).toMatch(/^running [1-9]\d* ms$/);
     await settle(page);
     expect(await page.locator(`#cell-${newId}`).getAttribute('data-state')).toBe('done');
     await page.keyboard.press('Alt+ArrowUp');

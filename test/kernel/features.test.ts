@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { HeadlessNotebook } from '../../src/kernel/index';
-import { cliBuiltins, installGlobalDom } from '../../src/cli/run';
+import { installGlobalDom } from '../../src/cli/run';
+import { standardLibrary } from '../../src/kernel/stdlib';
 import { open, status, tick } from './helpers';
 
 let nb: HeadlessNotebook | undefined;
@@ -8,7 +9,7 @@ afterEach(() => { nb?.dispose(); nb = undefined; });
 let lib: Record<string, unknown>;
 beforeAll(async () => {
   await installGlobalDom();
-  lib = await cliBuiltins();
+  lib = await standardLibrary();
 });
 
 describe('invalidation', () => {

@@ -1,0 +1,137 @@
+/**
+ * `mm`: the simulator as notebooks see it (the same in the browser worker and in Node).
+ * Everything it returns is plain data or a machine whose methods return plain data, so it
+ * crosses a worker boundary by structured clone.
+ */
+import { bootMachine, type BootRequest } from '../sim/boot/boot';
+import type { Topology } from '../sim/boot/firmware';
+import { Machine } from '../sim/boot/machine';
+import { bootFromZoneinfo } from '../sim/boot/zoneinfo-import';
+import { MmError } from '../sim/errors';
+import type { ProcName } from '../sim/format/proc';
+import { defaultKernelConfig } from '../sim/input/profiles';
+import { defaultLowmemReserveRatio, tunableSysctlNames, watermarkScaleFactorMax } from '../sim/tunables';
+import type { Arch, KernelVersion } from '../sim/types';
+import type { MachineView } from '../sim/view';
+import { zoneNames } from '../sim/zones';
+import { fixture, fixtures, type Fixture } from './fixtures/fixture';
+import { machineStages, type MachineStages } from './stages';
+
+export interface MmBootRequest {
+  arch?: Arch;
+  kernel?: KernelVersion;
+  /** a built-in machine (see mm.fixtures()); its arch, kernel, cmdline and CPUs are the defaults */
+  fixture?: string;
+  dtb?: Uint8Array;
+  e820?: string;
+  zoneinfo?: string;
+  topology?: Omit<Topology, 'arch' | 'kernel'> & Partial<Pick<Topology, 'arch' | 'kernel'>>;
+  cmdline?: string;
+  cpus?: number;
+  bootLog?: string;
+  reserved?: string;
+  kconfig?: string;
+  /** run-time writes after boot, in order: [["vm.watermark_scale_factor", 200], …] or an object */
+  sysctls?: Array<[string, string | number]> | Record<string, string | number>;
+}
+
+export interface MmMachine {
+  readonly arch: Arch;
+  readonly kernel: KernelVersion;
+  view(): MachineView;
+  render(file: ProcName): string;
+  sysctl(name: string, value: string | number): MmMachine;
+  readSysctl(name: string): string;
+  /** plain-data snapshots of each boot stage: firmware, memblock, zones, buddy */
+  readonly stages: MachineStages;
+}
+
+class MachineHandle implements MmMachine {
+  private cachedStages: MachineStages | null = null;
+  constructor(readonly machine: Machine) {}
+  get arch(): Arch { return this.machine.profile.arch; }
+  get kernel(): KernelVersion { return this.machine.profile.kernel; }
+  view(): MachineView { return this.machine.view(); }
+  render(file: ProcName): string { return this.machine.render(file); }
+  sysctl(name: string, value: string | number): MmMachine { return new MachineHandle(this.machine.sysctl(name, value)); }
+  readSysctl(name: string): string { return this.machine.readSysctl(name); }
+  get stages(): MachineStages {
+    this.cachedStages ??= machineStages(this.machine);
+    return this.cachedStages;
+  }
+}
+
+function sysctlList(s: MmBootRequest['sysctls']): Array<[string, string | number]> {
+  if (!s) return [];
+  return Array.isArray(s) ? s : Object.entries(s);
+}
+
+function boot(req: MmBootRequest): MmMachine {
+  let fx: Fixture | undefined;
+  if (req.fixture !== undefined) {
+    fx = fixture(req.fixture);
+    if (!fx) throw new MmError('UNKNOWN_FIXTURE', `no built-in machine '${req.fixture}'; known: ${fixtures().map((f) => f.name).join(', ')}`);
+  }
+  const arch = req.arch ?? req.topology?.arch ?? fx?.arch;
+  const kernel = req.kernel ?? req.topology?.kernel ?? fx?.kernel;
+  if (!arch || !kernel) throw new MmError('BOOT_INPUT', 'mm.boot needs arch and kernel (or a fixture)');
+  const sysctls = sysctlList(req.sysctls);
+  if (req.zoneinfo !== undefined) {
+    return new MachineHandle(bootFromZoneinfo({ arch, kernel, zoneinfo: req.zoneinfo, cmdline: req.cmdline, cpus: req.cpus, kconfig: req.kconfig, bootLog: req.bootLog, sysctls }));
+  }
+  const r: BootRequest = {
+    arch,
+    kernel,
+    dtb: req.dtb ?? (req.topology || req.e820 ? undefined : fx?.dtb),
+    e820: req.e820 ?? (req.topology || req.dtb ? undefined : fx?.e820),
+    topology: req.topology ? { ...req.topology, arch, kernel } : undefined,
+    cmdline: req.cmdline ?? (req.topology ? undefined : fx?.cmdline),
+    cpus: req.cpus ?? (req.topology ? undefined : fx?.cpus),
+    bootLog: req.bootLog,
+    reserved: req.reserved,
+    kconfig: req.kconfig,
+    sysctls,
+  };
+  return new MachineHandle(bootMachine(r));
+}
+
+export interface MmDefaults {
+  zoneNames: string[];
+  /** the sysctls as /proc/sys prints them before any write */
+  sysctls: Record<string, string>;
+  /** valid ranges of the numeric sysctls for this kernel */
+  ranges: Record<string, { min: number; max: number }>;
+  kernelConfig: ReturnType<typeof defaultKernelConfig>;
+}
+
+function defaults(arch: Arch, kernel: KernelVersion): MmDefaults {
+  const cfg = defaultKernelConfig(arch, kernel);
+  const names = zoneNames(arch, cfg);
+  const fraction = kernel === '6.1' ? 'vm.percpu_pagelist_high_fraction' : 'vm.percpu_pagelist_fraction';
+  return {
+    zoneNames: names,
+    sysctls: {
+      'vm.watermark_scale_factor': '10',
+      'vm.watermark_boost_factor': '15000',
+      'vm.lowmem_reserve_ratio': names.map(defaultLowmemReserveRatio).join('\t'),
+      [fraction]: '0',
+    },
+    ranges: {
+      'vm.min_free_kbytes': { min: 0, max: 2 ** 31 - 1 },
+      'vm.watermark_scale_factor': { min: 1, max: watermarkScaleFactorMax(kernel) },
+      'vm.watermark_boost_factor': { min: 0, max: 2 ** 31 - 1 },
+      [fraction]: { min: 0, max: 2 ** 31 - 1 },
+    },
+    kernelConfig: cfg,
+  };
+}
+
+export const mm = {
+  boot,
+  /** the built-in machines (real device trees and e820 maps from the oracle boots) */
+  fixtures: (): Fixture[] => fixtures(),
+  defaults,
+  sysctlNames: (kernel: KernelVersion): string[] => tunableSysctlNames(kernel).map((n) => `vm.${n}`),
+};
+
+export type Mm = typeof mm;
