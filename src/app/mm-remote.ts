@@ -52,7 +52,8 @@ class WorkerHost {
 }
 
 export class RemoteMachine {
-  constructor(private readonly host: WorkerHost, private readonly handle: number, private readonly initialView: unknown, readonly stages: unknown) {}
+  constructor(private readonly host: WorkerHost, private readonly handle: number, private readonly initialView: unknown, readonly stages: unknown,
+    readonly arch: string, readonly kernel: string) {}
   /** resolves immediately for the state the worker already sent */
   async view(): Promise<unknown> { return this.initialView; }
   async render(file: string): Promise<string> { return (await this.call('render', [file])) as string; }
@@ -60,7 +61,7 @@ export class RemoteMachine {
   async sysctl(name: string, value: string | number): Promise<RemoteMachine> {
     const r = await this.host.send({ op: 'call', handle: this.handle, method: 'sysctl', args: [name, value] });
     if (r.kind !== 'machine') throw new RemoteError('WORKER_PROTOCOL', 'expected a machine');
-    return new RemoteMachine(this.host, r.handle, r.view, r.stages);
+    return new RemoteMachine(this.host, r.handle, r.view, this.stages, r.arch, r.kernel);
   }
   private async call(method: 'render' | 'readSysctl', args: unknown[]): Promise<unknown> {
     const r = await this.host.send({ op: 'call', handle: this.handle, method, args });
@@ -86,7 +87,7 @@ export function createRemoteMm(makeWorker: () => Worker): RemoteMm {
   const live: WorkerHost[] = [];
   let utility: WorkerHost | undefined;
   const statics = new Map<string, Promise<unknown>>();
-  function callStatic(method: 'fixtures' | 'defaults', args: unknown[]): Promise<unknown> {
+  function callStatic(method: 'fixtures' | 'defaults' | 'sysctlNames', args: unknown[]): Promise<unknown> {
     const key = JSON.stringify([method, args]);
     let p = statics.get(key);
     if (!p) {
@@ -115,7 +116,7 @@ export function createRemoteMm(makeWorker: () => Worker): RemoteMm {
     try {
       const r = await host.send({ op: 'boot', req }, (p) => { if (inflight.get(key) === host) emit({ active: true, stage: p.stage, fraction: p.fraction }); });
       if (r.kind !== 'machine') throw new RemoteError('WORKER_PROTOCOL', 'expected a machine');
-      return new RemoteMachine(host, r.handle, r.view, r.stages);
+      return new RemoteMachine(host, r.handle, r.view, r.stages, r.arch, r.kernel);
     } finally {
       if (inflight.get(key) === host) { inflight.delete(key); if (inflight.size === 0) emit({ active: false, stage: 'done', fraction: 1 }); }
     }
@@ -125,6 +126,7 @@ export function createRemoteMm(makeWorker: () => Worker): RemoteMm {
     boot,
     fixtures: () => callStatic('fixtures', []),
     defaults: (arch: string, kernel: string) => callStatic('defaults', [arch, kernel]),
+    sysctlNames: (kernel: string) => callStatic('sysctlNames', [kernel]),
     onProgress(fn) { listeners.add(fn); return () => listeners.delete(fn); },
     get cancelled() { return cancelled; },
     dispose() { for (const h of live.splice(0)) h.fail(new CancelledError()); utility?.fail(new CancelledError()); },

@@ -214,6 +214,9 @@ describe('cpus, distance map, dma-ranges', () => {
     ]);
     // soc: child 1 cell, parent (root) 2 cells, size 1 cell.
     expect(fdtScan(t, '6.1').dmaMaxCpuAddress).toBe(0x3fffffff);
+    // A range beyond 2^53 does not lower the limit (and does not fail the scan).
+    const huge = tree([{ name: 'pcie', props: { '#address-cells': [1], '#size-cells': [1], 'dma-ranges': [0, 0xffffffff, 0, 0x10] } }]);
+    expect(fdtScan(huge, '6.1').dmaMaxCpuAddress).toBeNull();
   });
 });
 

@@ -13,15 +13,14 @@ let nextHandle = 1;
 
 const post = (m: WorkerReply): void => (self as unknown as DedicatedWorkerGlobalScope).postMessage(m);
 
-function adopt(id: number, machine: Machine): void {
+/**
+ * Keep the machine and send its view. The boot stages (plain data) go with a booted machine only:
+ * a sysctl write does not change them, so the page reuses the parent's and the slider path stays cheap.
+ */
+function adopt(id: number, machine: Machine, withStages: boolean): void {
   const handle = nextHandle++;
   machines.set(handle, machine);
-  post({ id, kind: 'machine', handle, view: machine.view(), stages: plainStages(machine) });
-}
-
-/** The stages are plain data except possibly functions/class instances; keep what clones. */
-function plainStages(machine: Machine): unknown {
-  try { return structuredClone(machine.stages); } catch { return JSON.parse(JSON.stringify(machine.stages ?? null, (_k, v) => (v instanceof Uint8Array ? Array.from(v) : v))); }
+  post({ id, kind: 'machine', handle, view: machine.view(), stages: withStages ? machine.stages : undefined, arch: machine.arch, kernel: machine.kernel });
 }
 
 self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
@@ -31,18 +30,18 @@ self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
       post({ id: msg.id, kind: 'progress', stage: 'booting', fraction: 0.1 });
       const machine = mm.boot(msg.req as Parameters<typeof mm.boot>[0]);
       post({ id: msg.id, kind: 'progress', stage: 'collecting zone state', fraction: 0.8 });
-      adopt(msg.id, machine);
+      adopt(msg.id, machine, true);
       return;
     }
     if (msg.op === 'static') {
-      const value = msg.method === 'fixtures' ? mm.fixtures() : mm.defaults(msg.args[0] as never, msg.args[1] as never);
+      const value = msg.method === 'fixtures' ? mm.fixtures() : msg.method === 'sysctlNames' ? mm.sysctlNames(msg.args[0] as never) : mm.defaults(msg.args[0] as never, msg.args[1] as never);
       post({ id: msg.id, kind: 'ok', value });
       return;
     }
     const machine = machines.get(msg.handle);
     if (!machine) throw Object.assign(new Error(`machine handle ${msg.handle} was released`), { code: 'WORKER_HANDLE' });
     switch (msg.method) {
-      case 'sysctl': adopt(msg.id, machine.sysctl(msg.args[0] as string, msg.args[1] as string | number)); return;
+      case 'sysctl': adopt(msg.id, machine.sysctl(msg.args[0] as string, msg.args[1] as string | number), false); return;
       case 'view': post({ id: msg.id, kind: 'ok', value: machine.view() }); return;
       case 'render': post({ id: msg.id, kind: 'ok', value: machine.render(msg.args[0] as Parameters<Machine['render']>[0]) }); return;
       case 'readSysctl': post({ id: msg.id, kind: 'ok', value: machine.readSysctl(msg.args[0] as string) }); return;

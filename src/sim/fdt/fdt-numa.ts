@@ -5,6 +5,7 @@
  * - `ofDmaGetMaxCpuAddress`: `of_dma_get_max_cpu_address` (`drivers/of/address.c`), which sizes
  *   arm64 ZONE_DMA (`zone_dma_bits`, linux-mm-reference §4.2).
  */
+import { MmError } from '../errors';
 import type { FdtNode, FdtTree } from './fdt-parse';
 import { findNode, isAvailable, isCompatible, propFirstU32, propString, readCells, walkNodes, where } from './fdt-props';
 
@@ -123,12 +124,23 @@ export function ofDmaGetMaxCpuAddress(tree: FdtTree): number | null {
       if (per > 0 && (!isPciBus(n) || na >= 1)) {
         const w = where(n, 'dma-ranges');
         for (let c = 0; c + per <= cells; c += per) {
-          const cpu = readCells(dr, pna, c + na, w);
-          const size = readCells(dr, ns, c + na + pna, w);
+          let cpu: number;
+          let size: number;
+          try {
+            cpu = readCells(dr, pna, c + na, w);
+            size = readCells(dr, ns, c + na + pna, w);
+          } catch (e) {
+            // A range reaching beyond 2^53 cannot lower the limit of any real machine.
+            if (e instanceof MmError && e.code === 'FDT_VALUE_TOO_LARGE') {
+              cpuEnd = Infinity;
+              continue;
+            }
+            throw e;
+          }
           if (cpu + size > cpuEnd) cpuEnd = cpu + size - 1;
         }
       }
-      if (best === null || cpuEnd < best) best = cpuEnd;
+      if (cpuEnd !== Infinity && (best === null || cpuEnd < best)) best = cpuEnd;
     }
     for (let i = n.children.length - 1; i >= 0; i--) {
       const c = n.children[i]!;
