@@ -11,7 +11,8 @@ import type { CellSource, NotebookDoc } from '../src/kernel/index';
 export interface BenchResult { name: string; value: number; unit: string; baseline?: number; ratio?: number; target?: number }
 
 const N = 1000;
-const ROUNDS = 7;
+const ROUNDS = 9;
+const WARMUP = 3;
 /** Each cell does a little real work (a 64-element reduction), like a small derived-value cell. */
 const WORK = 'Array.from({length: 64}, (_, j) => j * PREV).reduce((s, v) => s + (v % 7), 0)';
 
@@ -38,11 +39,11 @@ async function kernelTimes(doc: NotebookDoc): Promise<number[]> {
   await s.settled();
   const times: number[] = [];
   try {
-    for (let r = 0; r < ROUNDS; r++) {
+    for (let r = 0; r < WARMUP + ROUNDS; r++) {
       const t0 = performance.now();
       s.redefine(1, `const input = ${r + 2};`);
       await s.settled();
-      times.push(performance.now() - t0);
+      if (r >= WARMUP) times.push(performance.now() - t0);
     }
     // sanity: the last cell saw the last input
     await s.value(doc.title === 'bench chain' ? `c${N}` : `f${N}`);

@@ -35,8 +35,24 @@ export class DependencyGraph {
     return ids && ids.length === 1 ? ids[0] : undefined;
   }
 
-  /** Direct precedents: cells defining a name this cell reads. */
+  private readonly precCache = new Map<number, number[]>();
+  private readonly depCache = new Map<number, number[]>();
+
+  /** Direct precedents: cells defining a name this cell reads (memoised; the graph is immutable). */
   precedents(id: number): number[] {
+    let r = this.precCache.get(id);
+    if (!r) this.precCache.set(id, (r = this.computePrecedents(id)));
+    return r;
+  }
+
+  /** Direct dependents: cells reading a name this cell defines (memoised). */
+  dependents(id: number): number[] {
+    let r = this.depCache.get(id);
+    if (!r) this.depCache.set(id, (r = this.computeDependents(id)));
+    return r;
+  }
+
+  private computePrecedents(id: number): number[] {
     const c = this.cells.get(id);
     if (!c) return [];
     const out = new Set<number>();
@@ -52,8 +68,7 @@ export class DependencyGraph {
     return c.inputs.filter((n) => f.outputs.includes(n));
   }
 
-  /** Direct dependents: cells reading a name this cell defines. */
-  dependents(id: number): number[] {
+  private computeDependents(id: number): number[] {
     const c = this.cells.get(id);
     if (!c) return [];
     const out = new Set<number>();

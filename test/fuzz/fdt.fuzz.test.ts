@@ -157,6 +157,7 @@ function exercise(b: Uint8Array, kernel: '5.10' | '6.1'): void {
   const t = parseFdt(b);
   const len = b.length;
   if (t.nodeCount * 12 > len) throw new Error(`node count ${t.nodeCount} not linear in ${len} bytes`);
+  if (t.tokensRead > t.header.sizeDtStruct / 4) throw new Error(`${t.tokensRead} tokens read from a ${t.header.sizeDtStruct}-byte structure block`);
   const s = fdtScan(t, kernel);
   if (s.memory.length * 4 > len || s.reservedMem.staticRegs.length * 4 > len) throw new Error('scan output not linear in the blob size');
   if (s.reservedMem.entries.length > 64) throw new Error('more than MAX_RESERVED_REGIONS entries saved');

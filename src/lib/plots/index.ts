@@ -98,7 +98,7 @@ export function buddyinfoBars(view: MachineView, opts: { width?: number; unit?: 
 
 /** Physical address map: memblock memory/reserved regions (and zone spans) over the physical address in MiB. */
 export function addressMap(sets: { memory: MemblockRegionView[]; reserved: MemblockRegionView[] }, view?: MachineView, opts: { width?: number } = {}): El {
-  const rows = addressRows(sets);
+  const rows = addressRows({ memory: sets.memory, reserved: sets.reserved });
   const zones = view ? zoneSpanRows(view) : [];
   const label = `Physical address map: ${rows.map((r) => r.label).join('; ')}${zones.length ? '; zones ' + zones.map((z) => `${z.key} ${z.startMiB}-${z.endMiB} MiB`).join(', ') : ''}`;
   return labelled(Plot.plot({

@@ -67,6 +67,8 @@ export interface FdtTree {
   memReserve: FdtReserveEntry[];
   /** Number of nodes in the tree. */
   nodeCount: number;
+  /** Structure-block tokens the walk consumed (a work measure: at most size_dt_struct / 4). */
+  tokensRead: number;
 }
 
 const hex = (n: number): string => '0x' + n.toString(16);
@@ -206,7 +208,9 @@ export function parseFdt(bytes: Uint8Array): FdtTree {
   let root: FdtNode | null = null;
   let cur: FdtNode | null = null;
   let nodeCount = 0;
+  let tokensRead = 0;
   for (;;) {
+    tokensRead++;
     const at = p;
     const path = cur ? cur.path : '/';
     const t = token(path);
@@ -265,5 +269,5 @@ export function parseFdt(bytes: Uint8Array): FdtTree {
       throw new MmError('FDT_BAD_TOKEN', `unknown structure token ${hex(t)}`, loc(at, path));
     }
   }
-  return { header: h, root: root!, memReserve, nodeCount };
+  return { header: h, root: root!, memReserve, nodeCount, tokensRead };
 }

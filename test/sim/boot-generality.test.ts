@@ -1,0 +1,195 @@
+/**
+ * Boot checks on configurations that are not in the oracle: other RAM sizes, NUMA layouts, mem=,
+ * CMA sizes and positions, 32-bit HighMem, ZONE_MOVABLE, both kernels and tuned sysctls. The
+ * expected values come from the kernel's rules (linux-mm-reference.md), not from fixtures.
+ */
+import { describe, expect, it } from 'vitest';
+import { bootMachine, type BootRequest } from '../../src/sim/boot/boot';
+import type { Machine } from '../../src/sim/boot/machine';
+import { MmError } from '../../src/sim/errors';
+import type { ZoneView } from '../../src/sim/view';
+
+const MiB = 2 ** 20;
+const GiB = 2 ** 30;
+
+function boot(r: Partial<BootRequest> & { ramMiB?: number; nodes?: number }): Machine {
+  const { ramMiB, nodes, ...rest } = r;
+  const arch = rest.arch ?? 'arm64';
+  const kernel = rest.kernel ?? '6.1';
+  return bootMachine({ arch, kernel, ...(ramMiB ? { topology: { arch, kernel, ramMiB, nodes, cpus: rest.cpus } } : {}), ...rest } as BootRequest);
+}
+
+const zones = (m: Machine): ZoneView[] => m.view().nodes.flatMap((n) => n.zones);
+const zone = (m: Machine, name: string, nid = 0): ZoneView => zones(m).find((z) => z.name === name && z.nid === nid)!;
+const multFrac = (x: number, n: number, d: number) => Math.floor(x / d) * n + Math.floor(((x % d) * n) / d);
+
+describe.each(['5.10', '6.1'] as const)('arm64 %s', (kernel) => {
+  it.each([256, 768, 3072, 6144, 16384])('%i MiB: DMA holds RAM below 4 GiB, Normal the rest; present = RAM', (ramMiB) => {
+    const m = boot({ kernel, ramMiB });
+    const base = 0x40000000 / 4096;
+    const end = base + (ramMiB * MiB) / 4096;
+    const dmaEnd = Math.min(end, (4 * GiB) / 4096);
+    expect([zone(m, 'DMA').startPfn, zone(m, 'DMA').spanned, zone(m, 'DMA').present]).toEqual([base, dmaEnd - base, dmaEnd - base]);
+    expect(zone(m, 'DMA32').spanned).toBe(0);
+    expect(zone(m, 'Normal').present).toBe(end - dmaEnd);
+    m.parts.buddy!.checkInvariants();
+  });
+
+  it('a run-time watermark_scale_factor write recomputes __setup_per_zone_wmarks from the current managed', () => {
+    const m = boot({ kernel, ramMiB: 6144, sysctls: [['vm.watermark_scale_factor', '200']] });
+    const pagesMin = Math.floor(Number(m.readSysctl('min_free_kbytes')) / 4);
+    const lowmem = zones(m).reduce((a, z) => a + z.managed, 0);
+    for (const z of zones(m)) {
+      const managed = z.managed;
+      const tmp = Math.floor((pagesMin * managed) / lowmem);
+      const dist = Math.max(tmp >> 2, multFrac(managed, 200, 10000));
+      expect([z.min, z.low, z.high]).toEqual([tmp, tmp + dist, tmp + 2 * dist]);
+    }
+  });
+
+  it('the THP raise gives 11 pageblocks per populated zone up to Normal (RAM ≥ 512 MiB)', () => {
+    expect(boot({ kernel, ramMiB: 2048 }).readSysctl('min_free_kbytes').trim()).toBe(String(512 * 11 * 1 * 4));
+    expect(boot({ kernel, ramMiB: 8192 }).readSysctl('min_free_kbytes').trim()).toBe(String(512 * 11 * 2 * 4));
+    // below 512 MiB THP is off: the sqrt rule, clamped to [128, 262144]
+    const small = boot({ kernel, ramMiB: 384 });
+    const managed = small.parts.managedAtWmark.reduce((a, b) => a + b, 0);
+    expect(Number(small.readSysctl('min_free_kbytes'))).toBe(Math.max(128, Math.floor(Math.sqrt(managed * 4 * 16))));
+  });
+
+  it('protection uses lowmem_reserve_ratio over the higher zones (256 for DMA)', () => {
+    const m = boot({ kernel, ramMiB: 8192 });
+    const nz = m.parts.names.length;
+    const normalAt = m.parts.managedAtWmark[2];
+    expect(zone(m, 'DMA').protection).toEqual([0, 0, Math.floor(normalAt / 256), Math.floor(normalAt / 256)]);
+    void nz;
+  });
+
+  it('mem= is a total size: mem=768M keeps 768 MiB from the start of DRAM', () => {
+    const m = boot({ kernel, ramMiB: 2048, cmdline: 'mem=768M' });
+    expect(zone(m, 'DMA').present).toBe((768 * MiB) / 4096);
+  });
+
+  it('cma=128M goes top-down below the DMA limit and becomes MIGRATE_CMA pageblocks', () => {
+    const m = boot({ kernel, ramMiB: 2048, cmdline: 'cma=128M' });
+    const [a] = m.parts.cmaAreas;
+    expect(a.size).toBe(128 * MiB);
+    expect(a.base + a.size).toBeLessThanOrEqual(0x40000000 + 2048 * MiB);
+    expect(a.base % (kernel === '6.1' ? 2 * MiB : 4 * MiB)).toBe(0);
+    const dma = zone(m, 'DMA');
+    expect(dma.freeCma).toBe((128 * MiB) / 4096);
+    expect(dma.blocksByType[4]).toBe((128 * MiB) / 4096 / 512);
+    m.parts.buddy!.checkInvariants();
+  });
+
+  it('cma=size@base is fixed at that base', () => {
+    const m = boot({ kernel, ramMiB: 1024, cmdline: 'cma=32M@0x50000000' });
+    expect(m.parts.cmaAreas.map((a) => [a.base, a.size])).toEqual([[0x50000000, 32 * MiB]]);
+  });
+
+  it('two NUMA nodes: each node has its own zones and pcp high uses its own CPUs (6.1)', () => {
+    const m = boot({ kernel, ramMiB: 8192, nodes: 2, cpus: 4 });
+    expect(m.view().nodes.map((n) => n.nid)).toEqual([0, 1]);
+    const n1 = zone(m, 'Normal', 1);
+    expect(n1.present).toBe((4 * GiB) / 4096);
+    if (kernel === '6.1') expect(n1.pcp[0].high).toBe(Math.max(Math.floor(n1.low / 2), 4 * n1.pcp[0].batch));
+    else expect(n1.pcp[0].high).toBe(6 * n1.pcp[0].batch);
+  });
+
+  it('movablecore= carves a ZONE_MOVABLE that starts on a MAX_ORDER boundary', () => {
+    const m = boot({ kernel, ramMiB: 8192, cmdline: 'movablecore=2G' });
+    const mov = zone(m, 'Movable');
+    expect(mov.present).toBe((2 * GiB) / 4096);
+    expect(mov.startPfn % 1024).toBe(0);
+    expect(zone(m, 'Normal').present + zone(m, 'DMA').present + mov.present).toBe((8 * GiB) / 4096);
+  });
+});
+
+describe('sysctl ranges follow the profile', () => {
+  it('watermark_scale_factor: at most 1000 on 5.10, 3000 on 6.1', () => {
+    expect(() => boot({ kernel: '5.10', ramMiB: 1024 }).sysctl('vm.watermark_scale_factor', 2000)).toThrow(MmError);
+    const m = boot({ kernel: '6.1', ramMiB: 1024 }).sysctl('vm.watermark_scale_factor', 2000);
+    expect(m.readSysctl('watermark_scale_factor').trim()).toBe('2000');
+  });
+  it('a sysctl write does not re-boot: the buddy state is shared', () => {
+    const m = boot({ ramMiB: 1024 });
+    expect(m.sysctl('vm.min_free_kbytes', 16384).parts.buddy).toBe(m.parts.buddy);
+  });
+});
+
+describe('x86_64', () => {
+  it.each(['5.10', '6.1'] as const)('%s: DMA below 16 MiB from pfn 1, DMA32 below 4 GiB, Normal above', (kernel) => {
+    const m = boot({ arch: 'x86_64', kernel, ramMiB: 8192 });
+    expect([zone(m, 'DMA').startPfn, zone(m, 'DMA').spanned]).toEqual([1, 4095]);
+    expect(zone(m, 'DMA32').startPfn).toBe(4096);
+    expect(zone(m, 'Normal').startPfn).toBe(GiB * 4 / 4096);
+    expect(zone(m, 'Normal').present).toBe(((8192 - 3072) * MiB) / 4096);
+    // the pageblock at pfn 0 is not memory: it stays Unmovable
+    expect(zone(m, 'DMA').blocksByType[0]).toBeGreaterThanOrEqual(1);
+    m.parts.buddy!.checkInvariants();
+  });
+  it('mem= is an address limit', () => {
+    const m = boot({ arch: 'x86_64', ramMiB: 8192, cmdline: 'mem=2G' });
+    expect(zone(m, 'Normal').present).toBe(0);
+    expect(zone(m, 'DMA32').startPfn + zone(m, 'DMA32').spanned).toBe((2 * GiB) / 4096);
+  });
+  it('cma=256M on a big machine: 6.1 bottom-up from 4 GiB, 5.10 top of RAM', () => {
+    const m61 = boot({ arch: 'x86_64', kernel: '6.1', ramMiB: 8192, cmdline: 'cma=256M' });
+    expect(m61.parts.cmaAreas[0].base).toBe(4 * GiB);
+    const m510 = boot({ arch: 'x86_64', kernel: '5.10', ramMiB: 8192, cmdline: 'cma=256M' });
+    const top = m510.parts.memblock!.endOfDram();
+    expect(m510.parts.cmaAreas[0].base + 256 * MiB).toBeLessThanOrEqual(top);
+    expect(m510.parts.cmaAreas[0].base).toBeGreaterThan(top - 512 * MiB);
+  });
+});
+
+describe('32-bit arm with HighMem', () => {
+  it.each([1024, 3072])('%i MiB: lowmem is the first 768 MiB (3G/1G split), the rest HighMem', (ramMiB) => {
+    const m = boot({ arch: 'arm', kernel: '6.1', ramMiB });
+    const low = Math.min(ramMiB, 768) * MiB / 4096;
+    expect(zone(m, 'DMA').present).toBe(low);
+    expect(zone(m, 'Normal').present).toBe(0);
+    const high = zone(m, 'HighMem');
+    expect(high.present).toBe(ramMiB * MiB / 4096 - low);
+    // is_highmem: min = clamp(managed / 1024, 32, 128)
+    expect(high.min).toBe(Math.min(128, Math.max(32, Math.floor(m.parts.managedAtWmark[2] / 1024))));
+    expect(zone(m, 'Movable').min).toBe(32);
+    m.parts.buddy!.checkInvariants();
+  });
+  it('default CMA goes into highmem first', () => {
+    const m = boot({ arch: 'arm', kernel: '6.1', ramMiB: 2048 });
+    expect(m.parts.cmaAreas[0].base).toBeGreaterThanOrEqual(0x40000000 + 768 * MiB);
+    expect(zone(m, 'HighMem').cma).toBe(16 * MiB / 4096);
+  });
+});
+
+describe('bad input gets an MmError naming the problem', () => {
+  const code = (f: () => unknown): string => {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(MmError);
+      return (e as MmError).code;
+    }
+    return 'no error';
+  };
+  it('an impossible cma=', () => {
+    expect(code(() => boot({ ramMiB: 512, cmdline: 'cma=2G' }))).toBe('CMA_NO_SPACE');
+    expect(code(() => boot({ ramMiB: 512, cmdline: 'cma=32M@0x50100000' }))).toBe('CMA_UNALIGNED');
+  });
+  it('a malformed command line value', () => {
+    expect(code(() => boot({ ramMiB: 512, cmdline: 'cma=lots' }))).toBe('CMDLINE_BAD_VALUE');
+  });
+  it('a truncated DTB', () => {
+    expect(code(() => bootMachine({ arch: 'arm64', kernel: '6.1', dtb: new Uint8Array(64) }))).toMatch(/^FDT_/);
+  });
+  it('a wrong input kind or arch', () => {
+    expect(code(() => bootMachine({ arch: 'x86_64', kernel: '6.1', dtb: new Uint8Array(64) }))).toBe('BOOT_INPUT');
+    expect(code(() => bootMachine({ arch: 'mips' as never, kernel: '6.1', topology: { arch: 'arm64', kernel: '6.1', ramMiB: 64 } }))).toBe('BAD_ARCH');
+    expect(code(() => bootMachine({ arch: 'arm64', kernel: '6.1', topology: { arch: 'arm64', kernel: '6.1', ramMiB: 0 } }))).toBe('TOPOLOGY_INVALID');
+  });
+  it('an unknown or out-of-range sysctl', () => {
+    const m = boot({ ramMiB: 512 });
+    expect(code(() => m.sysctl('vm.nonsense', 1))).toBe('SYSCTL_UNKNOWN');
+    expect(code(() => m.sysctl('vm.watermark_scale_factor', 0))).toBe('SYSCTL_INVALID');
+  });
+});
