@@ -83,6 +83,7 @@ export async function benchKernel(): Promise<BenchResult[]> {
     const d = median(directTimes(doc, chain));
     out.push({ name: `kernel-${label}-1000-settle-ms`, value: round(k), unit: 'ms' });
     out.push({ name: `kernel-${label}-1000-per-cell-us`, value: round((k / N) * 1000), unit: 'us' });
+    out.push({ name: `kernel-${label}-1000-overhead-per-cell-us`, value: round(((k - d) / N) * 1000), unit: 'us' });
     out.push({ name: `kernel-${label}-1000-vs-direct-ratio`, value: round(k / d), unit: 'x', baseline: round(d), ratio: round(k / d), target: 20 });
   }
   return out;

@@ -267,17 +267,18 @@ export class NotebookPage {
     setTimeout(() => v.el.classList.remove('flash'), 1200);
   }
 
+  /** Reload the file version at once; the stored edit is deleted after (a failure there is reported). */
   private async revert(): Promise<void> {
-    await this.store.revertSource();
     this.stop();
     this.start(this.entry.source);
     this.toolbar.setEdited(false);
     this.notices.clear('undo');
+    await this.store.revertSource();
   }
 
   private async resetInputs(): Promise<void> {
-    await this.store.resetInputs();
     this.bridge.reset();
+    await this.store.resetInputs();
   }
 
   private saveScenario(name: string): void {

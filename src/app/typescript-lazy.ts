@@ -1,6 +1,6 @@
 /**
- * Browser stand-in for the `typescript` module that notebook-kit's transpiler imports for `ts`
- * cells. The real compiler is ~3.5 MB minified; bundling it statically would triple the page's
+ * Browser stand-in for the `typescript` module that notebook-kit's transpiler (and the kernel's
+ * source maps) import for `ts` cells. The real compiler is ~3.5 MB minified; bundling it statically would triple the page's
  * JavaScript for notebooks that have no TypeScript cells. vite.config.ts aliases `typescript` here;
  * the real module is loaded on demand (loadTypeScript(), which the page awaits before opening a
  * notebook that has `ts` cells) and these live bindings then point at it.
@@ -18,6 +18,7 @@ function notLoaded<F>(name: string): F {
   }) as unknown as F;
 }
 export let transpile: TS['transpile'] = notLoaded('transpile');
+export let transpileModule: TS['transpileModule'] = notLoaded('transpileModule');
 export let createProgram: TS['createProgram'] = notLoaded('createProgram');
 export let createSourceFile: TS['createSourceFile'] = notLoaded('createSourceFile');
 export let isClassExpression: TS['isClassExpression'] = notLoaded('isClassExpression');
@@ -30,6 +31,7 @@ export function loadTypeScript(): Promise<void> {
   loading ??= import('../../node_modules/typescript/lib/typescript.js').then((m) => {
     const ts = ((m as { default?: TS }).default ?? m) as TS;
     transpile = ts.transpile;
+    transpileModule = ts.transpileModule;
     createProgram = ts.createProgram;
     createSourceFile = ts.createSourceFile;
     isClassExpression = ts.isClassExpression;

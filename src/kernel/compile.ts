@@ -4,6 +4,7 @@
  */
 import { transpile } from '@observablehq/notebook-kit';
 import type { Cell } from '@observablehq/notebook-kit';
+import { typeScriptPositionMap } from './sourcemap';
 import type { CellSource } from './types';
 
 export const SUPPORTED_MODES = new Set(['js', 'ts', 'md', 'html']);
@@ -18,6 +19,8 @@ export interface CompiledCell {
   lineOffset: number;
   firstColumnShift: number;
   file: string;
+  /** TypeScript cells: the original source, mapped lazily on error */
+  tsSource?: string;
 }
 export interface CompileFailure {
   ok: false;
@@ -56,7 +59,7 @@ export function compileCell(cell: CellSource): CompiledCell | CompileFailure {
   }
   return {
     ok: true, body, inputs: t.inputs ?? [], outputs: t.outputs ?? [], autodisplay: t.autodisplay ?? false,
-    lineOffset, firstColumnShift, file,
+    lineOffset, firstColumnShift, file, ...(cell.mode === 'ts' ? { tsSource: cell.value } : {}),
   };
 }
 
@@ -72,5 +75,6 @@ export function errorLocation(error: unknown, c: CompiledCell): { line: number; 
   let column = Number(m[2]) - 1;
   if (line === 1) column -= c.firstColumnShift;
   if (line < 1) return undefined;
+  if (c.tsSource !== undefined) return typeScriptPositionMap(c.tsSource)?.(line, Math.max(0, column));
   return { line, column: Math.max(0, column) };
 }

@@ -5,6 +5,7 @@
  */
 import { Runtime } from '@observablehq/runtime';
 import type { Module, Observer, Variable } from '@observablehq/runtime';
+import { classifyRejection, waitingFor } from './attribution';
 import { CellRun } from './cell';
 import type { CellHost } from './cell';
 import { KernelError } from './errors';
@@ -173,7 +174,8 @@ export class NotebookSession implements CellHost {
       el.dispatchEvent(new Ev(el.type === 'checkbox' || el.type === 'button' ? 'click' : 'input', { bubbles: true }));
       return;
     }
-    this.inputs.set(name, value);
+    if (this.params.has(name)) this.params.set(name, value);
+    else this.inputs.set(name, value);
     if (cell) this.defineNames(cell);
     else this.defineFree(name, value);
   }
@@ -328,50 +330,32 @@ export class NotebookSession implements CellHost {
       pending: () => {
         if (cell.removed) return;
         cell.abortRun('cell invalidated');
-        this.setStatus(cell, { state: 'queued', ...this.waitingFor(cell) });
+        this.setStatus(cell, { state: 'queued', ...waitingFor(this.graph, this.byId, cell) });
       },
       fulfilled: (value: unknown) => {
         if (cell.removed) return;
         cell.fulfilled(value);
+        this.showOverride(cell);
         const dup = this.duplicateOf(cell);
         if (dup) this.setStatus(cell, { state: 'error', message: dup.message, count: cell.count });
       },
       rejected: (error: unknown) => {
         if (cell.removed) return;
         if (cell.displayedRun !== cell.run) { cell.displayedRun = cell.run; if (cell.displays.length) { cell.displays = []; this.emitClear(cell); } }
-        this.setStatus(cell, this.classify(cell, error));
+        this.setStatus(cell, classifyRejection(this.graph, this.byId, cell, error));
       },
     };
   }
 
-  /** Own error, cycle, or blocked by the upstream cell that failed first. */
-  private classify(cell: CellRun, error: unknown): CellStatus {
-    const cycle = this.graph.cycleOf.get(cell.id);
-    if (cycle) return { state: 'error', message: cycle.message, count: cell.count };
-    if (cell.failure) return cell.ownError(error);
-    const input = (error as { input?: unknown } | null)?.input;
-    if ((error as Error)?.name === 'RuntimeError' && typeof input === 'string' && cell.inputs.includes(input)) {
-      const defs = this.graph.definers.get(input);
-      if (defs?.length) return { state: 'blocked', by: this.rootCause(input, defs[0]!) };
-    }
-    return cell.ownError(error);
-  }
-
-  private rootCause(name: string, upId: number): { name: string; cellId: number } {
-    const up = this.byId.get(upId);
-    if (up?.status.state === 'blocked') return up.status.by;
-    return { name, cellId: upId };
-  }
-
-  /** The first direct precedent of a pending cell that has not finished. */
-  private waitingFor(cell: CellRun): { waitingFor?: { name: string; cellId: number } } {
-    for (const pid of this.graph.precedents(cell.id)) {
-      const p = this.byId.get(pid);
-      if (p && (p.status.state === 'queued' || p.status.state === 'running')) {
-        return { waitingFor: { name: this.graph.namesBetween(pid, cell.id)[0]!, cellId: pid } };
-      }
-    }
-    return {};
+  /** A view cell whose value is overridden (param/setInput) shows the override in its input element. */
+  private showOverride(cell: CellRun): void {
+    const name = cell.outputs[0];
+    if (cell.views.length !== 1 || cell.outputs.length !== 1 || name === undefined) return;
+    const has = this.params.has(name) ? this.params : this.inputs.has(name) ? this.inputs : undefined;
+    if (!has) return;
+    try {
+      (cell.views[0] as { value: unknown }).value = has.get(name);
+    } catch { /* an element without a settable value keeps showing its own */ }
   }
 
   /** After a cell finishes: re-point queued dependents' waitingFor, and blocked ones' root cause. */
@@ -380,7 +364,7 @@ export class NotebookSession implements CellHost {
       const d = this.byId.get(did);
       if (!d) continue;
       if (d.status.state === 'queued' && d.status.waitingFor?.cellId === cell.id) {
-        this.setStatus(d, { state: 'queued', ...this.waitingFor(d) });
+        this.setStatus(d, { state: 'queued', ...waitingFor(this.graph, this.byId, d) });
       } else if (d.status.state === 'blocked' && d.status.by.cellId === cell.id && cell.status.state === 'blocked') {
         this.setStatus(d, { state: 'blocked', by: cell.status.by });
       }

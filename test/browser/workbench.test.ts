@@ -52,7 +52,8 @@ describe('workbench', () => {
     expect(await page.evaluate(() => (window as unknown as { busySeen: boolean }).busySeen)).toBe(true);
     expect(await page.locator('.busy-indicator').isVisible()).toBe(false);
     const after = await zoneinfoMarks(page);
-    expect(after.min).toBe(before.min);
+    // min may move by a page or two: the write recomputes from today's managed count, boot used an earlier one
+    expect(after.low - after.min).toBeGreaterThan(before.low - before.min);
     expect(after.low).toBeGreaterThan(before.low);
     expect(after.high).toBeGreaterThan(before.high);
     const labelAfter = await plotLabel(page, 'watermarks');
@@ -204,7 +205,7 @@ describe('workbench', () => {
     await page.locator('button[data-action=save-scenario]').click();
     await page.locator('button[data-action=reset]').click();
     await settle(page);
-    expect(await inputValue(page, 'watermark_scale_factor')).toBe(10);
+    await expect.poll(() => inputValue(page, 'watermark_scale_factor')).toBe(10);
     await page.locator('select.scenario-select').selectOption('eager kswapd');
     await settle(page);
     expect(await inputValue(page, 'watermark_scale_factor')).toBe(300);

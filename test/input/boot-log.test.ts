@@ -37,6 +37,7 @@ describe('parseBootLog on the oracle consoles', () => {
         expect(log.e820[0]).toEqual({ start: 0, end: 0x9fbff, type: 1 });
       } else expect(log.e820).toEqual([]);
       expect(log.srat.length).toBe(d === 'x64-6g-numa2' ? 3 : 0);
+      expect(log.sratCpus.length).toBe(d === 'x64-6g-numa2' ? 2 : 0);
       // CMA: arm boots reserve the Kconfig default (or cma=64M); x86 has no CMA.
       expect(log.cma.length).toBe(d.startsWith('x64') ? 0 : 1);
     });

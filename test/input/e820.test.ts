@@ -44,6 +44,7 @@ describe('e820 text parsing', () => {
       { node: 0, pxm: 0, start: 0x100000, end: 0xbfffffff, hotplug: false, nonVolatile: false },
       { node: 1, pxm: 1, start: 0x100000000, end: 0x1bfffffff, hotplug: false, nonVolatile: false },
     ]);
+    expect(log.sratCpus).toEqual([{ pxm: 0, apic: 0, node: 0 }, { pxm: 1, apic: 1, node: 1 }]);
   });
   it('type names round-trip in both spellings', () => {
     for (const t of [1, 2, 3, 4, 5, 7, 12, E820_TYPE_SOFT_RESERVED]) {

@@ -72,6 +72,10 @@ describe('cell kinds and builtins', () => {
       { id: 2, value: 'const q = (p.x as number) + 1;', type: 'text/x-typescript' },
     ]));
     expect(await nb.value('q')).toBe(21);
+    await nb.redefine(2, 'type N = number;\nconst n: N = 1;\nconst q = (null as any).x as number;', 'ts');
+    expect(status(nb, 2)).toMatchObject({ state: 'error', line: 3, column: expect.any(Number) });
+    await nb.redefine(2, 'interface Q {\n  a: number;\n}\n\nconst q: Q = { a: 1 };\nif (q.a) throw new RangeError("six");', 'ts');
+    expect(status(nb, 2)).toMatchObject({ state: 'error', message: 'RangeError: six', line: 6, column: 'if (q.a) throw '.length });
   });
 
   it('Markdown and HTML interpolation updates', async () => {
@@ -101,6 +105,7 @@ describe('cell kinds and builtins', () => {
     expect(await nb.value('watermark_scale_factor')).toBe(200);
     expect(await nb.value('gap')).toBe(800);
     expect(status(nb, 1)).toMatchObject({ state: 'done' });
+    expect((nb.displays(1)[0] as { value: number }).value).toBe(200); // the slider shows the parameter
   });
 
   it('setInput drives a view through its element, and overrides plain names', async () => {
@@ -134,6 +139,19 @@ describe('cell kinds and builtins', () => {
     nb.dispose();
     ({ nb } = await open('other title', cells));
     expect(await nb.value('r')).not.toEqual(r1);
+  });
+
+  it('supplies now and width; host builtins are plain values (functions are not called)', async () => {
+    const double = (x: number) => x * 2;
+    ({ nb } = await open('now', [
+      { id: 1, value: 'const t = now;' },
+      { id: 2, value: 'const w = width;' },
+      { id: 3, value: 'const d = double(21);' },
+    ], { width: 800, builtins: { double } }, false));
+    expect(await nb.value('w')).toBe(800);
+    expect(await nb.value('d')).toBe(42);
+    const t = await nb.value('t') as number;
+    expect(Math.abs(t - Date.now())).toBeLessThan(60_000);
   });
 
   it('display() calls are delivered and cleared on re-run', async () => {

@@ -24,6 +24,8 @@ export interface BootLogFacts {
   ops: MemblockOp[];
   cma: CmaArea[];
   lateFrees: LateFree[];
+  /** x86 "RAMDISK: [mem …]": where the bootloader put the initrd */
+  initrd?: { base: number; size: number };
   /** total RAM the log's "Memory:" line reports (kB), for cross-checks */
   memoryLine?: { availableKb: number; totalKb: number };
 }
@@ -76,6 +78,7 @@ export function bootLogFacts(text: string): BootLogFacts {
   const cma: CmaArea[] = [];
   const lateFrees: LateFree[] = [];
   let memoryLine: BootLogFacts['memoryLine'];
+  let initrd: BootLogFacts['initrd'];
   for (const l of lines) {
     let m = /^cma: Reserved (\d+) MiB at (0x[0-9a-f]+)/.exec(l);
     if (m) cma.push({ name: 'reserved', base: hex(m[2]), size: Number(m[1]) * 2 ** 20, fromDt: false });
@@ -83,10 +86,12 @@ export function bootLogFacts(text: string): BootLogFacts {
     if (m) cma.push({ name: 'dt', base: hex(m[1]), size: Number(m[2]) * 2 ** 20, fromDt: true });
     m = /^Freeing (.+) memory: (\d+)K$/.exec(l);
     if (m) lateFrees.push({ what: m[1], kb: Number(m[2]), beforeInitcalls: isEarlyFree(m[1]) });
+    m = /^RAMDISK: \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]/.exec(l);
+    if (m) initrd = { base: hex(m[1]), size: hex(m[2]) - hex(m[1]) + 1 };
     m = /^Memory: (\d+)K\/(\d+)K available/.exec(l);
     if (m) memoryLine = { availableKb: Number(m[1]), totalKb: Number(m[2]) };
   }
-  return { dumpReserved, ops, cma, lateFrees, memoryLine };
+  return { dumpReserved, ops, cma, lateFrees, memoryLine, initrd };
 }
 
 /** Replace the model's reservations with the log's: the dump's reserved set, then the later ops. */

@@ -105,6 +105,7 @@ export function bootMachine(req: BootRequest): Machine {
     replayBootLog(mb, facts);
     b.cmaAreas.splice(0, b.cmaAreas.length, ...facts.cma.map((c, i) => ({ ...c, name: c.fromDt ? (b.cmaAreas.find((a) => a.fromDt && a.base === c.base)?.name ?? `dt${i}`) : 'reserved' })));
     lateFrees = facts.lateFrees;
+    if (facts.initrd && !b.reservations.some((r) => r.what === 'initrd')) b.reservations.push({ what: 'initrd', ...facts.initrd });
     source = 'boot-log';
   } else if (req.reserved !== undefined) {
     replayReservedListing(mb, parseMemblockDebugfs(req.reserved).map((r) => ({ base: r.base, size: r.size })));

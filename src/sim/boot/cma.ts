@@ -13,6 +13,8 @@ export interface CmaArea {
   size: number;
   /** from the device tree (reserved-memory) rather than cma= / Kconfig */
   fromDt: boolean;
+  /** set at core_initcall: false when cma_activate_area failed ("could not be activated") */
+  activated?: boolean;
 }
 
 export interface CmaCmdline {
@@ -79,6 +81,8 @@ export function cmaDeclareContiguousNid(
       where,
     );
   if (fixed) {
+    if (!ctx.mb.isRegionMemory(base, size))
+      throw new MmError('CMA_NOT_RAM', `CMA region [0x${base.toString(16)}-0x${(base + size - 1).toString(16)}] is not all RAM (memory ends at 0x${endOfDram.toString(16)}); the area could not be activated`, where);
     if (ctx.mb.overlapsReserved(base, size))
       throw new MmError('CMA_BUSY', `CMA region [0x${base.toString(16)}-0x${(base + size - 1).toString(16)}] overlaps a reserved region`, where);
     ctx.mb.reserve(base, size, 'cma_declare_contiguous_nid+0x0/0x0');
@@ -140,7 +144,15 @@ export function dmaContiguousReserve(ctx: CmaContext, inp: DefaultCmaInput): Cma
       c.cmaSizeSel === 'mbytes' ? bySize : c.cmaSizeSel === 'percentage' ? byPct : c.cmaSizeSel === 'min' ? Math.min(bySize, byPct) : Math.max(bySize, byPct);
   }
   if (!size || inp.dtDefaultExists) return null;
-  return cmaDeclareContiguousNid(ctx, base, size, limit, 0, fixed, 'reserved', where);
+  if (inp.cmdline) return cmaDeclareContiguousNid(ctx, base, size, limit, 0, fixed, 'reserved', where);
+  // The Kconfig default is not the user's request: like the kernel, warn and boot without it.
+  try {
+    return cmaDeclareContiguousNid(ctx, base, size, limit, 0, fixed, 'reserved', where);
+  } catch (e) {
+    if (!(e instanceof MmError)) throw e;
+    ctx.dmesg.push(`cma: Failed to reserve ${Math.floor(size / 2 ** 20)} MiB (${e.message})`);
+    return null;
+  }
 }
 
 function minNotZero(a: number, b: number): number {

@@ -24,14 +24,15 @@ function freeReservedArea(b: ArchBoot, hand: HandOverResult, f: LateFree, dmesg:
   const buddy: Buddy = hand.buddy;
   let pages = Math.floor((f.kb * 1024) / 4096);
   const candidates: Array<{ start: number; end: number }> = [];
-  if (/initrd/.test(f.what)) {
-    const r = b.reservations.find((x) => x.what === 'initrd');
-    if (r) candidates.push({ start: Math.floor(r.base / 4096), end: Math.ceil((r.base + r.size) / 4096) });
+  const initrd = b.reservations.find((x) => x.what === 'initrd');
+  if (/initrd/.test(f.what) && initrd) {
+    candidates.push({ start: Math.floor(initrd.base / 4096), end: Math.ceil((initrd.base + initrd.size) / 4096) });
   } else {
+    // __init text/data and the image gaps live inside the kernel image (so does an initrd of unknown place)
     const img = b.reservations.find((x) => x.what === 'kernel image');
     if (img) candidates.push({ start: Math.floor(img.base / 4096), end: Math.floor((img.base + img.size) / 4096) });
   }
-  const freed = pages;
+  const requested = pages;
   for (const c of candidates) {
     for (let pfn = c.end - 1; pfn >= c.start && pages > 0; pfn--) {
       if (pfn < buddy.basePfn || pfn >= buddy.endPfn || buddy.zoneIdOf(pfn) < 0 || buddy.pageState(pfn) !== 'reserved') continue;
@@ -41,14 +42,10 @@ function freeReservedArea(b: ArchBoot, hand: HandOverResult, f: LateFree, dmesg:
       pages--;
     }
   }
-  // Frees of pages the model cannot place (another zone's image, a log from another machine) still count.
-  if (pages > 0) {
-    const img = b.reservations.find((x) => x.what === 'kernel image');
-    const zid = img ? buddy.zoneIdOf(Math.floor(img.base / 4096)) : -1;
-    const z = zid >= 0 ? zid : hand.zones.find((x) => hand.inBuddy.has(x.id))!.id;
-    buddy.adjustManagedPageCount(z, pages);
-  }
-  dmesg.push(`Freeing ${f.what} memory: ${Math.floor((freed * 4096) / 1024)}K`);
+  // Pages the model cannot place (the range is not reserved memory here, e.g. a log from another
+  // machine) are not counted: managed never exceeds what the zone really holds.
+  if (pages > 0) dmesg.push(`mmbook: ${pages} pages of "${f.what}" are not reserved memory in this machine; not freed`);
+  dmesg.push(`Freeing ${f.what} memory: ${Math.floor(((requested - pages) * 4096) / 1024)}K`);
 }
 
 export function runInitcalls(b: ArchBoot, layout: ZoneLayoutResult, names: readonly ZoneName[], hand: HandOverResult, lateFrees: LateFree[]): InitcallsResult {
@@ -86,8 +83,13 @@ export function runInitcalls(b: ArchBoot, layout: ZoneLayoutResult, names: reado
 
   // core_initcall: cma_init_reserved_areas
   for (const a of b.cmaAreas) {
-    const ok = buddy.cmaActivateArea(Math.floor(a.base / 4096), Math.floor(a.size / 4096));
-    if (!ok) dmesg.push(`cma: CMA area ${a.name} could not be activated`);
+    const basePfn = Math.floor(a.base / 4096);
+    const count = Math.floor(a.size / 4096);
+    // pfn_valid / zone checks of cma_activate_area: an area outside RAM (a static reserved-memory
+    // region the DT put outside /memory) is never activated.
+    const inRam = b.mb.isRegionMemory(a.base, a.size) && basePfn >= buddy.basePfn && basePfn + count <= buddy.endPfn && buddy.zoneIdOf(basePfn) >= 0;
+    a.activated = inRam && buddy.cmaActivateArea(basePfn, count);
+    if (!a.activated) dmesg.push(`cma: CMA area ${a.name} could not be activated`);
   }
   s = withManaged(s, managedNow());
   const managedAtWmark = managedNow();

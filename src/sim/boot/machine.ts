@@ -68,7 +68,8 @@ export class Machine {
         tunables: p.tunables,
         memblock: p.memblock,
         cpus: p.cpus,
-        totalcma: p.cmaAreas.reduce((s, a) => s + Math.floor(a.size / 4096), 0),
+        // 6.1 takes a failed area out of totalcma_pages; 5.10 leaves it counted
+        totalcma: p.cmaAreas.filter((a) => a.activated !== false || p.profile.kernel === '5.10').reduce((s, a) => s + Math.floor(a.size / 4096), 0),
         base: p.imported,
       });
     }

@@ -10,7 +10,7 @@
  * - "Kernel command line:", the e820 and SRAT lines (via e820.ts), "percpu: Embedded …"
  *   (`pcpu_embed_first_chunk`) and "Built N zonelists … Total pages: N" (`build_all_zonelists`).
  */
-import { parseE820Text, stripTimestamp, type E820Entry, type SratMemory } from './e820';
+import { parseE820Text, stripTimestamp, type E820Entry, type SratCpu, type SratMemory } from './e820';
 
 export interface MemblockLogOp {
   /** 1-based line number in the log. */
@@ -67,6 +67,7 @@ export interface BootLog {
   commandLine?: string;
   e820: E820Entry[];
   srat: SratMemory[];
+  sratCpus: SratCpu[];
   percpu?: { pagesPerCpu: number; staticSize: number; reservedSize: number; dynamicSize: number; unitSize: number };
   zonelists?: { count: number; mobilityGrouping: boolean; totalPages: number };
   /** Lines that looked relevant but could not be used (e.g. addresses above 2^53). */
@@ -126,7 +127,7 @@ function parseMemblockLine(text: string, line: number, warnings: string[]): Memb
 
 /** Parse a boot log. Unrecognised lines are ignored. */
 export function parseBootLog(text: string, name = 'boot-log'): BootLog {
-  const log: BootLog = { memblock: [], cma: [], frees: [], initrdFreedK: 0, unusedKernelFreedK: 0, e820: [], srat: [], warnings: [] };
+  const log: BootLog = { memblock: [], cma: [], frees: [], initrdFreedK: 0, unusedKernelFreedK: 0, e820: [], srat: [], sratCpus: [], warnings: [] };
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const n = i + 1;
@@ -178,5 +179,6 @@ export function parseBootLog(text: string, name = 'boot-log'): BootLog {
   const e = parseE820Text(text, name);
   if (e.source === 'boot-log') log.e820 = e.entries;
   log.srat = e.srat;
+  log.sratCpus = e.sratCpus;
   return log;
 }

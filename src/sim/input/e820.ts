@@ -35,9 +35,17 @@ export interface SratMemory {
   nonVolatile: boolean;
 }
 
+/** `SRAT: PXM P -> APIC 0x… -> Node N` (`acpi_numa_processor_affinity_init`): one per CPU. */
+export interface SratCpu {
+  pxm: number;
+  apic: number;
+  node: number;
+}
+
 export interface E820Input {
   entries: E820Entry[];
   srat: SratMemory[];
+  sratCpus: SratCpu[];
   /** Where the entries came from. */
   source: 'boot-log' | 'firmware-memmap' | 'none';
 }
@@ -136,6 +144,7 @@ export function stripTimestamp(line: string): string {
 
 const BIOS_RE = /BIOS-e820: \[mem (0x[0-9a-fA-F]+)-(0x[0-9a-fA-F]+)\] (.+)$/;
 const SRAT_RE = /SRAT: Node (\d+) PXM (\d+) \[mem (0x[0-9a-fA-F]+)-(0x[0-9a-fA-F]+)\]( hotplug)?( non-volatile)?/;
+const SRAT_CPU_RE = /SRAT: PXM (\d+) -> APIC (0x[0-9a-fA-F]+) -> Node (\d+)/;
 const MEMMAP_RE = /^(0x[0-9a-fA-F]+)\s+(0x[0-9a-fA-F]+)\s+(.+)$/;
 
 function checkRange(start: number, end: number, where: string): void {
@@ -150,6 +159,7 @@ export function parseE820Text(text: string, name = 'e820'): E820Input {
   const log: E820Entry[] = [];
   const memmap: E820Entry[] = [];
   const srat: SratMemory[] = [];
+  const sratCpus: SratCpu[] = [];
   const lines = text.split(/\r?\n/);
   lines.forEach((raw, i) => {
     const where = `${name}:${i + 1}`;
@@ -173,6 +183,11 @@ export function parseE820Text(text: string, name = 'e820'): E820Input {
       srat.push({ node: Number(s[1]), pxm: Number(s[2]), start, end, hotplug: !!s[5], nonVolatile: !!s[6] });
       return;
     }
+    const c = SRAT_CPU_RE.exec(line);
+    if (c) {
+      sratCpus.push({ pxm: Number(c[1]), apic: Number(c[2]), node: Number(c[3]) });
+      return;
+    }
     const mm = MEMMAP_RE.exec(raw.trim());
     if (mm) {
       const type = typeFromFirmwareName(mm[3]!);
@@ -186,7 +201,7 @@ export function parseE820Text(text: string, name = 'e820'): E820Input {
       memmap.push({ start, end, type });
     }
   });
-  if (log.length) return { entries: log, srat, source: 'boot-log' };
-  if (memmap.length) return { entries: memmap, srat, source: 'firmware-memmap' };
-  return { entries: [], srat, source: 'none' };
+  if (log.length) return { entries: log, srat, sratCpus, source: 'boot-log' };
+  if (memmap.length) return { entries: memmap, srat, sratCpus, source: 'firmware-memmap' };
+  return { entries: [], srat, sratCpus, source: 'none' };
 }
