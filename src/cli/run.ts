@@ -56,10 +56,13 @@ export async function installGlobalDom(): Promise<void> {
   const { JSDOM } = await import('jsdom');
   const { window } = new JSDOM('<!doctype html><html><body></body></html>', { pretendToBeVisual: true });
   fixJsdomFormAccessors(window.document);
+  // Like jsdom-global: expose every window property Node lacks (document, NodeList, HTMLElement, …).
   const g = globalThis as Record<string, unknown>;
-  for (const k of ['window', 'document', 'Node', 'Element', 'HTMLElement', 'SVGElement', 'Text', 'DocumentFragment',
-    'Event', 'CustomEvent', 'DOMParser', 'HTMLInputElement', 'HTMLSelectElement', 'HTMLFormElement', 'getComputedStyle']) {
-    if (!(k in g)) g[k] = k === 'window' ? window : (window as unknown as Record<string, unknown>)[k];
+  const w = window as unknown as Record<string, unknown>;
+  g.window = window;
+  for (const k of Object.getOwnPropertyNames(window)) {
+    if (k in g || k.startsWith('_')) continue;
+    try { g[k] = w[k]; } catch { /* some getters throw outside a browsing context */ }
   }
 }
 

@@ -224,6 +224,27 @@ describe('workbench', () => {
     await context.close();
   });
 
+  it('npm: imports in a cell resolve to the installed packages, with the network cut off', async () => {
+    const { page, context } = await openPage(browser, url);
+    const external: string[] = [];
+    await context.route('**/*', (route) => {
+      const u = route.request().url();
+      if (u.startsWith(url)) return route.continue();
+      external.push(u);
+      return route.abort();
+    });
+    await page.locator('#cell-1 .cell-output').click();
+    await page.keyboard.press('Alt+B');
+    await page.keyboard.insertText('import * as d3 from "npm:d3";\nimport {plot} from "npm:@observablehq/plot";\ndisplay(`sum=${d3.sum([1, 2, 3])} plot=${typeof plot}`)');
+    await page.keyboard.press('Shift+Enter');
+    await settle(page);
+    const id = await page.locator('.cell').nth(1).getAttribute('data-cell-id');
+    expect(await page.locator(`#cell-${id}`).getAttribute('data-state')).toBe('done');
+    expect(await cellText(page, Number(id))).toContain('sum=6 plot=function');
+    expect(external).toEqual([]);
+    await context.close();
+  });
+
   it('the boot notebook renders every stage (screenshot saved)', async () => {
     const { page, context, errors } = await openPage(browser, url + '#/boot');
     expect(await page.locator('h1').first().textContent()).toBe('Booting a machine, stage by stage');

@@ -168,6 +168,30 @@ describe('cell kinds and builtins', () => {
   });
 });
 
+describe('scheduler', () => {
+  it('runs without requestAnimationFrame or setImmediate (MessageChannel turns, as in a background tab)', async () => {
+    const g = globalThis as { setImmediate?: unknown; requestAnimationFrame?: unknown };
+    const saved = g.setImmediate;
+    expect(g.requestAnimationFrame).toBeUndefined();
+    g.setImmediate = undefined;
+    try {
+      ({ nb } = await open('turns', [
+        { id: 1, value: 'const a = 2;' },
+        { id: 2, value: 'const b = a * 3;' },
+        { id: 3, value: 'const ticks = (function* () { for (let i = 0; i < 5; i++) yield i; })();' },
+        { id: 4, value: 'const seen = ticks;' },
+      ]));
+      expect(await nb.value('b')).toBe(6);
+      await nb.redefine(1, 'const a = 5;');
+      expect(await nb.value('b')).toBe(15);
+      for (let i = 0; i < 100 && (await nb.value('seen')) !== 4; i++) await tick(1);
+      expect(await nb.value('seen')).toBe(4);
+    } finally {
+      g.setImmediate = saved;
+    }
+  });
+});
+
 describe('statuses and editing', () => {
   it('reports queued cells waiting for their upstream, running, then done with durations and busy events', async () => {
     ({ nb } = await open('status', [
