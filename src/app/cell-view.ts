@@ -80,6 +80,9 @@ export class CellView {
 
   focusEditor(): void { this.toggleEditing(true); }
 
+  /** The editor may have been created before the cell was in the document: measure again. */
+  attached(): void { this.editor?.view.requestMeasure(); }
+
   /** Pinned source sits under the output; an unpinned cell shows its source only while edited. */
   private syncEditor(): void {
     const show = !!this.source.pinned || this.editing || this.source.value.trim() === '';

@@ -157,7 +157,7 @@ export class NotebookPage {
         v.updateSource(info.source);
       }
       const want: Element | null = prev ? prev.nextElementSibling : this.cellsEl.firstElementChild;
-      if (want !== v.el) this.cellsEl.insertBefore(v.el, want);
+      if (want !== v.el) { this.cellsEl.insertBefore(v.el, want); v.attached(); }
       prev = v.el;
       if (v.status.state !== info.status.state) v.setStatus(info.status);
     }

@@ -172,8 +172,9 @@ describe('scheduler', () => {
   it('runs without requestAnimationFrame or setImmediate (MessageChannel turns, as in a background tab)', async () => {
     const g = globalThis as { setImmediate?: unknown; requestAnimationFrame?: unknown };
     const saved = g.setImmediate;
-    expect(g.requestAnimationFrame).toBeUndefined();
+    const savedRaf = g.requestAnimationFrame;
     g.setImmediate = undefined;
+    g.requestAnimationFrame = () => { throw new Error('requestAnimationFrame must not be used'); };
     try {
       ({ nb } = await open('turns', [
         { id: 1, value: 'const a = 2;' },
@@ -188,6 +189,7 @@ describe('scheduler', () => {
       expect(await nb.value('seen')).toBe(4);
     } finally {
       g.setImmediate = saved;
+      g.requestAnimationFrame = savedRaf;
     }
   });
 });
