@@ -1,5 +1,7 @@
 import { Buddy, type BuddyOptions } from '../../src/sim/buddy';
 import { MIGRATE_TYPES } from '../../src/sim/types';
+import { rng } from '../helpers/prng';
+export { rng } from '../helpers/prng';
 
 /** x86_64 1 GiB (oracle x64-1g): memory pfns [1,159) and [256,262112); DMA [1,4096), DMA32 [4096,262112). */
 export const X64_MEMORY = [
@@ -66,14 +68,3 @@ export function chunks(s: number, e: number, maxOrder = 11): Array<[number, numb
   return out;
 }
 
-/** mulberry32: a small seeded PRNG for property tests. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

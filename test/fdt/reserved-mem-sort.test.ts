@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { kernelHeapSort, rmemCmp, sortReservedMem } from '../../src/sim/fdt';
+import { rng } from '../helpers/prng';
 
 const dyn = (name: string) => ({ name, base: 0, size: 0 });
 
-/** A small seeded PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('sortReservedMem (lib/sort.c heapsort)', () => {
   it('reference example: [d0, d1] → [d1, d0]', () => {

@@ -7,21 +7,12 @@
 import { describe, expect, it } from 'vitest';
 import { Memblock, type MemblockRegion } from '../../src/sim/memblock';
 import { MEMBLOCK_NOMAP } from '../../src/sim/types';
+import { rng } from '../helpers/prng';
 
 const PG = 0x1000;
 const NPAGES = 96;
 const MAXNODES = 4;
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Cell = { nid: number; flags: number } | null;
 

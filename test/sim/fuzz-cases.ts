@@ -1,13 +1,5 @@
 /** Seeded random machines for the boot fuzz test. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13; s >>>= 0;
-    s ^= s >> 17;
-    s ^= s << 5; s >>>= 0;
-    return s / 2 ** 32;
-  };
-}
+import { rng } from '../helpers/prng';
 
 const MiB = 2 ** 20;
 

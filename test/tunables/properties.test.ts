@@ -11,18 +11,8 @@ import {
   type TunableState,
 } from '../../src/sim/tunables';
 import type { ZoneName } from '../../src/sim/types';
+import { rng } from '../helpers/prng';
 
-/** mulberry32 */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const LAYOUTS: { names: ZoneName[]; highmem: ZoneName[] }[] = [
   { names: ['DMA', 'DMA32', 'Normal', 'Movable', 'Device'], highmem: [] },

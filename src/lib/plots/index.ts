@@ -89,8 +89,9 @@ export function buddyinfoBars(view: MachineView, opts: { width?: number; unit?: 
   const unit = opts.unit ?? 'blocks';
   const label = `Buddy free lists: ${[...new Set(rows.map((r) => r.key))].map((k) => `${k}: ${rows.filter((r) => r.key === k).map((r) => r.blocks).join(' ')}`).join('; ')}`;
   return labelled(Plot.plot({
-    width: opts.width ?? W, ariaLabel: label, marginLeft: 60,
-    x: { label: 'order (block = 2^order pages)' }, y: { label: unit === 'MiB' ? '↑ free memory (MiB)' : '↑ free blocks', grid: true },
+    width: opts.width ?? W, ariaLabel: label, marginLeft: 60, marginRight: 100,
+    // symlog: a fresh machine has hundreds of order-10 blocks and a handful of each small order
+    x: { label: 'order (block = 2^order pages)' }, y: { type: 'symlog', label: unit === 'MiB' ? '↑ free memory (MiB, symlog)' : '↑ free blocks (symlog)', grid: true },
     fy: { label: null }, color: zoneColorScale(),
     marks: [Plot.barY(rows, { x: 'order', y: unit, fy: 'key', fill: 'zone', title: (d: (typeof rows)[number]) => `${d.key} order ${d.order}: ${d.blocks} blocks (${d.MiB.toFixed(2)} MiB)` }), Plot.ruleY([0])],
   }), label, 'buddyinfo');

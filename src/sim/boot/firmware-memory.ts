@@ -3,32 +3,13 @@
  * memory banks become memblock.memory (sanitised to whole pages), hotpluggable banks are marked.
  */
 import { MmError } from '../errors';
+import { earlyInitDtAddMemoryArch } from '../fdt/fdt-scan';
 import type { ArchBoot } from './context';
-
-const PAGE = 4096;
-
-/** early_init_dt_add_memory_arch: page-align the bank and clip it to the arch's addressable range. */
-export function sanitizeBank(base: number, size: number, minAddr: number, maxAddr: number): { base: number; size: number } | null {
-  if (size < PAGE - (base % PAGE)) return null;
-  if (base % PAGE) {
-    size -= PAGE - (base % PAGE);
-    base += PAGE - (base % PAGE);
-  }
-  size -= size % PAGE;
-  if (base > maxAddr) return null;
-  if (base + size - 1 > maxAddr) size = maxAddr - base + 1;
-  if (base + size < minAddr) return null;
-  if (base < minAddr) {
-    size -= minAddr - base;
-    base = minAddr;
-  }
-  return size > 0 ? { base, size } : null;
-}
 
 export function addFirmwareMemory(b: ArchBoot): void {
   const maxAddr = 2 ** 48 - 1;
   for (const bank of b.fw.banks) {
-    const s = sanitizeBank(bank.base, bank.size, 0, maxAddr);
+    const s = earlyInitDtAddMemoryArch(bank.base, bank.size, { minAddr: 0, maxAddr });
     if (!s) continue;
     b.mb.add(s.base, s.size, 'early_init_dt_add_memory_arch+0x0/0x0');
     if (bank.hotplug) b.mb.markHotplug(s.base, s.size);

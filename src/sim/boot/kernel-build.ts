@@ -61,15 +61,6 @@ const BUILDS: Record<string, KernelBuild> = {
     pcpuUnitSize: 77824,
     lateFrees: [{ what: 'unused kernel image (initmem) memory', kb: 2048, beforeInitcalls: false }],
   },
-  // No Debian 5.10 armmp-lpae oracle exists; the 6.1 image is used as the closest build (documented in README).
-  'arm/5.10': {
-    imageOffset: 0x400000,
-    imageSize: 0x140d288,
-    pagingInitFree: 0,
-    swapperPgDir: { offset: 0x203000, size: 0x5000 },
-    pcpuUnitSize: 77824,
-    lateFrees: [{ what: 'unused kernel image (initmem) memory', kb: 2048, beforeInitcalls: false }],
-  },
   // Debian 6.1.0-50-amd64: image [0x1000000-0x4410fff] (text..brk), plus the x86 late frees.
   'x86_64/6.1': {
     imageOffset: 0x1000000,
@@ -99,6 +90,9 @@ const BUILDS: Record<string, KernelBuild> = {
     ],
   },
 };
+
+// No Debian 5.10 armmp-lpae oracle exists: arm on 5.10 uses the 6.1 build facts (README, Fidelity).
+BUILDS['arm/5.10'] = BUILDS['arm/6.1'];
 
 export function kernelBuild(arch: Arch, kernel: KernelVersion): KernelBuild {
   return BUILDS[`${arch}/${kernel}`];
