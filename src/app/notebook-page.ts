@@ -62,7 +62,8 @@ export class NotebookPage {
     for (const w of this.ctx.warnings) this.notices.show('warning', w, 'storage');
     this.store = new NotebookStore(this.ctx.backend, this.entry.slug, {
       onProblem: (p) => this.notices.show(p.kind === 'corrupt' || p.kind === 'version' ? 'warning' : 'error', p.message, p.kind),
-      onSaved: () => this.notices.clear('quota') ,
+      onSaved: () => this.notices.clear('quota'),
+      syncBackup: localStorageOrUndefined(),
     });
     const loaded = await this.store.load();
     this.toolbar.setScenarios(this.store.scenarioNames());
@@ -81,7 +82,7 @@ export class NotebookPage {
     this.toolbar.setEdited(edited);
     if (/<script\b[^>]*type="text\/x-typescript"/.test(source)) await loadTypeScript();
     this.start(source);
-    const flush = (): void => { void this.store.flush(); };
+    const flush = (): void => { this.store.flushSync(); };
     const onVis = (): void => { if (document.visibilityState === 'hidden') flush(); };
     document.addEventListener('visibilitychange', onVis);
     window.addEventListener('pagehide', flush);
@@ -326,4 +327,8 @@ export class NotebookPage {
     this.stop();
     this.el.remove();
   }
+}
+
+function localStorageOrUndefined(): Storage | undefined {
+  try { return globalThis.localStorage ?? undefined; } catch { return undefined; }
 }

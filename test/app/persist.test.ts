@@ -123,3 +123,39 @@ describe('openBackend', () => {
     expect(parseKey('mmbook:aside:1:x')).toBeNull();
   });
 });
+
+describe('flushSync backup (pagehide)', () => {
+  class MapStorage { m = new Map<string, string>(); getItem(k: string) { return this.m.get(k) ?? null; } setItem(k: string, v: string) { this.m.set(k, v); } removeItem(k: string) { this.m.delete(k); } }
+
+  it('keeps pending entries when the IndexedDB write never lands, and the next load writes them through', async () => {
+    (globalThis as { indexedDB: IDBFactory }).indexedDB = new IDBFactory();
+    const { backend } = await openBackend();
+    const ls = new MapStorage();
+    let t = 1000;
+    const s = new NotebookStore(backend, 'nb', { debounceMs: 10_000, syncBackup: ls, now: () => t++ });
+    s.saveInput('wsf', 321);
+    // simulate the page dying: the backup is written synchronously, the async flush is lost
+    const lost: KvBackend = { persistent: true, get: (k) => backend.get(k), keys: () => backend.keys(), del: (k) => backend.del(k), set: () => new Promise(() => {}) };
+    (s as unknown as { backend: KvBackend }).backend = lost;
+    s.flushSync();
+    expect(ls.m.size).toBe(1);
+    const again = new NotebookStore(backend, 'nb', { syncBackup: ls, now: () => t++ });
+    expect((await again.load()).inputs).toEqual({ wsf: 321 });
+    expect(ls.m.size).toBe(0);
+    expect(await backend.get(entryKey('inputs', 'nb'))).toMatchObject({ values: { wsf: 321 } });
+  });
+
+  it('an older backup does not override newer IndexedDB data, and a corrupt backup is reported and dropped', async () => {
+    (globalThis as { indexedDB: IDBFactory }).indexedDB = new IDBFactory();
+    const { backend } = await openBackend();
+    const ls = new MapStorage();
+    await backend.set(entryKey('inputs', 'nb'), { schema: 1, values: { wsf: 500 }, savedAt: 2000 });
+    ls.setItem('mmbook:v1:pending:nb', JSON.stringify({ schema: 1, entries: { inputs: { schema: 1, values: { wsf: 1 }, savedAt: 1000 } } }));
+    expect((await new NotebookStore(backend, 'nb', { syncBackup: ls }).load()).inputs).toEqual({ wsf: 500 });
+    ls.setItem('mmbook:v1:pending:nb', '{not json');
+    const problems: Problem[] = [];
+    expect((await new NotebookStore(backend, 'nb', { syncBackup: ls, onProblem: (p) => problems.push(p) }).load()).inputs).toEqual({ wsf: 500 });
+    expect(problems[0]).toMatchObject({ kind: 'corrupt' });
+    expect(ls.m.size).toBe(0);
+  });
+});

@@ -157,6 +157,33 @@ describe('workbench', () => {
     await context.close();
   });
 
+  it('pending saves are flushed on pagehide: a reload right after a change keeps it', async () => {
+    const { page, context } = await openPage(browser, url);
+    await setInput(page, 'watermark_scale_factor', 321); // returns before the 400 ms autosave debounce
+    await page.reload();
+    await settle(page);
+    expect(await inputValue(page, 'watermark_scale_factor')).toBe(321);
+    await context.close();
+  });
+
+  it('a quota failure is shown, the value stays pending, and it is saved once storage works again', async () => {
+    const { page, context } = await openPage(browser, url);
+    await page.evaluate(() => {
+      const w = window as unknown as { realPut: unknown };
+      w.realPut = IDBObjectStore.prototype.put;
+      IDBObjectStore.prototype.put = function () { throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); };
+    });
+    await setInput(page, 'watermark_scale_factor', 77);
+    await expect.poll(async () => (await page.locator('.notice[data-topic=quota]').allTextContents()).join(' '), { timeout: 5000 }).toMatch(/Storage is full.*NOT saved yet/);
+    await page.evaluate(() => { IDBObjectStore.prototype.put = (window as unknown as { realPut: IDBObjectStore['put'] }).realPut; });
+    await setInput(page, 'watermark_scale_factor', 78);
+    await expect.poll(() => page.locator('.notice[data-topic=quota]').count(), { timeout: 5000 }).toBe(0);
+    await page.reload();
+    await settle(page);
+    expect(await inputValue(page, 'watermark_scale_factor')).toBe(78);
+    await context.close();
+  });
+
   it('without IndexedDB the app still works and warns', async () => {
     const { page, context } = await openPage(browser, url, () => { Object.defineProperty(window, 'indexedDB', { value: undefined }); });
     expect((await page.locator('.notice[data-topic=storage]').textContent()) ?? '').toMatch(/will not survive a reload/);

@@ -4,8 +4,12 @@
  * and pagehide). A failed write keeps the pending data, reports the failure through onProblem and
  * is retried on the next flush, so an edit is never dropped silently. Entries that are corrupt or
  * from another schema version are moved aside and reported; the caller then loads the file version.
+ *
+ * IndexedDB writes started while a page unloads can be aborted, so flushSync() (called on pagehide)
+ * also copies what is still pending into a synchronous backup (localStorage in the browser); the next
+ * load() takes entries from it when they are newer than IndexedDB's and writes them through.
  */
-import { asideKey, entryKey, parseKey, SCHEMA_VERSION, KEY_PREFIX, type EntryKind } from './keys';
+import { asideKey, entryKey, parseKey, SCHEMA_VERSION, KEY_PREFIX, ENTRY_KINDS, type EntryKind } from './keys';
 import { errorText, isQuotaError, type KvBackend } from './backend';
 
 export type InputValues = Record<string, unknown>;
@@ -18,6 +22,8 @@ export interface NotebookStoreOptions {
   /** called after every successful write with the kinds written */
   onSaved?: (kinds: EntryKind[]) => void;
   now?: () => number;
+  /** synchronous storage for flushSync (localStorage); absent = no backup */
+  syncBackup?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 }
 
 export class NotebookStore {
@@ -37,9 +43,21 @@ export class NotebookStore {
   /** Read all entries of this notebook; set aside those that are corrupt or from another schema version. */
   async load(): Promise<{ source?: StoredSource; inputs: InputValues; scenarios: Record<string, InputValues> }> {
     await this.setAsideForeignVersions();
-    const source = await this.read('source', (v) => isRecord(v) && typeof v.html === 'string' && typeof v.savedAt === 'number' && v.html.includes('<notebook'));
-    const inputs = await this.read('inputs', (v) => isRecord(v) && isRecord(v.values));
-    const scenarios = await this.read('scenarios', (v) => isRecord(v) && isRecord(v.scenarios) && Object.values(v.scenarios).every(isRecord));
+    const backup = this.readBackup();
+    let source = await this.read('source', VALID.source);
+    let inputs = await this.read('inputs', VALID.inputs);
+    let scenarios = await this.read('scenarios', VALID.scenarios);
+    const newer = (kind: EntryKind, cur: Record<string, unknown> | undefined): Record<string, unknown> | undefined => {
+      const b = backup[kind];
+      if (!b || (cur && (cur.savedAt as number) >= (b.savedAt as number))) return cur;
+      this.pending.set(kind, b);
+      return b;
+    };
+    source = newer('source', source);
+    inputs = newer('inputs', inputs);
+    scenarios = newer('scenarios', scenarios);
+    if (this.pending.size) await this.flush();
+    else this.opts.syncBackup?.removeItem(this.backupKey);
     this.inputs = inputs ? { ...(inputs.values as InputValues) } : {};
     this.scenarios = scenarios ? { ...(scenarios.scenarios as Record<string, InputValues>) } : {};
     return {
@@ -91,6 +109,7 @@ export class NotebookStore {
   saveSource(html: string): void { this.schedule('source', { schema: SCHEMA_VERSION, html, savedAt: this.now() }); }
   async revertSource(): Promise<void> {
     this.pending.delete('source');
+    this.rewriteBackup();
     await this.guard(() => this.backend.del(entryKey('source', this.notebook)));
   }
 
@@ -107,6 +126,7 @@ export class NotebookStore {
   async resetInputs(): Promise<void> {
     this.inputs = {};
     this.pending.delete('inputs');
+    this.rewriteBackup();
     await this.guard(() => this.backend.del(entryKey('inputs', this.notebook)));
   }
 
@@ -124,6 +144,51 @@ export class NotebookStore {
 
   // ---- writing ----
   get hasPending(): boolean { return this.pending.size > 0; }
+
+  private get backupKey(): string { return `${KEY_PREFIX}v${SCHEMA_VERSION}:pending:${this.notebook}`; }
+
+  /** Copy what is pending into the synchronous backup, then start the asynchronous flush. */
+  flushSync(): void {
+    if (this.pending.size && this.opts.syncBackup) {
+      try {
+        this.opts.syncBackup.setItem(this.backupKey, JSON.stringify({ schema: SCHEMA_VERSION, entries: Object.fromEntries(this.pending) }));
+      } catch (e) {
+        this.problem({ kind: isQuotaError(e) ? 'quota' : 'write', message: `Could not keep unsaved changes of “${this.notebook}” while leaving the page (${errorText(e)}).` });
+      }
+    }
+    void this.flush();
+  }
+
+  /** A discarded entry must not come back from an older backup. */
+  private rewriteBackup(): void {
+    const b = this.opts.syncBackup;
+    if (!b || b.getItem(this.backupKey) === null) return;
+    try {
+      if (this.pending.size) b.setItem(this.backupKey, JSON.stringify({ schema: SCHEMA_VERSION, entries: Object.fromEntries(this.pending) }));
+      else b.removeItem(this.backupKey);
+    } catch { b.removeItem(this.backupKey); }
+  }
+
+  private readBackup(): Partial<Record<EntryKind, Record<string, unknown>>> {
+    const raw = this.opts.syncBackup?.getItem(this.backupKey);
+    if (!raw) return {};
+    try {
+      const parsed = JSON.parse(raw) as unknown;
+      if (!isRecord(parsed) || parsed.schema !== SCHEMA_VERSION || !isRecord(parsed.entries)) throw new Error('unexpected shape');
+      const out: Partial<Record<EntryKind, Record<string, unknown>>> = {};
+      for (const kind of ENTRY_KINDS) {
+        const e = parsed.entries[kind];
+        if (e === undefined) continue;
+        if (!isRecord(e) || e.schema !== SCHEMA_VERSION || typeof e.savedAt !== 'number' || !VALID[kind](e)) throw new Error(`bad ${kind} entry`);
+        out[kind] = e;
+      }
+      return out;
+    } catch (e) {
+      this.opts.syncBackup?.removeItem(this.backupKey);
+      this.problem({ kind: 'corrupt', message: `Unsaved changes of “${this.notebook}” kept at the last page exit were unreadable (${errorText(e)}) and were dropped.` });
+      return {};
+    }
+  }
 
   private schedule(kind: EntryKind, entry: unknown): void {
     this.pending.set(kind, entry);
@@ -155,6 +220,9 @@ export class NotebookStore {
       }
     }
     if (written.length) this.opts.onSaved?.(written);
+    if (this.pending.size === 0) {
+      try { this.opts.syncBackup?.removeItem(this.backupKey); } catch { /* nothing to drop */ }
+    }
   }
 
   private async guard(op: () => Promise<void>): Promise<void> {
@@ -163,6 +231,12 @@ export class NotebookStore {
 
   private problem(p: Problem): void { this.opts.onProblem?.(p); }
 }
+
+const VALID: Record<EntryKind, (v: Record<string, unknown>) => boolean> = {
+  source: (v) => typeof v.html === 'string' && typeof v.savedAt === 'number' && v.html.includes('<notebook'),
+  inputs: (v) => isRecord(v.values),
+  scenarios: (v) => isRecord(v.scenarios) && Object.values(v.scenarios).every(isRecord),
+};
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

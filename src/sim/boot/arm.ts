@@ -8,6 +8,7 @@ import { cmaCmdline, dmaContiguousReserve } from './cma';
 import { addFirmwareMemory } from './firmware-memory';
 import { fdtInitReservedMem, reservedMemReserveStatic, type RmemContext } from './reserved-mem';
 import { commonStartKernel } from './start-kernel';
+import { unflattenSize } from './arm64';
 
 const SZ_1M = 2 ** 20;
 const PMD_SIZE = 2 * SZ_1M;
@@ -83,6 +84,7 @@ export function armBoot(b: ArchBoot, rmem: RmemBase): void {
   // dma_contiguous_reserve(arm_dma_limit): no dma_zone_size on DT boards → 0xffffffff
   const cma = dmaContiguousReserve(rctx, { cmdline: cmaCmdline(b), dtDefaultExists: rm.dtDefaultCma, archLimit: 0xffffffff + 1 });
   if (cma) res('CMA (default area)', cma.base, cma.size);
+  mb.logDumpAll();
 
   // paging_init → bootmem_init: find_limits, FLATMEM memmap (alloc_node_mem_map) below the lowmem limit
   b.maxLowPfn = Math.floor(lowmemLimit / 4096);
@@ -99,8 +101,8 @@ export function armBoot(b: ArchBoot, rmem: RmemBase): void {
     mb.reserve(fw.dtb.base, fw.dtb.size, 'arm_memblock_init+0x0/0x0');
     res('device tree blob', fw.dtb.base, fw.dtb.size);
   }
-  const dtSize = Math.ceil((fw.dtb?.structSize ?? 16384) * 1.25 / 4) * 4;
-  res('unflattened device tree', mb.allocTryNid(dtSize, 4, 0, 0, -1, { caller: 'early_init_dt_alloc_memory_arch+0x3c/0x70' }), dtSize);
+  const dtSize = fw.dtb ? unflattenSize(fw.dtb, { node: 64, prop: 56 }) : 0;
+  if (dtSize) res('unflattened device tree', mb.allocTryNid(dtSize, 4, 0, 0, -1, { caller: 'early_init_dt_alloc_memory_arch+0x3c/0x70' }), dtSize);
   b.maxZonePfn = [];
   if (cfg.zoneDma) b.maxZonePfn.push(b.maxLowPfn);
   b.maxZonePfn.push(b.maxLowPfn);

@@ -98,7 +98,10 @@ export function arm64Boot(b: ArchBoot, rmem: RmemBase): void {
   }
 
   // unflatten_device_tree
-  if (fw.dtb) res('unflattened device tree', mb.allocTryNid(unflattenSize(fw.dtb.structSize), 8, 0, 0, -1, { caller: 'early_init_dt_alloc_memory_arch+0x30/0x60' }), unflattenSize(fw.dtb.structSize));
+  if (fw.dtb) {
+    const size = unflattenSize(fw.dtb, kernel === '6.1' ? { node: 130, prop: 112 } : { node: 130, prop: 96 });
+    res('unflattened device tree', mb.allocTryNid(size, 8, 0, 0, -1, { caller: 'early_init_dt_alloc_memory_arch+0x30/0x60' }), size);
+  }
 
   // bootmem_init: NUMA, sparse, zones, CMA
   b.maxPfn = b.maxLowPfn = Math.floor(mb.endOfDram() / 4096);
@@ -111,6 +114,7 @@ export function arm64Boot(b: ArchBoot, rmem: RmemBase): void {
   b.maxZonePfn = arm64MaxZonePfn(b, dmaLimit, dramStart, dramEnd);
   const cma = dmaContiguousReserve(rctx, { cmdline: cmaCmdline(b), dtDefaultExists: rm.dtDefaultCma, archLimit: dmaLimit });
   if (cma) res('CMA (default area)', cma.base, cma.size);
+  mb.logDumpAll();
 
   // setup_arch tail: request_standard_resources (struct resource per memory region)
   res('resources', mb.allocTryNid(64 * mb.memory.length, 64, 0, 0, -1, { caller: 'setup_arch+0x31c/0x5e4' }), 64 * mb.memory.length);
@@ -156,9 +160,14 @@ function linearMapTablePages(b: ArchBoot): number {
   return pte.size + pmd.size + pud.size + 1;
 }
 
-/** unflatten_device_tree's single allocation, which scales with the structure block. */
-function unflattenSize(structSize: number): number {
-  return Math.ceil((structSize * 5) / 4 / 8) * 8;
+/**
+ * unflatten_device_tree's single allocation: a struct device_node (plus its name) per node and a
+ * struct property per property, plus the "name" property it adds to every node. The struct sizes
+ * are the Debian builds' (fitted to the oracle logs' early_init_dt_alloc_memory_arch sizes).
+ */
+export function unflattenSize(dt: { nodes: number; props: number; nameBytes: number }, sizes: { node: number; prop: number }): number {
+  const bytes = dt.nodes * sizes.node + (dt.props + dt.nodes) * sizes.prop + 2 * dt.nameBytes;
+  return Math.ceil(bytes / 8) * 8;
 }
 
 /** arch_numa_init → numa_init (drivers/base/arch_numa.c): distance table and NODE_DATA per node. */

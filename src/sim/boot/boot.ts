@@ -96,7 +96,12 @@ export function bootMachine(req: BootRequest): Machine {
   else if (arch === 'x86_64') x86Boot(b);
   else armBoot(b, rmem);
 
-  let lateFrees: LateFree[] = b.build.lateFrees.slice();
+  // populate_rootfs frees the initrd (free_initrd_mem) before free_initmem frees __init memory
+  const initrd = b.reservations.find((r) => r.what === 'initrd');
+  let lateFrees: LateFree[] = [
+    ...(initrd ? [{ what: 'initrd memory', kb: Math.floor(initrd.size / 1024), beforeInitcalls: false }] : []),
+    ...b.build.lateFrees,
+  ];
   let source: 'model' | 'boot-log' | 'reserved' = 'model';
   const modelReserved = mb.reserved.map((r) => ({ ...r }));
   const logLen = mb.log.length;

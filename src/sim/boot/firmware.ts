@@ -3,7 +3,7 @@
  * FirmwareDesc the arch boot code consumes.
  */
 import { MmError } from '../errors';
-import { fdtScan, parseFdt, buildTopologyFdt, type FdtTopology } from '../fdt';
+import { fdtScan, parseFdt, buildTopologyFdt, walkNodes, type FdtTopology } from '../fdt';
 import type { Arch, KernelVersion } from '../types';
 import type { FirmwareDesc, MemoryBank } from './context';
 
@@ -38,7 +38,7 @@ export function firmwareFromDtb(dtb: Uint8Array, kernel: KernelVersion, dtbAddr?
     reservedMem: scan.reservedMem,
     bootargs: scan.chosen?.bootargs ?? undefined,
     initrd,
-    dtb: { base: dtbAddr ?? dtbPlacement(ramBase, initrd), size: tree.header.totalsize, structSize: tree.header.sizeDtStruct },
+    dtb: { base: dtbAddr ?? dtbPlacement(ramBase, initrd), size: tree.header.totalsize, structSize: tree.header.sizeDtStruct, ...treeCounts(tree.root) },
     cpuNodes,
     distance,
     dmaMaxCpuAddr: scan.dmaMaxCpuAddress,
@@ -91,4 +91,17 @@ export function topologyE820(t: Topology): string {
   ];
   if (total > lowTop) lines.push(`0x100000000 0x${(0x100000000 + total - lowTop - 1).toString(16)} System RAM`);
   return lines.join('\n') + '\n';
+}
+
+/** What unflatten_device_tree allocates for: nodes, properties and name bytes. */
+function treeCounts(root: Parameters<typeof walkNodes>[0]): { nodes: number; props: number; nameBytes: number } {
+  let nodes = 0;
+  let props = 0;
+  let nameBytes = 0;
+  for (const n of walkNodes(root)) {
+    nodes++;
+    props += n.props.size;
+    nameBytes += n.name.length + 1;
+  }
+  return { nodes, props, nameBytes };
 }

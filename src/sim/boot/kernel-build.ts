@@ -27,6 +27,8 @@ export interface KernelBuild {
   swapperPgDir?: { offset: number; size: number };
   /** per-cpu first chunk unit size (bytes, per CPU) */
   pcpuUnitSize: number;
+  /** bytes of each unit the first chunk uses ("Embedded N pages/cpu"); the rest of the unit is freed */
+  pcpuUsed?: number;
   /** late frees of init memory, in boot order */
   lateFrees: LateFree[];
   /** x86: extra fixed early reservations below 1 MiB and around the image (base, size) */
@@ -67,6 +69,7 @@ const BUILDS: Record<string, KernelBuild> = {
     imageSize: 0x3411000,
     pagingInitFree: 0,
     pcpuUnitSize: 2097152,
+    pcpuUsed: 62 * 4096,
     lateFrees: [
       { what: 'SMP alternatives memory', kb: 36, beforeInitcalls: true },
       { what: 'unused decrypted memory', kb: 2036, beforeInitcalls: false },
@@ -81,6 +84,7 @@ const BUILDS: Record<string, KernelBuild> = {
     imageSize: 0x300d000,
     pagingInitFree: 0,
     pcpuUnitSize: 2097152,
+    pcpuUsed: 63 * 4096,
     lateFrees: [
       { what: 'SMP alternatives memory', kb: 32, beforeInitcalls: true },
       { what: 'unused decrypted memory', kb: 2036, beforeInitcalls: false },

@@ -30,9 +30,13 @@ export function commonStartKernel(b: ArchBoot, o: StartKernelOpts): void {
   const info = mb.allocTryNid(4096, 4096, 0, 0, -1, { caller: 'pcpu_build_alloc_info+0x398/0x50c' });
   const areas = mb.allocTryNid(4096, 64, 0, 0, -1, { caller: 'pcpu_embed_first_chunk+0x80/0x2e4' });
   const groups = groupCpus(b);
+  const used = b.build.pcpuUsed ?? unit;
   for (const [nid, n] of groups) {
     const size = unit * n;
-    res(`per-cpu areas node ${nid} (${n} CPUs)`, mb.allocTryNid(size, 4096, mb.startOfDram(), 0, nid, { caller: 'pcpu_fc_alloc+0x120/0x19c' }), size);
+    const base = mb.allocTryNid(size, unit >= 2 ** 21 ? 2 ** 21 : 4096, mb.startOfDram(), 0, nid, { caller: 'pcpu_fc_alloc+0x120/0x19c' });
+    // pcpu_embed_first_chunk gives back the unused tail of every unit (pcpu_fc_free)
+    for (let u = 0; used < unit && u < n; u++) mb.free(base + u * unit + used, unit - used, 'pcpu_embed_first_chunk+0x1f4/0x2e4');
+    for (let u = 0; u < n; u++) res(`per-cpu area node ${nid}`, base + u * unit, used);
   }
   mb.free(info, 4096, 'pcpu_free_alloc_info+0x1c/0x28');
   mb.free(areas, 4096, 'pcpu_embed_first_chunk+0x2c0/0x2e4');

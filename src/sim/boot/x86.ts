@@ -32,8 +32,12 @@ export function firmwareFromE820(text: string, topologyNodes: number): FirmwareD
   for (const a of setup.memblock.adds) banks.push({ base: a.base, size: a.size, nid: nodeOf(a.base), hotplug: false });
   const cpuNodes: number[] = [];
   for (const m of text.matchAll(/SRAT: PXM \d+ -> APIC 0x[0-9a-f]+ -> Node (\d+)/g)) cpuNodes.push(Number(m[1]));
+  // boot_params' ramdisk (a boot log prints it as "RAMDISK: [mem …]"), reserved by early_reserve_initrd
+  const rd = /RAMDISK: \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]/.exec(text);
+  const initrd = rd ? { start: Number(BigInt(rd[1])), size: Number(BigInt(rd[2]) - BigInt(rd[1])) + 1 } : undefined;
   return {
     kind: 'e820',
+    initrd,
     banks,
     memreserve: [],
     reservedMem: { status: 'absent', path: null, staticRegs: [], entries: [], dropped: 0 },
@@ -54,6 +58,12 @@ export function x86Boot(b: ArchBoot): void {
   // early_reserve_memory: the kernel image (_text.._end, including brk), before parse_early_param.
   mb.reserve(build.imageOffset, build.imageSize, 'early_reserve_memory+0x0/0x0');
   res('kernel image', build.imageOffset, build.imageSize);
+  if (b.fw.initrd) {
+    const base = b.fw.initrd.start - (b.fw.initrd.start % 4096);
+    const size = Math.ceil((b.fw.initrd.start + b.fw.initrd.size) / 4096) * 4096 - base;
+    mb.reserve(base, size, 'early_reserve_initrd+0x0/0x0');
+    res('initrd', base, size);
+  }
   if (kernel === '5.10') {
     // reserve_bios_regions: EBDA up to 1 MiB
     mb.reserve(0x9f000, SZ_1M - 0x9f000, 'reserve_bios_regions+0x0/0x0');
@@ -68,6 +78,7 @@ export function x86Boot(b: ArchBoot): void {
     mb.remove(lim, Number.MAX_SAFE_INTEGER - lim, 'e820__memblock_setup+0x0/0x0');
   }
   mb.trimMemory(4096);
+  mb.logDumpAll();
   for (const bank of b.fw.banks) mb.setNode(bank.base, bank.size, bank.nid);
   b.maxPfn = b.maxLowPfn = Math.floor(mb.endOfDram() / 4096);
 
@@ -94,6 +105,7 @@ export function x86Boot(b: ArchBoot): void {
     b.dmesg.push(`NODE_DATA(${nid}) allocated [mem 0x${pa.toString(16).padStart(8, '0')}-0x${(pa + ndSize - 1).toString(16).padStart(8, '0')}]`);
   }
   void lowTop;
+  mb.logDumpAll();
 
   // dma_contiguous_reserve(max_pfn_mapped << PAGE_SHIFT)
   b.highmemStart = mb.endOfDram();
