@@ -56,11 +56,11 @@ function firmwareOf(req: BootRequest, profile: Profile): FirmwareDesc {
     const t = req.topology;
     if (!(t.ramMiB > 0)) throw new MmError('TOPOLOGY_INVALID', `topology ramMiB must be a positive number of MiB, got ${String(t.ramMiB)}`, 'ramMiB');
     if (profile.arch === 'x86_64') return firmwareFromE820(topologyE820(t), t.nodes ?? 1);
-    return firmwareFromDtb(topologyDtb(t), profile.kernel);
+    return firmwareFromDtb(topologyDtb(t), profile.arch, profile.kernel);
   }
   if (req.dtb) {
     if (profile.arch === 'x86_64') throw new MmError('BOOT_INPUT', 'x86_64 boots from an e820 map, not a device tree');
-    return firmwareFromDtb(req.dtb, profile.kernel, req.dtbAddr);
+    return firmwareFromDtb(req.dtb, profile.arch, profile.kernel, req.dtbAddr);
   }
   if (profile.arch !== 'x86_64') throw new MmError('BOOT_INPUT', `${profile.arch} boots from a device tree, not an e820 map`);
   // NUMA comes from SRAT: a /sys/firmware/memmap listing has none, so take it from the boot log if given.

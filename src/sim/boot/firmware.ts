@@ -9,13 +9,17 @@ import type { FirmwareDesc, MemoryBank } from './context';
 
 const SZ_2M = 2 ** 21;
 
-/** Where the bootloader put the DTB: QEMU's arm_load_dtb convention, 2 MiB aligned after the initrd (or at RAM + 128 MiB). */
-export function dtbPlacement(ramBase: number, initrd: { start: number; size: number } | undefined): number {
+/**
+ * Where the bootloader put the DTB: QEMU's arm_load_kernel convention, right after the initrd (or at
+ * RAM + 128 MiB), aligned to 2 MiB for an arm64 kernel and to 4 KiB for a 32-bit one.
+ */
+export function dtbPlacement(arch: Arch, ramBase: number, initrd: { start: number; size: number } | undefined): number {
   const after = initrd ? initrd.start + initrd.size : ramBase + 128 * 2 ** 20;
-  return Math.ceil(after / SZ_2M) * SZ_2M;
+  const align = arch === 'arm64' ? SZ_2M : 4096;
+  return Math.ceil(after / align) * align;
 }
 
-export function firmwareFromDtb(dtb: Uint8Array, kernel: KernelVersion, dtbAddr?: number): FirmwareDesc {
+export function firmwareFromDtb(dtb: Uint8Array, arch: Arch, kernel: KernelVersion, dtbAddr?: number): FirmwareDesc {
   const tree = parseFdt(dtb);
   const scan = fdtScan(tree, kernel);
   const banks: MemoryBank[] = scan.memory.map((m) => ({ base: m.base, size: m.size, nid: m.nid ?? 0, hotplug: m.hotpluggable }));
@@ -38,7 +42,7 @@ export function firmwareFromDtb(dtb: Uint8Array, kernel: KernelVersion, dtbAddr?
     reservedMem: scan.reservedMem,
     bootargs: scan.chosen?.bootargs ?? undefined,
     initrd,
-    dtb: { base: dtbAddr ?? dtbPlacement(ramBase, initrd), size: tree.header.totalsize, structSize: tree.header.sizeDtStruct, ...treeCounts(tree.root) },
+    dtb: { base: dtbAddr ?? dtbPlacement(arch, ramBase, initrd), size: tree.header.totalsize, structSize: tree.header.sizeDtStruct, ...treeCounts(tree.root) },
     cpuNodes,
     distance,
     dmaMaxCpuAddr: scan.dmaMaxCpuAddress,

@@ -48,7 +48,8 @@ export function commonStartKernel(b: ArchBoot, o: StartKernelOpts): void {
   if (b.nids.length <= 1 || !b.profile.config.numa) {
     const nrKernelPages = lowmemKernelPages(b);
     for (const [what, scale] of [['dentry hash', 13], ['inode hash', 14]] as const) {
-      const size = largeSystemHashSize(nrKernelPages, 8, scale);
+      // buckets are struct hlist_bl_head / hlist_head: one pointer (4 bytes on 32-bit arm)
+      const size = largeSystemHashSize(nrKernelPages, b.profile.arch === 'arm' ? 4 : 8, scale);
       res(what, mb.allocTryNid(size, 64, 0, 0, -1, { caller: 'alloc_large_system_hash+0x198/0x300' }), size);
     }
   }
