@@ -14,6 +14,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'Alt+↓', action: 'down', describe: 'Move the cell down', match: alt('ArrowDown') },
   { keys: 'Alt+E', action: 'edit', describe: 'Show or hide the cell source', match: alt('KeyE') },
   { keys: 'Alt+H', action: 'help', describe: 'Show or hide this help', match: alt('KeyH') },
+  { keys: '?', action: 'help', describe: 'Show or hide this help (outside an editor or input)', match: (e) => e.key === '?' && !e.ctrlKey && !e.altKey && !e.metaKey && !isEditable(e.target) },
 ];
 
 export function helpPanel(): HTMLElement {
@@ -37,4 +38,9 @@ export function helpPanel(): HTMLElement {
   p.textContent = 'Shortcuts act on the focused cell (click a cell or its editor). Every action also has a button on the cell.';
   aside.append(h, dl, p);
   return aside;
+}
+
+function isEditable(t: EventTarget | null): boolean {
+  const el = t as HTMLElement | null;
+  return !!el && (el.isContentEditable || el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || !!el.closest?.('.cm-editor'));
 }

@@ -217,6 +217,10 @@ describe('workbench', () => {
     expect((await ids()).length).toBe(start.length + 1);
     await page.keyboard.press('Alt+H');
     expect(await page.locator('.help-panel').isVisible()).toBe(true);
+    await page.locator('h1').first().click();
+    await page.keyboard.press('?');
+    expect(await page.locator('.help-panel').isVisible()).toBe(false);
+    await page.keyboard.press('?');
     expect(await page.locator('.help-panel kbd').allTextContents()).toEqual(expect.arrayContaining(['Shift+Enter', 'Alt+A', 'Alt+B', 'Alt+D', 'Alt+Z', 'Alt+↑', 'Alt+↓']));
     // the same actions from buttons
     await page.locator('#cell-21').hover();

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { bootMachine } from '../../src/sim/boot/boot';
+import { bootFromZoneinfo } from '../../src/sim/boot/zoneinfo-import';
 import { parseZoneinfo, parseBuddyinfo, type ParsedZoneinfoZone } from '../../src/sim/format';
 import { oracleCases } from './cases';
 
@@ -99,6 +100,17 @@ describe.each(cases.map((c) => [c.name, c] as const))('oracle %s', (_name, c) =>
       expect(m.readSysctl('watermark_scale_factor')).toBe(c.read('watermark_scale_factor.after_sysctl.txt'));
     });
   }
+
+  it('--zoneinfo import: recomputes every derived value from the real layout (with the boot log)', () => {
+    const m = bootFromZoneinfo({ arch: c.arch, kernel: c.kernel, zoneinfo: c.read('zoneinfo.txt'), bootLog: c.bootLog });
+    expect(m.readSysctl('min_free_kbytes')).toBe(c.read('min_free_kbytes.txt'));
+    const sim = zonesOf(m.render('zoneinfo'));
+    for (const [key, r] of real) {
+      const s = sim.get(key)!;
+      expect({ key, managed: s.managed, min: s.min, low: s.low, high: s.high, protection: s.protection, pcp: s.pagesets.map((p) => [p.cpu, p.high, p.batch]) })
+        .toEqual({ key, managed: r.managed, min: r.min, low: r.low, high: r.high, protection: r.protection, pcp: r.pagesets.map((p) => [p.cpu, p.high, p.batch]) });
+    }
+  });
 
   it('the as-booted sysctls read back like /proc/sys', () => {
     for (const f of ['lowmem_reserve_ratio', 'watermark_scale_factor', 'watermark_boost_factor']) {

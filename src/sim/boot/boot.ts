@@ -7,6 +7,7 @@ import { MmError } from '../errors';
 import { Memblock } from '../memblock/memblock';
 import { parseMemblockDebugfs } from '../memblock/debugfs-parse';
 import { parseCmdline } from '../input/cmdline';
+import { parseBootLog } from '../input/boot-log';
 import { defaultKernelConfig } from '../input/profiles';
 import { parseKconfig } from '../input/kconfig';
 import type { Arch, KernelVersion, Profile } from '../types';
@@ -72,7 +73,9 @@ export function bootMachine(req: BootRequest): Machine {
   const profile = makeProfile(req.arch, req.kernel, req.kconfig);
   const { arch, kernel, config: cfg } = profile;
   const fw = firmwareOf(req, profile);
-  const cmdline = req.cmdline ?? fw.bootargs ?? req.topology?.cmdline ?? '';
+  // the command line: given, else the DT's bootargs, else what a boot log says the kernel booted with
+  const logCmdline = (t?: string) => (t ? parseBootLog(t).commandLine : undefined);
+  const cmdline = req.cmdline ?? fw.bootargs ?? req.topology?.cmdline ?? logCmdline(req.bootLog) ?? logCmdline(req.e820) ?? '';
   const params = parseCmdline(cmdline, arch);
   if (req.cpus !== undefined && (!Number.isInteger(req.cpus) || req.cpus < 1 || req.cpus > cfg.nrCpus))
     throw new MmError('BAD_CPUS', `--cpus must be an integer from 1 to ${cfg.nrCpus} (CONFIG_NR_CPUS), got ${req.cpus}`);

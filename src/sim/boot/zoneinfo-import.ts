@@ -8,6 +8,7 @@ import { MmError } from '../errors';
 import { parseZoneinfo } from '../format/zoneinfo-parse';
 import { zoneinfoToView } from '../format/zoneinfo-view';
 import { parseCmdline } from '../input/cmdline';
+import { parseBootLog } from '../input/boot-log';
 import { hugepageInit, initPerZoneWmarkMin, makeTunableState, setupPerCpuPageset510, withManaged } from '../tunables';
 import type { Arch, KernelVersion } from '../types';
 import { zoneNames } from '../zones';
@@ -38,9 +39,9 @@ export function bootFromZoneinfo(req: ZoneinfoImportRequest): Machine {
     throw new MmError('ZONEINFO_PROFILE_MISMATCH', `the zoneinfo lists zones ${parsed.zoneNames.join(', ')}, but the ${profile.arch} ${profile.kernel} profile has ${names.join(', ')}; pick the matching --arch/--kernel or a --kconfig`, 'zoneinfo');
   }
   const base = zoneinfoToView(parsed, { arch: profile.arch, kernel: profile.kernel, zoneNames: names, numa: cfg.numa, zsmalloc: cfg.zsmalloc, thpBuilt: cfg.thp !== 'off', pageblockOrder: cfg.pageblockOrder, maxOrder: cfg.maxOrder });
-  const cmdline = req.cmdline ?? '';
-  const params = parseCmdline(cmdline, profile.arch);
   const facts = req.bootLog !== undefined ? bootLogFacts(req.bootLog) : null;
+  const cmdline = req.cmdline ?? (req.bootLog !== undefined ? parseBootLog(req.bootLog).commandLine : undefined) ?? '';
+  const params = parseCmdline(cmdline, profile.arch);
   const cpus = req.cpus ?? Math.max(1, ...parsed.zones.map((z) => z.pagesets.length));
 
   const nodes: NodeLayout[] = parsed.nodes.map((n) => {
