@@ -45,7 +45,7 @@ export function watermarkLevels(view: MachineView, opts: { width?: number } = {}
   const rows = watermarkRows(view).flatMap((r) => (['min', 'low', 'high'] as const).map((level) => ({ key: r.key, zone: r.zone, level, pages: r[level] })));
   const label = `Watermark levels in pages: ${rows.map((r) => `${r.key} ${r.level} ${r.pages}`).join(', ')}`;
   return labelled(Plot.plot({
-    width: opts.width ?? W, marginLeft: 110, ariaLabel: label,
+    width: opts.width ?? W, marginLeft: 110, marginRight: 110, ariaLabel: label,
     x: { label: 'pages (4 KiB) →', grid: true }, y: { label: null },
     color: { domain: ['min', 'low', 'high'], range: [WATERMARK_COLORS.min, WATERMARK_COLORS.low, WATERMARK_COLORS.high], legend: true },
     fy: { label: null },
@@ -60,7 +60,7 @@ export function protectionHeatmap(view: MachineView, opts: { width?: number } = 
   const label = `Protection (lowmem_reserve) in pages: ${cells.map((c) => `${c.key} against ${c.against} ${c.pages}`).join(', ')}`;
   return labelled(Plot.plot({
     width: opts.width ?? W, marginLeft: 110, ariaLabel: label, padding: 0.05,
-    x: { label: 'allocation may use up to zone →', domain: view.zoneNames }, y: { label: 'zone holding the reserve' },
+    x: { label: 'allocation may use up to zone →', domain: view.zoneNames }, y: { label: 'reserve held by', labelAnchor: 'top' },
     // no colour legend: the ramp legend needs <canvas> (absent under jsdom in the CLI); each cell prints its page count
     color: { type: 'sqrt', scheme: 'oranges', label: 'reserved (MiB)' },
     caption: 'Numbers are pages (4 KiB); darker = more memory held back.',
