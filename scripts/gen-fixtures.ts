@@ -30,17 +30,25 @@ for (const p of picks) {
   const kernel = /KERNEL=deb510/.test(conf) ? '5.10' : '6.1';
   const cpus = Number(/SMP=(\d+)/.exec(conf)?.[1] ?? 1);
   const cmdline = readFileSync(join(dir, 'cmdline.txt'), 'utf8').trim();
-  let body = '';
+  // The boot-log facts mmbook takes from a real boot (see src/sim/boot/boot-log-replay.ts): the last
+  // memblock dump and the memblock lines after it up to "Memory:", CMA, RAMDISK, SRAT and the late frees.
+  const log = readFileSync(join(dir, 'kernel-console.txt'), 'utf8').split('\n').map((l) => l.replace(/^\[[^\]]*\] ?/, ''));
+  const memIdx = log.findIndex((l) => /^Memory: \d+K\//.test(l));
+  const dumpIdx = log.slice(0, memIdx).map((l, i) => (l.startsWith('MEMBLOCK configuration:') ? i : -1)).filter((i) => i >= 0).pop() ?? -1;
+  const excerpt = log.filter((l, i) =>
+    (dumpIdx >= 0 && i >= dumpIdx && i <= memIdx && (/^(MEMBLOCK configuration:| memory| reserved|Memory: )/.test(l) || /^memblock_(add|remove|reserve|free|phys_free): /.test(l)))
+    || /^(cma: Reserved|Reserved memory: created CMA memory pool|Freeing .* memory: \d+K|RAMDISK: |Kernel command line: )/.test(l)
+    || /SRAT: (Node \d+ PXM|PXM \d+ -> APIC)/.test(l));
+  let body = `bootLog: ${JSON.stringify(excerpt.join('\n') + '\n')},\n    `;
   if (arch === 'x86_64') {
-    const log = readFileSync(join(dir, 'kernel-console.txt'), 'utf8').split('\n');
-    const e820 = log.filter((l) => /BIOS-e820:|ACPI: SRAT: Node|SRAT: PXM \d+ -> APIC/.test(l)).map((l) => l.replace(/^\[[^\]]*\] /, ''));
-    body = `e820: ${JSON.stringify(e820.join('\n') + '\n')},`;
+    const e820 = log.filter((l) => /BIOS-e820:|ACPI: SRAT: Node|SRAT: PXM \d+ -> APIC/.test(l)); 
+    body += `e820: ${JSON.stringify(e820.join('\n') + '\n')},`;
   } else {
     const dtb = readFileSync(join(dir, p.file ?? 'virt.dtb'));
     let used = dtb.length;
     while (used > 0 && dtb[used - 1] === 0) used--;
     used = Math.ceil(used / 4) * 4;
-    body = `dtbBase64: ${JSON.stringify(dtb.subarray(0, used).toString('base64'))},\n    dtbSize: ${dtb.length},`;
+    body += `dtbBase64: ${JSON.stringify(dtb.subarray(0, used).toString('base64'))},\n    dtbSize: ${dtb.length},`;
   }
   rows.push(`  {\n    name: ${JSON.stringify(p.name)},\n    arch: '${arch}',\n    kernel: '${kernel}',\n    cpus: ${cpus},\n    cmdline: ${JSON.stringify(cmdline)},\n    description: ${JSON.stringify(p.description)},\n    ${body}\n  },`);
 }

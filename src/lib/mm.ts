@@ -31,6 +31,12 @@ export interface MmBootRequest {
   bootLog?: string;
   reserved?: string;
   kconfig?: string;
+  /**
+   * A fixture booted with its own command line replays its real boot's reservations from the boot
+   * log (exactly what the real kernel had); with another command line, or with model: true, the
+   * simulator's own model of the kernel's reservations is used.
+   */
+  model?: boolean;
   /** run-time writes after boot, in order: [["vm.watermark_scale_factor", 200], …] or an object */
   sysctls?: Array<[string, string | number]> | Record<string, string | number>;
 }
@@ -87,7 +93,7 @@ function boot(req: MmBootRequest): MmMachine {
     topology: req.topology ? { ...req.topology, arch, kernel } : undefined,
     cmdline: req.cmdline ?? (req.topology ? undefined : fx?.cmdline),
     cpus: req.cpus ?? (req.topology ? undefined : fx?.cpus),
-    bootLog: req.bootLog,
+    bootLog: req.bootLog ?? (fx && !req.model && !req.topology && !req.dtb && !req.e820 && (req.cmdline === undefined || req.cmdline === fx.cmdline) ? fx.bootLog : undefined),
     reserved: req.reserved,
     kconfig: req.kconfig,
     sysctls,

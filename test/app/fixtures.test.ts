@@ -1,0 +1,31 @@
+/** The built-in machines are the oracle boots: booted as shipped, they print what the real kernels printed. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { mm } from '../../src/lib/mm';
+import { parseZoneinfo } from '../../src/sim/format';
+import { ORACLE } from '../oracle/cases';
+
+describe.each(mm.fixtures().map((f) => [f.name, f] as const))('fixture %s', (name, f) => {
+  const real = parseZoneinfo(readFileSync(join(ORACLE, name, 'zoneinfo.txt'), 'utf8')).zones;
+
+  it('is the device tree or e820 map the real kernel booted', () => {
+    if (f.dtb) {
+      const file = ['modified.dtb', 'virt.dtb'].map((x) => join(ORACLE, name, x)).find((p) => { try { readFileSync(p); return true; } catch { return false; } })!;
+      expect(Buffer.from(f.dtb).equals(readFileSync(file))).toBe(true);
+    } else {
+      expect(f.e820).toMatch(/BIOS-e820: \[mem 0x0000000000000000-/);
+    }
+  });
+
+  it('boots to the real zone layout, watermarks, protection and managed pages', () => {
+    const sim = parseZoneinfo(mm.boot({ fixture: name }).render('zoneinfo')).zones;
+    expect(sim.map((z) => [z.nid, z.zone, z.spanned, z.present, z.managed, z.min, z.low, z.high, z.protection]))
+      .toEqual(real.map((z) => [z.nid, z.zone, z.spanned, z.present, z.managed, z.min, z.low, z.high, z.protection]));
+  });
+
+  it('with another command line, falls back to the model (and still boots)', () => {
+    const m = mm.boot({ fixture: name, cmdline: `${f.cmdline} transparent_hugepage=never` });
+    expect(m.stages.memblock.source).toBe('model');
+  });
+});
