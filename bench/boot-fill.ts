@@ -130,9 +130,9 @@ export async function benchBuddy(): Promise<BenchResult[]> {
   });
   if (sink === 42) console.log('');
   return [
-    { name: 'buddy boot: memmapInit + memblockFreeAll, 64 GiB 2 nodes', value: bootMs, unit: 'ms', baseline: baseMs, ratio: bootMs / baseMs, target: 3 },
-    { name: 'buddy state bytes per page', value: b.stateBytes() / pages, unit: 'B/page', target: 12 },
-    { name: 'buddy order-0 rmqueueSmallest + freeOnePage', value: (allocFreeMs * 1e6) / ops, unit: 'ns/pair' },
+    { name: 'buddy-handover-64g-ms', value: bootMs, unit: 'ms', baseline: baseMs, ratio: bootMs / baseMs, target: 3 },
+    { name: 'buddy-bytes-per-page', value: b.stateBytes() / pages, unit: 'B/page', target: 12 },
+    { name: 'buddy-order0-alloc-free-ns', value: (allocFreeMs * 1e6) / ops, unit: 'ns/pair' },
   ];
 }
 
