@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ZoneName } from '../../src/sim/types';
+import { parseZoneinfo as parseProcZoneinfo } from '../../src/sim/format';
 
 export const ORACLE_DIR = '/work/shared/oracle';
 
@@ -34,48 +35,23 @@ export function readOracle(folder: string, file: string): string {
 }
 
 /** Parse /proc/zoneinfo into zones, in file order. */
+/** The oracle zoneinfo through the product's own parser (src/sim/format), reduced to what the tunables compare. */
 export function parseZoneinfo(text: string): OracleZone[] {
-  const zones: OracleZone[] = [];
-  let z: OracleZone | undefined;
-  let cpu: { cpu: number; high: number; batch: number } | undefined;
-  for (const line of text.split('\n')) {
-    let m = /^Node (\d+), zone\s+(\S+)/.exec(line);
-    if (m) {
-      z = {
-        nid: Number(m[1]),
-        name: m[2] as ZoneName,
-        boost: 0,
-        min: 0,
-        low: 0,
-        high: 0,
-        spanned: 0,
-        present: 0,
-        managed: 0,
-        cma: 0,
-        protection: [],
-        pcp: [],
-      };
-      zones.push(z);
-      cpu = undefined;
-      continue;
-    }
-    if (!z) continue;
-    if ((m = /^ {8}(boost|min|low|high|spanned|present|managed|cma)\s+(\d+)$/.exec(line))) {
-      (z as unknown as Record<string, number>)[m[1]!] = Number(m[2]);
-    } else if ((m = /^ {8}protection: \((.*)\)$/.exec(line))) {
-      z.protection = m[1]!.split(',').map((x) => Number(x.trim()));
-    } else if ((m = /^ {4}cpu: (\d+)$/.exec(line))) {
-      cpu = { cpu: Number(m[1]), high: 0, batch: 0 };
-      z.pcp.push(cpu);
-    } else if (cpu && (m = /^ +high:\s+(\d+)$/.exec(line))) {
-      cpu.high = Number(m[1]);
-    } else if (cpu && (m = /^ +batch:\s+(\d+)$/.exec(line))) {
-      cpu.batch = Number(m[1]);
-    } else if ((m = /^ {2}vm stats threshold: (\d+)$/.exec(line))) {
-      z.statThreshold = Number(m[1]);
-    }
-  }
-  return zones;
+  return parseProcZoneinfo(text).zones.map((z) => ({
+    nid: z.nid,
+    name: z.zone,
+    boost: z.boost ?? 0,
+    min: z.min,
+    low: z.low,
+    high: z.high,
+    spanned: z.spanned,
+    present: z.present,
+    managed: z.managed,
+    cma: z.cma ?? 0,
+    protection: z.protection,
+    pcp: z.pagesets.map((p) => ({ cpu: p.cpu, high: p.high, batch: p.batch })),
+    statThreshold: z.pagesets.find((p) => p.statThreshold !== undefined)?.statThreshold,
+  }));
 }
 
 export interface ConsoleFree {
