@@ -20,6 +20,12 @@ export function specOf(el: HTMLElement): InputSpec {
   // a composite input (Inputs.form) holds an object: its parts are not validated one by one
   if (v !== null && typeof v === 'object') return { kind: 'unknown' };
   const range = el.querySelector<HTMLInputElement>('input[type=range]') ?? (el instanceof HTMLInputElement && el.type === 'range' ? el : null);
+  // Inputs.range's number box holds the value's own bounds; the slider's are transformed
+  // (Inputs.range({transform: Math.log}) gives the slider min=log(min), max=log(max))
+  const number = range && el !== range ? el.querySelector<HTMLInputElement>('input[type=number]') : null;
+  if (number && (number.min !== '' || number.max !== '')) {
+    return { kind: 'range', min: number.min !== '' ? Number(number.min) : -Infinity, max: number.max !== '' ? Number(number.max) : Infinity, step: number.step && number.step !== 'any' ? Number(number.step) : undefined };
+  }
   if (range) return { kind: 'range', min: Number(range.min || 0), max: Number(range.max || 100), step: range.step && range.step !== 'any' ? Number(range.step) : undefined };
   const select = el.querySelector('select') ?? (el instanceof HTMLSelectElement ? el : null);
   if (select) return { kind: 'select', options: [...select.options].map((o) => o.textContent ?? o.value) };
@@ -57,18 +63,45 @@ export class InputsBridge {
     this.bound.set(name, b);
     el.dataset.input = name;
     el.addEventListener('input', () => { if (!this.applying && this.bound.get(name) === b) this.host.save(name, el.value); });
+    let refused: string | null = null;
     if (name in this.linkValues) {
       const v = this.linkValues[name];
       delete this.linkValues[name];
-      const problem = validateInputValue(name, b.spec, v);
-      if (problem) this.host.refuse(`Link value refused: ${problem}; kept ${JSON.stringify(el.value)}.`);
-      else { this.set(b, coerce(b.spec, v)); this.host.save(name, el.value); return; }
+      refused = this.problem(b, v);
+      if (!refused) { this.set(b, coerce(b.spec, v)); this.host.save(name, el.value); return; }
     }
     const stored = this.host.stored();
-    if (name in stored) {
-      const problem = validateInputValue(name, b.spec, stored[name]);
-      if (!problem) this.set(b, stored[name]);
+    if (name in stored && !this.problem(b, stored[name])) this.set(b, stored[name]);
+    // report after the stored value (if any) is in place, so "kept" names what the input shows
+    if (refused) this.host.refuse(`Link value refused: ${refused}; kept ${JSON.stringify(el.value)}.`);
+  }
+
+  /**
+   * Why `value` cannot go into the input, or null. A composite input (Inputs.form) has no spec of
+   * its own: the value is tried on the widget without an event and read back; any field the widget
+   * did not take as given (an unknown option, a number outside a range, a missing field) refuses it.
+   */
+  private problem(b: BoundInput, value: unknown): string | null {
+    if (b.spec.kind !== 'unknown') return validateInputValue(b.name, b.spec, value);
+    const before = b.el.value;
+    if (before === null || typeof before !== 'object') return null;
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return `${b.name}=${JSON.stringify(value)} is not an object of ${Object.keys(before).join(', ')}`;
+    let after: unknown;
+    try {
+      b.el.value = value;
+      after = b.el.value;
+    } catch (e) {
+      return `${b.name}=${JSON.stringify(value)} cannot be set (${(e as Error).message})`;
+    } finally {
+      try { b.el.value = before; } catch { /* the widget keeps what it took */ }
     }
+    const given = value as Record<string, unknown>;
+    const took = (after ?? {}) as Record<string, unknown>;
+    const bad = Object.keys(before).filter((k) => !(k in given) || JSON.stringify(took[k]) !== JSON.stringify(given[k]));
+    const extra = Object.keys(given).filter((k) => !(k in before));
+    if (!bad.length && !extra.length) return null;
+    const parts = [...bad.map((k) => (k in given ? `${k}=${JSON.stringify(given[k])} is not accepted` : `${k} is missing`)), ...extra.map((k) => `${k} is not a field`)];
+    return `${b.name}: ${parts.join(', ')}`;
   }
 
   /** Link values for inputs that never appeared (unknown names) are refused too. */
@@ -79,7 +112,7 @@ export class InputsBridge {
     for (const [name, v] of Object.entries(values)) {
       const b = this.bound.get(name);
       if (!b) continue;
-      const problem = validateInputValue(name, b.spec, v);
+      const problem = this.problem(b, v);
       if (problem) { this.host.refuse(problem); continue; }
       this.set(b, coerce(b.spec, v));
       if (save) this.host.save(name, b.el.value);

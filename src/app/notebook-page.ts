@@ -97,9 +97,20 @@ export class NotebookPage {
     this.ticker = setInterval(() => { for (const v of this.views.values()) v.tick(); }, 100);
     if (Object.keys(this.ctx.linkValues).length) {
       this.session!.settled().then(() => {
-        for (const name of this.bridge.unusedLinkValues()) this.notices.show('warning', `Link value refused: the notebook has no input named “${name}”.`, 'link');
+        for (const name of this.bridge.unusedLinkValues()) this.notices.show('warning', this.unusedLinkMessage(name), 'link');
       }, () => {});
     }
+  }
+
+  /** Why a link value found no input: no cell defines the name, or its cell never showed the input. */
+  private unusedLinkMessage(name: string): string {
+    const cell = this.session?.cells().find((c) => c.outputs.includes(name));
+    if (!cell) return `Link value refused: the notebook has no input named “${name}”.`;
+    const s = cell.status;
+    const why = s.state === 'blocked' ? `its cell is blocked by ${s.by.name} (cell ${s.by.cellId})`
+      : s.state === 'error' ? `its cell failed: ${s.message}`
+      : `cell ${cell.id} does not show it as an input`;
+    return `Link value for “${name}” not applied: ${why}.`;
   }
 
   /** The running session (tests and the benchmark use it through window.mmbook). */
@@ -191,9 +202,14 @@ export class NotebookPage {
       case 'delete': {
         const info = this.infos.get(id);
         if (!info) return;
-        this.undoStack.push({ source: info.source, index: this.index(id) });
+        const at = this.index(id);
+        this.undoStack.push({ source: info.source, index: at });
         s.remove(id);
         this.sync();
+        // the cell that took its place becomes current, so Alt+D again deletes the next one
+        const cells = s.cells();
+        const next = cells[Math.min(at, cells.length - 1)];
+        if (next) { this.setCurrent(next.id); this.views.get(next.id)?.el.focus(); }
         const n = this.notices.show('info', `Deleted cell ${id}. Undo with Alt+Z or `, 'undo');
         const b = document.createElement('button');
         b.type = 'button'; b.textContent = 'Undo delete'; b.className = 'undo-delete';

@@ -161,7 +161,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     for (const [k, v] of Object.entries(args.params)) if (!(k in values) && !defined.has(k)) values[k] = v;
     if (args.json) {
       const out = { notebook: args.notebook, values, cells: reports };
-      await writeFile(args.json, JSON.stringify(out, null, 2) + '\n');
+      await writeFile(args.json, reportJSON(out) + '\n');
     }
     process.stdout.write(failed ? `${failed} of ${cells.length} cells failed\n` : `${cells.length} cells ok\n`);
     return failed ? 1 : 0;
@@ -210,6 +210,23 @@ async function describeCell(
 async function valueNow(nb: HeadlessNotebook, name: string): Promise<unknown> {
   const timeout = new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000));
   return Promise.race([nb.value(name).catch(() => undefined), timeout]);
+}
+
+/**
+ * JSON.stringify(value, null, 2), except that an array of numbers, strings, booleans and nulls stays
+ * on one line: typed arrays and page counts would otherwise take one line per element.
+ */
+export function reportJSON(value: unknown, indent = ''): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  const inner = indent + '  ';
+  if (Array.isArray(value)) {
+    if (!value.length) return '[]';
+    if (value.every((x) => x === null || typeof x !== 'object')) return JSON.stringify(value);
+    return `[\n${value.map((x) => inner + reportJSON(x, inner)).join(',\n')}\n${indent}]`;
+  }
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, x]) => x !== undefined && typeof x !== 'function');
+  if (!entries.length) return '{}';
+  return `{\n${entries.map(([k, x]) => `${inner}${JSON.stringify(k)}: ${reportJSON(x, inner)}`).join(',\n')}\n${indent}}`;
 }
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;

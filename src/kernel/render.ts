@@ -16,6 +16,15 @@ export function nodeHTML(n: NodeLike): string {
   return n.textContent ?? '';
 }
 
+/** textContent without the contents of <style> and <script> elements. */
+function visibleText(n: NodeLike): string {
+  const tag = (n as { tagName?: string }).tagName?.toUpperCase();
+  if (tag === 'STYLE' || tag === 'SCRIPT') return '';
+  if (n.nodeType === 3) return n.textContent ?? '';
+  if (!n.childNodes) return n.textContent ?? '';
+  return Array.from(n.childNodes, visibleText).join('');
+}
+
 function isTypedArray(v: unknown): v is ArrayLike<number | bigint> {
   return ArrayBuffer.isView(v) && !(v instanceof DataView);
 }
@@ -50,12 +59,20 @@ function toJSON(v: unknown, seen: Set<object>): unknown {
       return o;
     }
     if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return toJSON((v as { toJSON: () => unknown }).toJSON(), seen);
+    // An instance of a class without toJSON (a simulator machine, a parser…) is behaviour plus
+    // private state: its fields are not its value, and can be huge. Only plain data is written.
+    if (!isPlainObject(v)) return UNSERIALIZABLE;
     const o: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v as object)) { const r = toJSON(x, seen); if (r !== UNSERIALIZABLE) o[k] = r; }
     return o;
   } finally {
     seen.delete(v as object);
   }
+}
+
+function isPlainObject(v: object): boolean {
+  const proto = Object.getPrototypeOf(v);
+  return proto === null || proto === Object.prototype || Object.getPrototypeOf(proto) === null;
 }
 
 /** A one-line rendering of a value, at most `max` characters. */
@@ -75,8 +92,10 @@ function render(v: unknown, depth: number): string {
   if (typeof v === 'function') return `ƒ ${v.name || '(anonymous)'}()`;
   if (isNode(v)) {
     const html = nodeHTML(v);
-    const text = (v.textContent ?? '').trim();
     const tag = /^<([a-zA-Z][\w-]*)/.exec(html)?.[1];
+    // a plot says what it shows in its aria-label; otherwise the visible text (no <style>/<script> bodies)
+    const label = (v as { getAttribute?: (n: string) => string | null }).getAttribute?.('aria-label');
+    const text = label ? `“${label}”` : visibleText(v).trim();
     return tag ? `<${tag}>${text ? ` ${text}` : ''}` : JSON.stringify(text);
   }
   if (isTypedArray(v)) {

@@ -114,7 +114,8 @@ export class NotebookSession implements CellHost {
     const at = index === undefined ? this.order.length : Math.max(0, Math.min(index, this.order.length));
     this.order.splice(at, 0, run);
     this.byId.set(id, run);
-    for (const o of run.outputs) this.dropFree(o);
+    // a new cell defining a name replaces a setInput override of it (as editing its cell would)
+    for (const o of run.outputs) { this.dropFree(o); this.inputs.delete(o); }
     this.rebuildGraph();
     this.defineCell(run);
     this.emit({ type: 'structure' });

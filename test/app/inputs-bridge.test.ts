@@ -78,4 +78,47 @@ describe('InputsBridge', () => {
     expect(el.value).toBe(123);
     expect(refused[0]).toMatch(/outside/);
   });
+
+  // The shape of Inputs.form({arch: Inputs.select, nodes: Inputs.range}): its parts take only what they accept.
+  function topologyForm(): W {
+    const sel = select(['arm64', 'x86_64']);
+    const nodes = range([1, 4], { value: 1, step: 1 });
+    const form = document.createElement('div'); // jsdom's <form> refuses accessor properties
+    form.append(sel, nodes);
+    Object.defineProperty(form, 'value', {
+      get: () => ({ arch: sel.value || null, nodes: nodes.value }),
+      set: (v: { arch?: string; nodes?: number }) => { (sel as unknown as HTMLSelectElement).value = v.arch ?? ''; nodes.value = v.nodes; },
+    });
+    return form as unknown as W;
+  }
+
+  it('refuses a composite link value whose fields the form does not take, and reports what the input kept', () => {
+    const { refused, saved, h } = host({ topo: { arch: 'x86_64', nodes: 2 } });
+    const b = new InputsBridge(h, { topo: { arch: 'mips', nodes: 99 } });
+    const form = topologyForm();
+    b.bind('topo', form);
+    // the stored value is valid and restored; the message names it as what was kept
+    expect(form.value).toEqual({ arch: 'x86_64', nodes: 2 });
+    expect(saved).toEqual({});
+    expect(refused).toEqual([expect.stringMatching(/^Link value refused: topo: arch="mips" is not accepted, nodes=99 is not accepted; kept \{"arch":"x86_64","nodes":2\}/)]);
+    b.apply({ topo: { arch: 'arm64', nodes: 3 } }, true);
+    expect(form.value).toEqual({ arch: 'arm64', nodes: 3 });
+    b.apply({ topo: { arch: 'arm64' } }, true);
+    expect(refused.at(-1)).toMatch(/nodes is missing/);
+    expect(form.value).toEqual({ arch: 'arm64', nodes: 3 });
+  });
+
+  it('a range with a transform (min_free_kbytes uses Math.log) is checked against its own bounds, not the slider\'s', () => {
+    // Inputs.range([128, 262144], {step: 1, transform: Math.log}): number box min=128 max=262144 step=1, slider min=log(128) max=log(262144)
+    const el = document.createElement('div');
+    const number = Object.assign(document.createElement('input'), { type: 'number', min: '128', max: '262144', step: '1', value: '45056' });
+    const slider = Object.assign(document.createElement('input'), { type: 'range', min: String(Math.log(128)), max: String(Math.log(262144)), step: 'any', value: String(Math.log(45056)) });
+    el.append(number, slider);
+    Object.defineProperty(el, 'value', { get: () => number.valueAsNumber, set: (v: number) => { number.value = String(v); slider.value = String(Math.log(v)); } });
+    expect(specOf(el)).toEqual({ kind: 'range', min: 128, max: 262144, step: 1 });
+    const { refused, h } = host({ mfk: 2048 });
+    new InputsBridge(h).bind('mfk', el as unknown as W);
+    expect((el as unknown as W).value).toBe(2048);
+    expect(refused).toEqual([]);
+  });
 });

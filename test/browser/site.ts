@@ -49,7 +49,8 @@ export async function setInput(page: Page, name: string, value: number | string)
   await page.evaluate(([n, v]) => {
     const form = document.querySelector<HTMLElement & { value: unknown }>(`[data-input="${n}"]`);
     if (!form) throw new Error(`no input ${n}`);
-    const range = form.querySelector<HTMLInputElement>('input[type=range], input[type=number]');
+    // the number box takes the value itself; a slider with a transform (min_free_kbytes) takes log(value)
+    const range = form.querySelector<HTMLInputElement>('input[type=number]') ?? form.querySelector<HTMLInputElement>('input[type=range]');
     if (range) { range.value = String(v); range.dispatchEvent(new Event('input', { bubbles: true })); }
     else { form.value = v; form.dispatchEvent(new Event('input', { bubbles: true })); }
   }, [name, value] as const);

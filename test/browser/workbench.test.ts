@@ -132,6 +132,17 @@ describe('workbench', () => {
     const marks = await zoneinfoMarks(p2);
     expect(await plotLabel(p2, 'watermarks')).toContain(`low ${marks.low}`);
     await c2.close();
+
+    // a composite input (the custom topology form) is checked field by field; the machine still boots,
+    // so the inputs below it appear and take their link values
+    const topology = encodeURIComponent(JSON.stringify({ arch: 'mips', kernel: '6.1', ramMiB: -5, nodes: 99, cpus: 4 }));
+    const { page: p3, context: c3 } = await openPage(browser, `${url}#/watermarks?machine_name=%22custom%20topology%22&topology=${topology}&min_free_kbytes=2048`);
+    const notice3 = (await p3.locator('.notice[data-topic=link]').allTextContents()).join(' ');
+    expect(notice3).toMatch(/topology: arch="mips" is not accepted, ramMiB=-5 is not accepted, nodes=99 is not accepted; kept \{"arch":"arm64"/);
+    expect(await inputValue(p3, 'topology')).toEqual({ arch: 'arm64', kernel: '6.1', ramMiB: 4096, nodes: 1, cpus: 4 });
+    expect(await p3.locator('#cell-7').getAttribute('data-state')).toBe('done');
+    expect(await inputValue(p3, 'min_free_kbytes')).toBe(2048);
+    await c3.close();
   });
 
   it('a corrupted IndexedDB entry is set aside with a message, and the file version loads', async () => {
@@ -225,6 +236,13 @@ describe('workbench', () => {
     // the same actions from buttons
     await page.locator('#cell-21').hover();
     await page.locator('#cell-21 button[data-action=above]').click();
+    expect((await ids()).length).toBe(start.length + 2);
+    // after a delete the cell that took its place is current: Alt+D twice deletes two cells, Alt+Z twice restores both
+    await page.keyboard.press('Alt+D');
+    await page.keyboard.press('Alt+D');
+    expect((await ids()).length).toBe(start.length);
+    await page.keyboard.press('Alt+Z');
+    await page.keyboard.press('Alt+Z');
     expect((await ids()).length).toBe(start.length + 2);
     await context.close();
   });

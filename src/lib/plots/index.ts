@@ -34,7 +34,8 @@ export function watermarkBars(view: MachineView, opts: { width?: number } = {}):
     marks: [
       Plot.barX(rows, { x: 'freeMiB', y: 'key', fill: 'zone', fillOpacity: 0.35, title: (d: (typeof rows)[number]) => `${d.key}: ${d.free} free pages` }),
       ...marks,
-      Plot.text(rows, { x: 'highMiB', y: 'key', text: (d: (typeof rows)[number]) => `min ${d.min} · low ${d.low} · high ${d.high}`, dx: 6, dy: -12, textAnchor: 'start', fontSize: 10 }),
+      // the numbers sit above each bar at the right edge: next to the high tick they ran off the frame when high neared free
+      Plot.text(rows, { y: 'key', frameAnchor: 'right', text: (d: (typeof rows)[number]) => `min ${d.min} · low ${d.low} · high ${d.high} pages`, dy: -14, textAnchor: 'end', fontSize: 10 }),
       Plot.ruleX([0]),
     ],
   }), label, 'watermarks');
@@ -76,7 +77,8 @@ export function reserveBars(view: MachineView, opts: { width?: number } = {}): E
   const rows = reserveRows(view);
   const label = `Memory held back per setting: ${rows.map((r) => `${r.setting} ${r.pages} pages`).join(', ')}`;
   return labelled(Plot.plot({
-    width: opts.width ?? W, marginLeft: 260, ariaLabel: label,
+    // marginRight: room for the value label of the longest bar
+    width: opts.width ?? W, marginLeft: 260, marginRight: 70, ariaLabel: label,
     x: { label: 'reserved (MiB) →', grid: true }, y: { label: null },
     marks: [Plot.barX(rows, { x: 'MiB', y: 'setting', fill: '#4e79a7', title: (d: (typeof rows)[number]) => `${d.setting}: ${d.pages} pages` }),
       Plot.text(rows, { x: 'MiB', y: 'setting', text: (d: (typeof rows)[number]) => `${d.MiB.toFixed(1)} MiB`, dx: 4, textAnchor: 'start' }), Plot.ruleX([0])],

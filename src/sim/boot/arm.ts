@@ -3,6 +3,7 @@
  * arch/arm/mm/mmu.c adjust_lowmem_bounds, arch/arm/mm/init.c): DTB and `mem=` banks, lowmem limit,
  * kernel image and swapper page tables, reserved-memory, CMA (highmem first), FLATMEM memmap.
  */
+import { MmError } from '../errors';
 import type { ArchBoot, RmemBase } from './context';
 import { cmaCmdline, dmaContiguousReserve } from './cma';
 import { addFirmwareMemory } from './firmware-memory';
@@ -16,20 +17,54 @@ const VMALLOC_END = 0xff800000;
 const VMALLOC_OFFSET = 8 * SZ_1M;
 const VMALLOC_DEFAULT = 240 * SZ_1M;
 
-/** adjust_lowmem_bounds: arm_lowmem_limit, the end of lowmem, from vmalloc= and the PAGE_OFFSET split. */
-export function armLowmemLimit(b: ArchBoot): number {
+/**
+ * vmalloc_min, the lowest vmalloc address (early_vmalloc and adjust_lowmem_bounds, arch/arm/mm/mmu.c).
+ * 6.1 (since 5.14) keeps the size and always subtracts VMALLOC_OFFSET, clamping the size to
+ * VMALLOC_END − (PAGE_OFFSET + 32 MiB + VMALLOC_OFFSET). 5.10 stores VMALLOC_END − size for a
+ * vmalloc= value (only the 240 MiB default subtracts VMALLOC_OFFSET) and clamps to
+ * VMALLOC_END − (PAGE_OFFSET + 32 MiB). Both raise a size below 16 MiB to 16 MiB.
+ */
+export function armVmallocMin(kernel: '5.10' | '6.1', pageOffset: number, vmalloc: number | undefined): number {
+  if (vmalloc === undefined) return VMALLOC_END - VMALLOC_DEFAULT - VMALLOC_OFFSET;
+  const max = VMALLOC_END - (pageOffset + 32 * SZ_1M + (kernel === '6.1' ? VMALLOC_OFFSET : 0));
+  const size = Math.min(Math.max(vmalloc, 16 * SZ_1M), max);
+  return kernel === '6.1' ? VMALLOC_END - size - VMALLOC_OFFSET : VMALLOC_END - size;
+}
+
+const MEMBLOCK_NOMAP = 0x4;
+
+/**
+ * adjust_lowmem_bounds (arch/arm/mm/mmu.c): marks a non-PMD-aligned start of the first mapped
+ * region NOMAP, computes arm_lowmem_limit (the end of lowmem) from vmalloc= and the PAGE_OFFSET
+ * split, and the memblock limit: the first non-PMD-aligned bank boundary below it (or the lowmem
+ * limit), rounded down to 2 MiB. Without HIGHMEM the RAM above that limit is removed. The ranges
+ * walked are for_each_mem_range's: NOMAP regions are skipped.
+ */
+export function adjustLowmemBounds(b: ArchBoot, physOffset: number): { lowmem: number; memblockLimit: number } {
+  const { mb } = b;
   const cfg = b.profile.config;
-  const physOffset = b.mb.startOfDram();
-  let vsize = b.params.vmalloc ?? VMALLOC_DEFAULT;
-  vsize = Math.max(16 * SZ_1M, Math.min(vsize, VMALLOC_END - (cfg.pageOffset + 32 * SZ_1M)));
-  const vmallocMin = VMALLOC_END - vsize - VMALLOC_OFFSET;
-  const vmallocLimit = vmallocMin - cfg.pageOffset + physOffset;
+  const vmallocLimit = armVmallocMin(b.profile.kernel, cfg.pageOffset, b.params.vmalloc) - cfg.pageOffset + physOffset;
+  const mapped = () => mb.memory.filter((r) => r.size > 0 && !(r.flags & MEMBLOCK_NOMAP)).map((r) => ({ start: r.base, end: r.base + r.size }));
+  const first = mapped()[0];
+  if (first && first.start % PMD_SIZE) mb.markNomap(first.start, Math.min(first.end, first.start - (first.start % PMD_SIZE) + PMD_SIZE) - first.start);
   let lowmem = 0;
-  for (const r of b.mb.memory) {
-    if (r.base >= vmallocLimit) continue;
-    lowmem = Math.max(lowmem, Math.min(r.base + r.size, vmallocLimit));
+  let memblockLimit = 0;
+  for (const r of mapped()) {
+    if (r.start >= vmallocLimit) continue;
+    if (r.end > lowmem) lowmem = Math.min(vmallocLimit, r.end);
+    if (!memblockLimit) {
+      if (r.start % PMD_SIZE) memblockLimit = r.start;
+      else if (r.end % PMD_SIZE) memblockLimit = lowmem;
+    }
   }
-  return lowmem;
+  if (!memblockLimit) memblockLimit = lowmem;
+  memblockLimit -= memblockLimit % PMD_SIZE;
+  if (!cfg.highmem && lowmem && mb.endOfDram() > lowmem) {
+    mb.remove(memblockLimit, mb.endOfDram() - memblockLimit, 'adjust_lowmem_bounds+0x0/0x0');
+    lowmem = memblockLimit;
+  }
+  mb.currentLimit = memblockLimit;
+  return { lowmem, memblockLimit };
 }
 
 export function armBoot(b: ArchBoot, rmem: RmemBase): void {
@@ -41,22 +76,31 @@ export function armBoot(b: ArchBoot, rmem: RmemBase): void {
   const preParse = mb.log.length;
   addFirmwareMemory(b);
   mb.log.splice(preParse);
+  // PHYS_OFFSET: where the kernel was loaded, the start of the firmware's DRAM; mem= does not move it
+  const physOffset = mb.startOfDram();
   // early_mem: the first mem= drops all memory, each adds a bank (arm_add_memory)
   if (b.params.mem?.kind === 'banks') {
-    const physOffset = mb.startOfDram();
     for (const r of [...mb.memory]) mb.remove(r.base, r.size);
     for (const bank of b.params.mem.banks) {
+      // arm_add_memory: page-align the start, clip what lies below PHYS_OFFSET, round the size down
       const start = bank.start ?? physOffset;
-      const aligned = Math.ceil(start / 4096) * 4096;
-      const size = Math.floor((bank.size - (aligned - start)) / 4096) * 4096;
-      if (size > 0 && aligned >= physOffset) mb.add(aligned, size, 'arm_add_memory+0x0/0x0');
+      let aligned = Math.ceil(start / 4096) * 4096;
+      let size = aligned > start + bank.size ? 0 : bank.size - (aligned - start);
+      if (aligned < physOffset) {
+        size = aligned + size <= physOffset ? 0 : size - (physOffset - aligned);
+        aligned = physOffset;
+      }
+      size = Math.floor(size / 4096) * 4096;
+      if (size > 0) mb.add(aligned, size, 'arm_add_memory+0x0/0x0');
     }
   }
+  if (!mb.physMemSize())
+    throw new MmError('MEM_EMPTY', `mem= leaves no memory: every bank is empty or lies below PHYS_OFFSET 0x${physOffset.toString(16)}`, 'mem=');
   const dramStart = mb.startOfDram();
-  const lowmemLimit = armLowmemLimit(b);
-  const limit = lowmemLimit - (lowmemLimit % PMD_SIZE);
-  mb.currentLimit = limit;
-  if (!cfg.highmem) mb.remove(lowmemLimit, Number.MAX_SAFE_INTEGER - lowmemLimit, 'adjust_lowmem_bounds+0x0/0x0');
+  // setup_arch: adjust_lowmem_bounds before arm_memblock_init
+  let lowmemLimit = adjustLowmemBounds(b, physOffset).lowmem;
+  if (!lowmemLimit)
+    throw new MmError('MEM_NO_LOWMEM', `no lowmem: the lowest memory bank starts at 0x${dramStart.toString(16)}, at or above the vmalloc limit 0x${(armVmallocMin(b.profile.kernel, cfg.pageOffset, b.params.vmalloc) - cfg.pageOffset + physOffset).toString(16)} (PHYS_OFFSET 0x${physOffset.toString(16)})`, 'mem=');
 
   // arm_memblock_init: kernel, initrd, swapper_pg_dir, reserved-memory, CMA
   const image = { base: dramStart + build.imageOffset, size: build.imageSize };
@@ -81,9 +125,14 @@ export function armBoot(b: ArchBoot, rmem: RmemBase): void {
   for (const r of fw.memreserve) mb.reserve(r.base, r.size, 'early_init_fdt_scan_reserved_mem+0x0/0x0');
   const rm = fdtInitReservedMem(rctx, fw.reservedMem);
   for (const e of rm.entries) res(`reserved-memory ${e.name}`, e.base, e.size);
-  // dma_contiguous_reserve(arm_dma_limit): no dma_zone_size on DT boards → 0xffffffff
-  const cma = dmaContiguousReserve(rctx, { cmdline: cmaCmdline(b), dtDefaultExists: rm.dtDefaultCma, archLimit: 0xffffffff + 1 });
+  // dma_contiguous_reserve(arm_dma_limit): setup_dma_zone sets 0xffffffff (an inclusive limit: no
+  // dma_zone_size on DT boards); without ZONE_DMA it is (phys_addr_t)~0. cma_declare_contiguous_nid
+  // then aligns it down, so the top 4 MiB below 4 GiB are never the default area.
+  const armDmaLimit = cfg.zoneDma ? 0xffffffff : Number.MAX_SAFE_INTEGER;
+  const cma = dmaContiguousReserve(rctx, { cmdline: cmaCmdline(b), dtDefaultExists: rm.dtDefaultCma, archLimit: armDmaLimit });
   if (cma) res('CMA (default area)', cma.base, cma.size);
+  // setup_arch: memory may have been removed (no-map), so adjust_lowmem_bounds again
+  lowmemLimit = adjustLowmemBounds(b, physOffset).lowmem;
   mb.logDumpAll();
 
   // paging_init → bootmem_init: find_limits, FLATMEM memmap (alloc_node_mem_map) below the lowmem limit
@@ -109,5 +158,9 @@ export function armBoot(b: ArchBoot, rmem: RmemBase): void {
   if (cfg.highmem) b.maxZonePfn.push(b.maxPfn);
   b.maxZonePfn.push(0);
   if (cfg.zoneDevice) b.maxZonePfn.push(0);
-  commonStartKernel(b, { swiotlb: false, swiotlbLimit: lowmemLimit });
+  // mem_init (LPAE): swiotlb_init(max_pfn > arm_dma_pfn_limit) (5.10.y has the same test since the
+  // "only initialize swiotlb when needed" fix); memblock_alloc_low is capped by current_limit = lowmem.
+  const armDmaPfnLimit = Math.floor(armDmaLimit / 4096);
+  const swiotlb = cfg.armLpae && (b.maxPfn > armDmaPfnLimit || /force/.test(b.params.swiotlb ?? ''));
+  commonStartKernel(b, { swiotlb, swiotlbLimit: 2 ** 32 });
 }

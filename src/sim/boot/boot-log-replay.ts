@@ -22,6 +22,8 @@ export interface MemblockOp {
 export interface BootLogFacts {
   /** reserved regions of the last dump before the Memory: line, or null without memblock=debug */
   dumpReserved: Array<{ base: number; size: number }> | null;
+  /** "memory size = …" of that dump: memblock_phys_mem_size of the logged machine */
+  dumpMemorySize?: number;
   /** memblock operations after that dump and before the Memory: line */
   ops: MemblockOp[];
   cma: CmaArea[];
@@ -47,9 +49,12 @@ export function bootLogFacts(text: string): BootLogFacts {
   let lastDump = -1;
   for (let i = 0; i < end; i++) if (lines[i].startsWith('MEMBLOCK configuration:')) lastDump = i;
   let dumpReserved: BootLogFacts['dumpReserved'] = null;
+  let dumpMemorySize: number | undefined;
   if (lastDump >= 0) {
     dumpReserved = [];
     for (let i = lastDump + 1; i < end; i++) {
+      const size = /^ memory size = (0x[0-9a-f]+)/.exec(lines[i]);
+      if (size) dumpMemorySize = hex(size[1]);
       const m = DUMP_REGION.exec(lines[i]);
       if (m) {
         const size = hex(m[3]);
@@ -74,13 +79,21 @@ export function bootLogFacts(text: string): BootLogFacts {
     const m = /^RAMDISK: \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]/.exec(l);
     if (m) initrd = { base: hex(m[1]), size: hex(m[2]) - hex(m[1]) + 1 };
   }
-  return { dumpReserved, ops, cma, lateFrees, initrd };
+  return { dumpReserved, dumpMemorySize, ops, cma, lateFrees, initrd };
 }
 
 /** Replace the model's reservations with the log's: the dump's reserved set, then the later ops. */
 export function replayBootLog(mb: Memblock, facts: BootLogFacts): void {
   if (!facts.dumpReserved) {
     throw new MmError('BOOTLOG_NO_MEMBLOCK', 'the boot log has no "MEMBLOCK configuration:" dump; boot with memblock=debug to capture the early reservations');
+  }
+  // The log must be of this machine: its memblock.memory total is what this boot has at that point.
+  if (facts.dumpMemorySize !== undefined && facts.dumpMemorySize !== mb.physMemSize()) {
+    throw new MmError(
+      'BOOTLOG_MISMATCH',
+      `the boot log is of another machine: its MEMBLOCK configuration has memory size 0x${facts.dumpMemorySize.toString(16)}, this boot has 0x${mb.physMemSize().toString(16)} (check --arch, the firmware input and mem=)`,
+      'boot-log',
+    );
   }
   replayReservedListing(mb, facts.dumpReserved);
   for (const o of facts.ops) {

@@ -56,7 +56,11 @@ function firmwareOf(req: BootRequest, profile: Profile): FirmwareDesc {
   if (req.topology) {
     const t = req.topology;
     if (!(t.ramMiB > 0)) throw new MmError('TOPOLOGY_INVALID', `topology ramMiB must be a positive number of MiB, got ${String(t.ramMiB)}`, 'ramMiB');
-    if (profile.arch === 'x86_64') return firmwareFromE820(topologyE820(t), t.nodes ?? 1);
+    // A kernel without CONFIG_NUMA ignores numa-node-id, so only a NUMA profile bounds the count.
+    const maxNodes = profile.config.numa ? 2 ** profile.config.nodesShift : Infinity;
+    if (t.nodes !== undefined && !(Number.isInteger(t.nodes) && t.nodes >= 1 && t.nodes <= maxNodes))
+      throw new MmError('TOPOLOGY_INVALID', `topology nodes must be an integer from 1${Number.isFinite(maxNodes) ? ` to ${maxNodes} (MAX_NUMNODES of the ${profile.arch} ${profile.kernel} profile)` : ''}, got ${String(t.nodes)}`, 'nodes');
+    if (profile.arch === 'x86_64') return firmwareFromE820(topologyE820(t));
     return firmwareFromDtb(topologyDtb(t), profile.arch, profile.kernel);
   }
   if (req.dtb) {
@@ -66,13 +70,15 @@ function firmwareOf(req: BootRequest, profile: Profile): FirmwareDesc {
   if (profile.arch !== 'x86_64') throw new MmError('BOOT_INPUT', `${profile.arch} boots from a device tree, not an e820 map`);
   // NUMA comes from SRAT: a /sys/firmware/memmap listing has none, so take it from the boot log if given.
   const srat = (req.bootLog ?? '').split(/\r?\n/).filter((l) => /SRAT: (Node \d+ PXM|PXM \d+ -> APIC)/.test(l));
-  return firmwareFromE820(srat.length && !/SRAT:/.test(req.e820!) ? `${req.e820!}\n${srat.join('\n')}\n` : req.e820!, 1);
+  return firmwareFromE820(srat.length && !/SRAT:/.test(req.e820!) ? `${req.e820!}\n${srat.join('\n')}\n` : req.e820!);
 }
 
 export function bootMachine(req: BootRequest): Machine {
   const profile = makeProfile(req.arch, req.kernel, req.kconfig);
   const { arch, kernel, config: cfg } = profile;
-  const fw = firmwareOf(req, profile);
+  const fwRaw = firmwareOf(req, profile);
+  // Without CONFIG_NUMA the kernel never reads numa-node-id or SRAT: every bank and CPU is node 0.
+  const fw: FirmwareDesc = cfg.numa ? fwRaw : { ...fwRaw, banks: fwRaw.banks.map((x) => ({ ...x, nid: 0 })), cpuNodes: fwRaw.cpuNodes.map(() => 0), distance: undefined };
   // the command line: given, else the DT's bootargs, else what a boot log says the kernel booted with
   const logCmdline = (t?: string) => (t ? parseBootLog(t).commandLine : undefined);
   const cmdline = req.cmdline ?? fw.bootargs ?? req.topology?.cmdline ?? logCmdline(req.bootLog) ?? logCmdline(req.e820) ?? '';

@@ -88,16 +88,17 @@ export function cmaDeclareContiguousNid(
     ctx.mb.reserve(base, size, 'cma_declare_contiguous_nid+0x0/0x0');
   } else {
     let addr = 0;
-    if (base < highmemStart && limit > highmemStart) {
-      addr = ctx.mb.allocRangeNid(size, alignment, highmemStart, limit, -1, false, 'cma_declare_contiguous_nid');
-      limit = highmemStart;
-    }
-    // 6.1: on a big machine prefer [4 GiB, limit) bottom-up (keeps DMA32 free); this overwrites a highmem result.
+    // 6.1 (CONFIG_PHYS_ADDR_T_64BIT): with enough memory, first try bottom-up from 4 GiB to keep
+    // DMA/DMA32 free. The kernel starts this try at SZ_4G whatever the requested base.
     if (ctx.kernel === '6.1' && !ctx.mb.bottomUp && endOfDram >= SZ_4G + size) {
       ctx.mb.bottomUp = true;
-      const a = ctx.mb.allocRangeNid(size, alignment, Math.max(base, SZ_4G), limit, -1, false, 'cma_declare_contiguous_nid');
+      addr = ctx.mb.allocRangeNid(size, alignment, SZ_4G, limit, -1, false, 'cma_declare_contiguous_nid');
       ctx.mb.bottomUp = false;
-      if (a) addr = a;
+    }
+    // all pages of the area must be in one zone: try highmem first when the range crosses it
+    if (!addr && base < highmemStart && limit > highmemStart) {
+      addr = ctx.mb.allocRangeNid(size, alignment, highmemStart, limit, -1, false, 'cma_declare_contiguous_nid');
+      limit = highmemStart;
     }
     if (!addr) addr = ctx.mb.allocRangeNid(size, alignment, base, limit, -1, false, 'cma_declare_contiguous_nid');
     if (!addr)
@@ -144,7 +145,12 @@ export function dmaContiguousReserve(ctx: CmaContext, inp: DefaultCmaInput): Cma
       c.cmaSizeSel === 'mbytes' ? bySize : c.cmaSizeSel === 'percentage' ? byPct : c.cmaSizeSel === 'min' ? Math.min(bySize, byPct) : Math.max(bySize, byPct);
   }
   if (!size || inp.dtDefaultExists) return null;
-  if (inp.cmdline) return cmaDeclareContiguousNid(ctx, base, size, limit, 0, fixed, 'reserved', where);
+  if (inp.cmdline) {
+    // The user's limit is capped by the arch's DMA limit: say so when that is what made it fail.
+    const capped = inp.cmdline.limit !== 0 && limit < inp.cmdline.limit;
+    const archWhere = capped ? `${where}; the limit is min_not_zero(cma= limit, the arch DMA limit 0x${inp.archLimit.toString(16)})` : where;
+    return cmaDeclareContiguousNid(ctx, base, size, limit, 0, fixed, 'reserved', archWhere);
+  }
   // The Kconfig default is not the user's request: like the kernel, warn and boot without it.
   try {
     return cmaDeclareContiguousNid(ctx, base, size, limit, 0, fixed, 'reserved', where);

@@ -81,7 +81,12 @@ export function topologyDtb(t: Topology): Uint8Array {
   return buildTopologyFdt({ memory, cpus, bootargs: t.cmdline, initrd, distances, reserved: t.reserved });
 }
 
-/** A topology for x86_64 becomes a PC-style e820 listing (/sys/firmware/memmap format) and optional SRAT nodes. */
+/**
+ * A topology for x86_64 becomes a PC-style e820 listing (/sys/firmware/memmap format) plus, with
+ * several nodes, the SRAT lines QEMU's build_srat would give it: each node takes the next
+ * ramMiB/nodes of RAM in address order, cut at the 640 KiB hole and moved above 4 GiB past the
+ * PCI hole; CPUs are spread evenly over the nodes.
+ */
 export function topologyE820(t: Topology): string {
   const total = t.ramMiB * 2 ** 20;
   const lowTop = Math.min(total, 0xc0000000);
@@ -94,6 +99,38 @@ export function topologyE820(t: Topology): string {
     '0xfffc0000 0xffffffff Reserved',
   ];
   if (total > lowTop) lines.push(`0x100000000 0x${(0x100000000 + total - lowTop - 1).toString(16)} System RAM`);
+  const nodes = Math.max(1, t.nodes ?? 1);
+  if (nodes > 1) {
+    const per = Math.floor(total / nodes / SZ_2M) * SZ_2M;
+    const hex = (x: number) => '0x' + x.toString(16).padStart(8, '0');
+    const srat = (nid: number, base: number, len: number) => lines.push(`ACPI: SRAT: Node ${nid} PXM ${nid} [mem ${hex(base)}-${hex(base + len - 1)}]`);
+    let next = 0;
+    for (let nid = 0; nid < nodes; nid++) {
+      let base = next;
+      let len = nid === nodes - 1 ? total - per * (nodes - 1) : per;
+      next = base + len;
+      // the 640 KiB hole
+      if (base <= 0xa0000 && next > 0xa0000) {
+        if (0xa0000 - base > 0) srat(nid, base, 0xa0000 - base);
+        if (next <= 0x100000) {
+          next = 0x100000;
+          continue;
+        }
+        base = 0x100000;
+        len = next - base;
+      }
+      // the PCI hole below 4 GiB
+      if (base <= lowTop && next > lowTop) {
+        if (lowTop - base > 0) srat(nid, base, lowTop - base);
+        base = 2 ** 32;
+        len = next - lowTop;
+        next = base + len;
+      }
+      if (len > 0) srat(nid, base, len);
+    }
+    const cpus = Math.max(1, t.cpus ?? 1);
+    for (let i = 0; i < cpus; i++) lines.push(`SRAT: PXM ${Math.floor((i * nodes) / cpus)} -> APIC 0x${i.toString(16).padStart(2, '0')} -> Node ${Math.floor((i * nodes) / cpus)}`);
+  }
   return lines.join('\n') + '\n';
 }
 

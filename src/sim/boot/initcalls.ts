@@ -12,6 +12,7 @@ import type { HandOverResult } from './hand-over';
 import type { LateFree } from './kernel-build';
 import type { ZoneLayoutResult } from './zone-layout';
 import { pa } from './cma';
+import { cpuNode } from './start-kernel';
 
 export interface InitcallsResult {
   tunables: TunableState;
@@ -58,9 +59,8 @@ export function runInitcalls(b: ArchBoot, layout: ZoneLayoutResult, names: reado
   for (const n of layout.nodes) for (const z of n.zones) present.set(n.nid * names.length + z.idx, z.present);
   const movableIsHigh = names[layout.movableZone] === 'HighMem';
   const cpusPerNode: number[] = [];
-  const nodes = layout.nodes.map((n) => n.nid);
   for (let c = 0; c < b.cpus; c++) {
-    const nid = b.fw.cpuNodes.length ? (b.fw.cpuNodes[c] ?? 0) : nodes[c % nodes.length];
+    const nid = cpuNode(b, c);
     cpusPerNode[nid] = (cpusPerNode[nid] ?? 0) + 1;
   }
   for (let i = 0; i < cpusPerNode.length; i++) cpusPerNode[i] ??= 0;

@@ -58,22 +58,41 @@ export function commonStartKernel(b: ArchBoot, o: StartKernelOpts): void {
   if (o.swiotlb) {
     const limit = Math.min(o.swiotlbLimit, 2 ** 32) - 1;
     res('swiotlb bounce buffer', mb.allocTryNid(IO_TLB_DEFAULT_SIZE, 4096, 0, limit, -1, { caller: 'swiotlb_init_remap+0x8a/0x22d' }), IO_TLB_DEFAULT_SIZE);
-    const slots = (IO_TLB_DEFAULT_SIZE >> 11) * 24;
-    res('swiotlb slots', mb.allocTryNid(slots, 4096, 0, 0, -1, { caller: 'swiotlb_init_remap+0x152/0x22d' }), slots);
+    const nslabs = IO_TLB_DEFAULT_SIZE >> 11;
+    const pageAlign = (x: number) => Math.ceil(x / 4096) * 4096;
+    if (b.profile.kernel === '6.1') {
+      // one struct io_tlb_slot per slab: phys_addr_t orig_addr, size_t alloc_size, unsigned int list
+      const slotSize = b.profile.arch === 'arm' ? 8 + 4 + 4 : 24;
+      const slots = pageAlign(nslabs * slotSize);
+      res('swiotlb slots', mb.allocTryNid(slots, 4096, 0, 0, -1, { caller: 'swiotlb_init_remap+0x152/0x22d' }), slots);
+    } else {
+      // 5.10 swiotlb_init_with_tbl: io_tlb_list (int per slab), then io_tlb_orig_addr (phys_addr_t per slab)
+      for (const [what, bytes] of [['swiotlb io_tlb_list', 4], ['swiotlb io_tlb_orig_addr', 8]] as const) {
+        const size = pageAlign(nslabs * bytes);
+        res(what, mb.allocTryNid(size, 4096, 0, 0, -1, { caller: 'swiotlb_init_with_tbl+0x0/0x0' }), size);
+      }
+    }
   }
 }
 
-/** CPUs per node for the per-cpu first chunk groups. */
+/**
+ * The node of CPU c: the numa-node-id of its /cpus node or its SRAT line; a CPU the firmware does
+ * not describe (--cpus above the DT's or SRAT's count) is spread round-robin over the nodes.
+ */
+export function cpuNode(b: Pick<ArchBoot, 'fw' | 'nids'>, c: number): number {
+  if (c < b.fw.cpuNodes.length) return b.fw.cpuNodes[c]!;
+  const nodes = b.nids.length ? b.nids : [0];
+  return nodes[c % nodes.length]!;
+}
+
+/** CPUs per node for the per-cpu first chunk groups: the possible CPUs, at least the online ones. */
 function groupCpus(b: ArchBoot): Array<[number, number]> {
   const nodes = b.nids.length ? b.nids : [0];
   const counts = new Map<number, number>(nodes.map((n) => [n, 0]));
-  if (b.fw.cpuNodes.length) {
-    for (const nid of b.fw.cpuNodes) counts.set(nid, (counts.get(nid) ?? 0) + 1);
-  } else {
-    for (let c = 0; c < b.cpus; c++) {
-      const nid = nodes[c % nodes.length];
-      counts.set(nid, counts.get(nid)! + 1);
-    }
+  const possible = Math.max(b.fw.cpuNodes.length, b.cpus);
+  for (let c = 0; c < possible; c++) {
+    const nid = cpuNode(b, c);
+    counts.set(nid, (counts.get(nid) ?? 0) + 1);
   }
   return [...counts].filter(([, n]) => n > 0);
 }

@@ -16,20 +16,11 @@ const SZ_16M = 16 * SZ_1M;
 const SZ_4G = 2 ** 32;
 
 /** The e820 text (a /sys/firmware/memmap listing or a boot log) as a FirmwareDesc; SRAT gives the nodes. */
-export function firmwareFromE820(text: string, topologyNodes: number): FirmwareDesc {
+export function firmwareFromE820(text: string): FirmwareDesc {
   const inp = parseE820Text(text);
   if (!inp.entries.length) throw new MmError('E820_EMPTY', 'no e820 entries found: expected BIOS-e820 lines or a /sys/firmware/memmap listing');
   const setup = x86E820Setup(inp.entries);
-  const nodeOf = (addr: number): number => {
-    if (inp.srat.length) return inp.srat.find((s) => addr >= s.start && addr <= s.end)?.node ?? 0;
-    if (topologyNodes > 1) {
-      const top = Math.max(...setup.memblock.memory.map((m) => m.base + m.size));
-      return Math.min(topologyNodes - 1, Math.floor((addr / top) * topologyNodes));
-    }
-    return 0;
-  };
-  const banks: MemoryBank[] = [];
-  for (const a of setup.memblock.adds) banks.push({ base: a.base, size: a.size, nid: nodeOf(a.base), hotplug: false });
+  const banks = splitBanksBySrat(setup.memblock.adds, inp.srat);
   const cpuNodes: number[] = [];
   for (const m of text.matchAll(/SRAT: PXM \d+ -> APIC 0x[0-9a-f]+ -> Node (\d+)/g)) cpuNodes.push(Number(m[1]));
   // boot_params' ramdisk (a boot log prints it as "RAMDISK: [mem …]"), reserved by early_reserve_initrd
@@ -45,6 +36,27 @@ export function firmwareFromE820(text: string, topologyNodes: number): FirmwareD
     dmaMaxCpuAddr: null,
     e820Ram: setup.memblock.adds,
   };
+}
+
+/**
+ * numa_init → numa_register_memblks → memblock_set_node (arch/x86/mm/numa.c): each SRAT memory
+ * affinity range gives its node to the RAM it covers, so an e820 RAM entry that an SRAT range
+ * boundary crosses is split between nodes. RAM outside every SRAT range stays on node 0.
+ */
+export function splitBanksBySrat(adds: ReadonlyArray<{ base: number; size: number }>, srat: ReadonlyArray<{ node: number; start: number; end: number }>): MemoryBank[] {
+  const ranges = srat.map((s) => ({ start: s.start, end: s.end + 1, node: s.node })).sort((a, b) => a.start - b.start);
+  const banks: MemoryBank[] = [];
+  for (const a of adds) {
+    const end = a.base + a.size;
+    let cur = a.base;
+    while (cur < end) {
+      const hit = ranges.find((r) => cur >= r.start && cur < r.end);
+      const next = hit ? Math.min(end, hit.end) : Math.min(end, ...ranges.filter((r) => r.start > cur).map((r) => r.start));
+      banks.push({ base: cur, size: next - cur, nid: hit?.node ?? 0, hotplug: false });
+      cur = next;
+    }
+  }
+  return banks;
 }
 
 export function x86Boot(b: ArchBoot): void {
@@ -72,7 +84,7 @@ export function x86Boot(b: ArchBoot): void {
   mb.log.splice(preParse);
 
   // e820__memblock_setup: RAM entries are added, then memblock_trim_memory(PAGE_SIZE)
-  for (const bank of b.fw.banks) mb.add(bank.base, bank.size, 'e820__memblock_setup+0x65/0x7d');
+  for (const r of b.fw.e820Ram ?? b.fw.banks) mb.add(r.base, r.size, 'e820__memblock_setup+0x65/0x7d');
   if (b.params.mem?.kind === 'address-limit') {
     const lim = b.params.mem.limit;
     mb.remove(lim, Number.MAX_SAFE_INTEGER - lim, 'e820__memblock_setup+0x0/0x0');
