@@ -3,7 +3,7 @@
  * Everything it returns is plain data or a machine whose methods return plain data, so it
  * crosses a worker boundary by structured clone.
  */
-import { bootMachine, type BootRequest } from '../sim/boot/boot';
+import { bootMachine, type BootRequest, type BootStage } from '../sim/boot/boot';
 import type { Topology } from '../sim/boot/firmware';
 import { Machine } from '../sim/boot/machine';
 import { bootFromZoneinfo } from '../sim/boot/zoneinfo-import';
@@ -39,6 +39,8 @@ export interface MmBootRequest {
   model?: boolean;
   /** run-time writes after boot, in order: [["vm.watermark_scale_factor", 200], …] or an object */
   sysctls?: Array<[string, string | number]> | Record<string, string | number>;
+  /** progress: called as each boot stage starts, with the share of the boot done (0…1) */
+  onStage?: (stage: BootStage, fraction: number) => void;
 }
 
 export interface MmMachine {
@@ -64,6 +66,10 @@ class MachineHandle implements MmMachine {
   get stages(): MachineStages {
     this.cachedStages ??= machineStages(this.machine);
     return this.cachedStages;
+  }
+  /** What `mmbook run --json` writes for a machine value: its identity and zone state, not its page arrays. */
+  toJSON(): { arch: Arch; kernel: KernelVersion; view: MachineView } {
+    return { arch: this.arch, kernel: this.kernel, view: this.view() };
   }
 }
 
@@ -97,6 +103,7 @@ function boot(req: MmBootRequest): MmMachine {
     reserved: req.reserved,
     kconfig: req.kconfig,
     sysctls,
+    onStage: req.onStage,
   };
   return new MachineHandle(bootMachine(r));
 }

@@ -29,3 +29,27 @@ describe.each(mm.fixtures().map((f) => [f.name, f] as const))('fixture %s', (nam
     expect(m.stages.memblock.source).toBe('model');
   });
 });
+
+describe('mm.boot progress and serialisation', () => {
+  it('reports each boot stage once, in the kernel order, with rising fractions', () => {
+    const seen: Array<[string, number]> = [];
+    mm.boot({ arch: 'arm64', kernel: '6.1', topology: { ramMiB: 2048, nodes: 2, cpus: 4 }, sysctls: { 'vm.watermark_scale_factor': 100 }, onStage: (s, f) => seen.push([s, f]) });
+    expect(seen.map(([s]) => s)).toEqual(['firmware', 'setup_arch', 'free_area_init', 'memblock_free_all', 'initcalls', 'sysctls']);
+    for (let i = 1; i < seen.length; i++) expect(seen[i][1]).toBeGreaterThanOrEqual(seen[i - 1][1]);
+    expect(seen.every(([, f]) => f >= 0 && f < 1)).toBe(true);
+  });
+
+  it('a stage that fails stops the reports there', () => {
+    const seen: string[] = [];
+    expect(() => mm.boot({ arch: 'arm64', kernel: '6.1', topology: { ramMiB: 512, cmdline: 'cma=4G' }, onStage: (s) => seen.push(s) })).toThrow(/cma/i);
+    expect(seen).toEqual(['firmware', 'setup_arch']);
+  });
+
+  it('a machine serialises to its arch, kernel and zone view, not its page arrays', () => {
+    const m = mm.boot({ fixture: mm.fixtures()[0].name });
+    const json = JSON.parse(JSON.stringify(m));
+    expect(Object.keys(json)).toEqual(['arch', 'kernel', 'view']);
+    expect(json.view).toEqual(JSON.parse(JSON.stringify(m.view())));
+    expect(JSON.stringify(m).length).toBeLessThan(200_000);
+  });
+});

@@ -312,18 +312,21 @@ describe('workbench', () => {
       const fx = (await mm.fixtures()) as Array<{ arch: string; kernel: string; dtb?: Uint8Array; e820?: string; cmdline: string }>;
       const req = (f: (typeof fx)[number]) => ({ arch: f.arch, kernel: f.kernel, dtb: f.dtb, e820: f.e820, cmdline: f.cmdline });
       const progress: number[] = [];
-      const off = mm.onProgress((p) => progress.push(p.fraction));
+      const stages: string[] = [];
+      const off = mm.onProgress((p) => { progress.push(p.fraction); stages.push(p.stage); });
       const stale = mm.boot(req(fx[0])).then(() => 'resolved', (e: { code?: string }) => e.code);
       const fresh = await mm.boot(req(fx[fx.length - 1]));
       off();
       const view = (await fresh.view()) as { nodes: unknown[] };
-      return { stale: await stale, nodes: view.nodes.length, progress, cancelled: mm.cancelled };
+      return { stale: await stale, nodes: view.nodes.length, progress, stages, cancelled: mm.cancelled };
     });
     expect(r.stale).toBe('CANCELLED');
     expect(r.cancelled).toBeGreaterThanOrEqual(1);
     expect(r.nodes).toBeGreaterThan(0);
     expect(r.progress.length).toBeGreaterThan(1);
     expect(r.progress.at(-1)).toBe(1);
+    // the worker reports the simulator's own boot stages as they start
+    for (const s of ['setup_arch', 'memblock_free_all', 'initcalls']) expect(r.stages).toContain(`booting: ${s}`);
     await context.close();
   });
 });

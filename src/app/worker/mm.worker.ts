@@ -27,9 +27,9 @@ self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
   const msg = ev.data;
   try {
     if (msg.op === 'boot') {
-      post({ id: msg.id, kind: 'progress', stage: 'booting', fraction: 0.1 });
-      const machine = mm.boot(msg.req as Parameters<typeof mm.boot>[0]);
-      post({ id: msg.id, kind: 'progress', stage: 'collecting zone state', fraction: 0.8 });
+      const onStage = (stage: string, fraction: number) => post({ id: msg.id, kind: 'progress', stage: `booting: ${stage}`, fraction });
+      const machine = mm.boot({ ...(msg.req as Parameters<typeof mm.boot>[0]), onStage });
+      post({ id: msg.id, kind: 'progress', stage: 'collecting zone state', fraction: 1 });
       adopt(msg.id, machine, true);
       return;
     }
