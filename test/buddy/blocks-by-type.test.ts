@@ -1,15 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Buddy } from '../../src/sim/buddy';
 import { MIGRATE_MOVABLE, MIGRATE_UNMOVABLE } from '../../src/sim/types';
 import { X64_MEMORY, x64Buddy } from './helpers';
-
-const ORACLE = fileURLToPath(new URL('../../../shared/oracle/', import.meta.url));
+import { ORACLE } from '../helpers/oracle-dir';
 
 /** "Number of blocks type" rows of an oracle pagetypeinfo: "node zone" -> counts per printed type. */
 function oracleBlockRows(folder: string): Map<string, number[]> {
-  const text = readFileSync(`${ORACLE}${folder}/pagetypeinfo.txt`, 'utf8');
+  const text = readFileSync(`${ORACLE}/${folder}/pagetypeinfo.txt`, 'utf8');
   const rows = new Map<string, number[]>();
   const tail = text.slice(text.indexOf('Number of blocks type'));
   for (const m of tail.matchAll(/^Node (\d+), zone\s+(\S+)\s+([\d\s]+)$/gm)) {
@@ -48,7 +46,7 @@ describe('blocksByType (pagetypeinfo "Number of blocks")', () => {
     expect(sparse.blocksByType(0)).toEqual([2, 6, 0, 0, 0, 0]);
   });
 
-  it('matches the block totals of oracle x64-1g, and the fresh-boot DMA row exactly', { skip: !existsSync(ORACLE) }, () => {
+  it('matches the block totals of oracle x64-1g, and the fresh-boot DMA row exactly', () => {
     const b = x64Buddy();
     b.memmapInit(X64_MEMORY);
     b.memblockFreeAll(X64_MEMORY, 262112);
@@ -61,7 +59,7 @@ describe('blocksByType (pagetypeinfo "Number of blocks")', () => {
     expect(sum(dma32)).toBe(sum(rows.get('0 DMA32')!));
   });
 
-  it('matches the per-zone block totals of oracle x64-6g-numa2 (two nodes)', { skip: !existsSync(ORACLE) }, () => {
+  it('matches the per-zone block totals of oracle x64-6g-numa2 (two nodes)', () => {
     const b = new Buddy({
       kernel: '6.1', basePfn: 0, endPfn: 1835008, pageblockOrder: 9, maxOrder: 11, sectionShift: 15,
       zones: [

@@ -3,8 +3,8 @@ import { existsSync, readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { parseFdt, findNode, readCells, propString, propStringList, buildFdt, FDT_MAX_DEPTH, type FdtNodeSpec } from '../../src/sim/fdt';
 import { MmError } from '../../src/sim/errors';
+import { ORACLE } from '../helpers/oracle-dir';
 
-const ORACLE = '/work/shared/oracle';
 const dtbFiles = readdirSync(ORACLE)
   .flatMap((d) => ['virt.dtb', 'fdt-from-kernel.dtb', 'modified.dtb', 'base-virt.dtb'].map((f) => join(ORACLE, d, f)))
   .filter((p) => existsSync(p));

@@ -6,8 +6,8 @@ import {
 } from '../../src/sim/fdt';
 import { MmError } from '../../src/sim/errors';
 import { parseBootLog } from '../../src/sim/input/boot-log';
+import { ORACLE } from '../helpers/oracle-dir';
 
-const ORACLE = '/work/shared/oracle';
 const c2 = (...v: number[]): FdtPropValue => ({ cells: v, size: 2 });
 const mem = (name: string, base: number, size: number, extra: Record<string, FdtPropValue> = {}): FdtNodeSpec => ({
   name, props: { device_type: 'memory', reg: c2(base, size), ...extra },

@@ -1,8 +1,9 @@
 /** Finds the oracle dumps of one kind (test helper; reads /work/shared/oracle). */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ORACLE } from '../helpers/oracle-dir';
 
-export const ORACLE = '/work/shared/oracle';
+export { ORACLE };
 
 export interface OracleFile {
   /** folder/file, e.g. a64-512m/zoneinfo.txt */

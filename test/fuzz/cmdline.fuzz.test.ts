@@ -10,15 +10,16 @@ import { parseCmdline, type BootParams } from '../../src/sim/input/cmdline';
 import { MmError } from '../../src/sim/errors';
 import type { Arch } from '../../src/sim/types';
 import { Rng, fuzzSeed, newOutcome, runCase } from './fuzz-util';
+import { ORACLE } from '../helpers/oracle-dir';
 
 const SEED = fuzzSeed(0xc0ffee);
 const GENERATED_CASES = 70_000;
 const MUTATED_CASES = 40_000;
 const ARCHES: Arch[] = ['arm64', 'arm', 'x86_64'];
 
-const oracleLines = readdirSync('/work/shared/oracle')
+const oracleLines = readdirSync(ORACLE)
   .filter((d) => /^(a64|a32|x64)-/.test(d))
-  .map((d) => readFileSync(`/work/shared/oracle/${d}/cmdline.txt`, 'utf8').trim());
+  .map((d) => readFileSync(`${ORACLE}/${d}/cmdline.txt`, 'utf8').trim());
 
 const PARAMS = ['mem', 'cma', 'kernelcore', 'movablecore', 'transparent_hugepage', 'memblock', 'vmalloc', 'crashkernel', 'swiotlb', 'console', 'nokaslr', 'loglevel', 'foo', '', '--', '"quoted', 'cma_pernuma', 'hugetlb_cma'];
 const SUFFIX = ['', 'K', 'M', 'G', 'T', 'P', 'E', 'k', 'm', 'g', 'Q', 'MB', 'x', '%', '%%', ' '];

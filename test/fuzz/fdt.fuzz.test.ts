@@ -11,8 +11,8 @@ import {
   type FdtNodeSpec, type FdtPropValue,
 } from '../../src/sim/fdt';
 import { Rng, fuzzSeed, newOutcome, runCase } from './fuzz-util';
+import { ORACLE } from '../helpers/oracle-dir';
 
-const ORACLE = '/work/shared/oracle';
 const SEED = fuzzSeed(0x5eed_fd7);
 const MUTATED_CASES = 100_000;
 const STRUCTURAL_CASES = 10_000;

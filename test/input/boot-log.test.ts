@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'fs';
 import { parseBootLog } from '../../src/sim/input/boot-log';
+import { ORACLE } from '../helpers/oracle-dir';
 
-const ORACLE = '/work/shared/oracle';
 const dirs = readdirSync(ORACLE).filter((d) => existsSync(`${ORACLE}/${d}/kernel-console.txt`));
 
 describe('parseBootLog on the oracle consoles', () => {

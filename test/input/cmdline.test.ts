@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'fs';
 import { memparse, simpleStrtoull } from '../../src/sim/input/memparse';
 import { parseCmdline, splitCmdline } from '../../src/sim/input/cmdline';
 import { MmError } from '../../src/sim/errors';
+import { ORACLE } from '../helpers/oracle-dir';
 
 function err(f: () => unknown): MmError | null {
   try {
@@ -69,10 +70,10 @@ describe('splitCmdline (next_arg)', () => {
 
 describe('parseCmdline', () => {
   it('reads every oracle command line', () => {
-    const dirs = readdirSync('/work/shared/oracle').filter((d) => /^(a64|a32|x64)-/.test(d));
+    const dirs = readdirSync(ORACLE).filter((d) => /^(a64|a32|x64)-/.test(d));
     expect(dirs.length).toBe(10);
     for (const d of dirs) {
-      const line = readFileSync(`/work/shared/oracle/${d}/cmdline.txt`, 'utf8').trim();
+      const line = readFileSync(`${ORACLE}/${d}/cmdline.txt`, 'utf8').trim();
       const arch = d.startsWith('a64') ? 'arm64' : d.startsWith('a32') ? 'arm' : 'x86_64';
       const p = parseCmdline(line, arch);
       expect(p.memblockDebug).toBe(true);

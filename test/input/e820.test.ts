@@ -7,8 +7,8 @@ import {
   e820FromEntries, e820UpdateTable, e820RangeRemove, e820RangeUpdate, trimBiosRange, x86E820Setup, e820MemblockRanges, e820ToEntries,
 } from '../../src/sim/input/e820-table';
 import { MmError } from '../../src/sim/errors';
+import { ORACLE } from '../helpers/oracle-dir';
 
-const ORACLE = '/work/shared/oracle';
 const X64 = ['x64-1g', 'x64-1g-k510', 'x64-6g-numa2'];
 const stripTs = (l: string) => l.replace(/^.*?\[\s*\d+\.\d+\]\s/, '');
 

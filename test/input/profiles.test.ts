@@ -4,8 +4,9 @@ import { parseKconfig, readKconfigValues, kconfigArch, kconfigVersion } from '..
 import { defaultKernelConfig } from '../../src/sim/input/profiles';
 import type { Arch, KernelVersion } from '../../src/sim/types';
 import { MmError } from '../../src/sim/errors';
+import { ORACLE } from '../helpers/oracle-dir';
 
-const DIR = '/work/shared/oracle/kernel-configs';
+const DIR = `${ORACLE}/kernel-configs`;
 const CONFIGS: [string, Arch, KernelVersion][] = [
   ['config-5.10.0-32-arm64', 'arm64', '5.10'],
   ['config-6.1.0-50-arm64', 'arm64', '6.1'],
@@ -36,11 +37,11 @@ describe('profiles agree with the Debian configs', () => {
     expect(defaultKernelConfig('arm', '6.1').cmaSizeMbytes).toBe(16);
     expect(defaultKernelConfig('x86_64', '6.1').cma).toBe(false);
     // The armmp-lpae buddyinfo has 12 order columns and pagetypeinfo says "Page block order: 9".
-    const buddy = readFileSync('/work/shared/oracle/a32-2g-highmem/buddyinfo.txt', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(4);
+    const buddy = readFileSync(`${ORACLE}/a32-2g-highmem/buddyinfo.txt`, 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(4);
     expect(defaultKernelConfig('arm', '6.1').maxOrder).toBe(buddy.length);
-    const pbo = /Page block order: (\d+)/.exec(readFileSync('/work/shared/oracle/a32-2g-highmem/pagetypeinfo.txt', 'utf8'))![1];
+    const pbo = /Page block order: (\d+)/.exec(readFileSync(`${ORACLE}/a32-2g-highmem/pagetypeinfo.txt`, 'utf8'))![1];
     expect(defaultKernelConfig('arm', '6.1').pageblockOrder).toBe(Number(pbo));
-    const x = /Page block order: (\d+)/.exec(readFileSync('/work/shared/oracle/x64-1g/pagetypeinfo.txt', 'utf8'))![1];
+    const x = /Page block order: (\d+)/.exec(readFileSync(`${ORACLE}/x64-1g/pagetypeinfo.txt`, 'utf8'))![1];
     expect(defaultKernelConfig('x86_64', '6.1').pageblockOrder).toBe(Number(x));
   });
   it('returns a fresh copy', () => {

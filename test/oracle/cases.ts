@@ -1,11 +1,11 @@
 /** The oracle folders (../shared/oracle): what real kernels printed, and how to boot the same machine. */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { BootRequest } from '../../src/sim/boot/boot';
 import type { Arch, KernelVersion } from '../../src/sim/types';
+import { ORACLE } from '../helpers/oracle-dir';
 
-export const ORACLE = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/oracle');
+export { ORACLE };
 
 export interface OracleCase {
   name: string;

@@ -6,8 +6,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ZoneName } from '../../src/sim/types';
 import { parseZoneinfo as parseProcZoneinfo } from '../../src/sim/format';
+import { ORACLE } from '../helpers/oracle-dir';
 
-export const ORACLE_DIR = '/work/shared/oracle';
+export const ORACLE_DIR = ORACLE;
 
 export interface OracleZone {
   nid: number;
