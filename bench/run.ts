@@ -26,7 +26,7 @@ for (const [name, run] of suites) {
     }
     const base = r.baseline !== undefined ? `  baseline ${r.baseline} ${r.unit === 'x' ? 'ms' : r.unit}` : '';
     const ratio = r.ratio !== undefined ? `  ratio ${r.ratio.toFixed(2)}x` : '';
-    const target = r.target !== undefined ? `  target ${r.unit === 'x' ? '≤ ' + r.target + 'x' : '≤ ' + r.target + ' ' + r.unit}` : '';
+    const target = r.target !== undefined ? `  target ${r.unit === 'x' || r.ratio !== undefined ? '≤ ' + r.target + 'x' : '≤ ' + r.target + ' ' + r.unit}` : '';
     const ok = r.target === undefined ? '' : (r.ratio ?? r.value) <= r.target ? '  ok' : '  MISSED';
     process.stdout.write(`${r.name.padEnd(44)} ${String(r.value).padStart(10)} ${r.unit}${base}${ratio}${target}${ok}\n`);
   }
