@@ -16,7 +16,7 @@ const BUTTONS: Array<[CellAction, string, string]> = [
   ['below', '+↓', 'Add cell below (Alt+B)'],
   ['up', '↑', 'Move up (Alt+↑)'],
   ['down', '↓', 'Move down (Alt+↓)'],
-  ['delete', '🗑', 'Delete (Alt+D, undo with Alt+Z)'],
+  ['delete', '✕', 'Delete (Alt+D, undo with Alt+Z)'],
 ];
 
 export class CellView {

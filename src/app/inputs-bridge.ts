@@ -38,7 +38,10 @@ export function specOf(el: HTMLElement): InputSpec {
 }
 
 export function isInputWidget(v: unknown): v is HTMLElement & { value: unknown } {
-  return typeof HTMLElement !== 'undefined' && v instanceof HTMLElement && 'value' in v && (v.tagName === 'FORM' || v.tagName === 'INPUT' || v.tagName === 'SELECT' || !!v.querySelector('input, select, textarea'));
+  if (typeof HTMLElement === 'undefined' || !(v instanceof HTMLElement) || !('value' in v)) return false;
+  // A chosen file cannot be put back into an <input type=file>: file inputs are neither kept nor shared.
+  if ((v instanceof HTMLInputElement && v.type === 'file') || v.querySelector('input[type=file]')) return false;
+  return v.tagName === 'FORM' || v.tagName === 'INPUT' || v.tagName === 'SELECT' || !!v.querySelector('input, select, textarea');
 }
 
 export class InputsBridge {

@@ -96,7 +96,29 @@ function readTopology(path: string): Topology {
   return t as Topology;
 }
 
+/** Which file an input error came from, by the error code's family. */
+const FILE_OF_CODE: Array<[RegExp, keyof BootArgs, string]> = [
+  [/^FDT_/, 'dtb', '--dtb'],
+  [/^E820_/, 'e820', '--e820'],
+  [/^(ZONEINFO_|FORMAT_)/, 'zoneinfo', '--zoneinfo'],
+  [/^KCONFIG_/, 'kconfig', '--kconfig'],
+  [/^BOOTLOG_/, 'bootLog', '--boot-log'],
+  [/^MEMBLOCK_PARSE$/, 'reserved', '--reserved'],
+];
+
 export function bootFromArgs(a: BootArgs): Machine {
+  try {
+    return bootFromFiles(a);
+  } catch (e) {
+    // name the file: "FDT_TRUNCATED: --dtb file 'board.dtb': device tree blob of 8 bytes …"
+    const hit = e instanceof MmError ? FILE_OF_CODE.find(([re, key]) => re.test(e.code) && a[key] !== undefined) : undefined;
+    if (!hit) throw e;
+    const err = e as MmError;
+    throw new MmError(err.code, `${hit[2]} file '${String(a[hit[1]])}': ${err.message}`);
+  }
+}
+
+function bootFromFiles(a: BootArgs): Machine {
   const arch = a.arch as Arch;
   const kernel = a.kernel as KernelVersion;
   const common = {

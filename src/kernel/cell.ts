@@ -174,7 +174,10 @@ export class CellRun {
     if (this.failure) {
       return { state: 'error', message: `SyntaxError: ${this.failure.message}`, line: this.failure.line, column: this.failure.column, count: this.count };
     }
-    const message = error instanceof Error ? `${error.name === 'Error' ? 'Error' : error.name}: ${error.message}` : String(error);
+    // an error with a stable upper-case code (a library's error class, a Node system error) leads with it
+    const code = (error as { code?: unknown } | null)?.code;
+    const label = error instanceof Error ? (typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code) ? code : error.name) : '';
+    const message = error instanceof Error ? `${label}: ${error.message}` : String(error);
     const loc = this.compiled ? errorLocation(error, this.compiled) : undefined;
     const s: CellStatus = { state: 'error', message, count: this.count };
     if (loc) { s.line = loc.line; s.column = loc.column; }

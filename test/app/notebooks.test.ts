@@ -2,7 +2,10 @@
  * The shipped notebooks, run headless on the real simulator with the same builtins the CLI uses.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseZoneinfo } from '../../src/sim/format';
+import { ORACLE } from '../helpers/oracle-dir';
 import { installGlobalDom } from '../../src/cli/run';
 import type { MachineView } from '../../src/sim/view';
 
@@ -45,6 +48,55 @@ describe('notebooks/watermarks.html', () => {
   });
 });
 
+describe('notebooks/watermarks.html: your own machine', () => {
+  const oracle = (folder: string, file: string) => readFileSync(`${ORACLE}/${folder}/${file}`, 'utf8');
+  const own = (o: Record<string, string>) => ({ machine_name: 'your own machine', own: { from: '/proc/zoneinfo', arch: 'arm64', kernel: '6.1', text: '', cmdline: '', ...o } });
+
+  it('a pasted /proc/zoneinfo is imported: the real zones, everything derived recomputed', async () => {
+    const text = oracle('a64-2g-cma64', 'zoneinfo.txt');
+    const nb = await kernel.loadNotebook(`${NB}/watermarks.html`, { builtins, params: { ...own({ text }), watermark_scale_factor: 200 } });
+    const bad = [...(await nb.status())].filter(([, s]) => s.state !== 'done');
+    expect(bad).toEqual([]);
+    const tuned = (await nb.value('tunedView')) as MachineView;
+    const direct = mm.boot({ arch: 'arm64', kernel: '6.1', zoneinfo: text, sysctls: [['vm.watermark_scale_factor', 200]] }).view();
+    expect(marks(tuned)).toEqual(marks(direct));
+    const real = parseZoneinfo(text).zones.filter((z) => z.managed > 0).map((z) => [z.zone, z.spanned, z.present, z.managed]);
+    expect(tuned.nodes.flatMap((n) => n.zones.filter((z) => z.managed > 0).map((z) => [z.name, z.spanned, z.present, z.managed]))).toEqual(real);
+    nb.dispose();
+  });
+
+  it('a pasted boot log boots its e820 map on x86_64', async () => {
+    const text = oracle('x64-1g', 'kernel-console.txt');
+    const nb = await kernel.loadNotebook(`${NB}/watermarks.html`, { builtins, params: own({ from: 'e820 map or boot log', text }) });
+    const view = (await nb.value('defaultsView')) as MachineView;
+    expect(marks(view)).toEqual(marks(mm.boot({ arch: 'x86_64', kernel: '6.1', e820: text }).view()));
+    nb.dispose();
+  });
+
+  it('an opened device tree blob boots like the same DTB given to mm.boot', async () => {
+    const f = mm.fixtures().find((x) => x.name === 'a64-2g-cma64')!;
+    const file = { name: 'virt.dtb', arrayBuffer: async () => f.dtb!.slice().buffer };
+    const nb = await kernel.loadNotebook(`${NB}/watermarks.html`, { builtins, params: { ...own({ from: 'device tree (.dtb)' }), own_dtb: file } });
+    const view = (await nb.value('defaultsView')) as MachineView;
+    expect(marks(view)).toEqual(marks(mm.boot({ arch: 'arm64', kernel: '6.1', dtb: f.dtb }).view()));
+    nb.dispose();
+  });
+
+  it('a malformed paste or blob is an error naming the problem; the other cells keep working', async () => {
+    for (const params of [own({ text: 'Node 0, zone DMA\n  pages free lots\n' }), { ...own({ from: 'device tree (.dtb)' }), own_dtb: { name: 'x.dtb', arrayBuffer: async () => new Uint8Array([0xd0, 0x0d, 0xfe, 0xed, 0, 0, 0, 8]).buffer } }]) {
+      const nb = await kernel.loadNotebook(`${NB}/watermarks.html`, { builtins, params });
+      const status = await nb.status();
+      const cells = [...status.values()];
+      const failed = cells.filter((c) => c.state === 'error');
+      expect(failed).toHaveLength(1);
+      expect(failed[0].state === 'error' && failed[0].message).toMatch(/^(ZONEINFO_PARSE: .*zoneinfo|FDT_TRUNCATED: device tree blob)/);
+      expect(cells.filter((c) => c.state === 'blocked').length).toBeGreaterThan(5);
+      expect(cells.filter((c) => c.state === 'done').length).toBeGreaterThan(10);
+      nb.dispose();
+    }
+  });
+});
+
 describe('notebooks/boot.html', () => {
   it('changing the command line re-runs memblock/zones/buddy but not the firmware stage', async () => {
     const nb = await kernel.loadNotebook(`${NB}/boot.html`, { builtins });
@@ -62,5 +114,30 @@ describe('notebooks/boot.html', () => {
     expect(after.get(9)).toBe(before.get(9));
     for (const id of [6, 11, 12, 14, 16, 18, 19]) expect(after.get(id)).toBe((before.get(id) ?? 0) + 1);
     nb.dispose();
+  });
+
+  it('your own device tree: its bootargs become the command line, and every stage renders', async () => {
+    const f = mm.fixtures().find((x) => x.name === 'a64-2g-cma64')!;
+    const own_dtb = { name: 'board.dtb', arrayBuffer: async () => f.dtb!.slice().buffer };
+    const nb = await kernel.loadNotebook(`${NB}/boot.html`, { builtins, params: { machine_name: 'your own device tree', own_dtb } });
+    const bad = [...(await nb.status())].filter(([, s]) => s.state !== 'done');
+    expect(bad).toEqual([]);
+    const firmware = (await nb.value('firmware')) as { bootargs: string };
+    expect(await nb.value('cmdline')).toBe(firmware.bootargs);
+    expect(firmware.bootargs).toContain('cma=64M');
+    const machine = (await nb.session.value('machine')) as { stages: { cma: Array<{ size: number }> } };
+    expect(machine.stages.cma.map((c) => c.size)).toEqual([64 * 2 ** 20]);
+    nb.dispose();
+  });
+
+  it('your own device tree: no file yet, or a broken one, stops at the source cell with a clear message', async () => {
+    for (const [own_dtb, message] of [[null, /open a device tree blob/], [{ name: 'x.dtb', arrayBuffer: async () => new Uint8Array(16).buffer }, /FDT_BAD_MAGIC: not a device tree blob/]] as const) {
+      const nb = await kernel.loadNotebook(`${NB}/boot.html`, { builtins, params: { machine_name: 'your own device tree', ...(own_dtb ? { own_dtb } : {}) } });
+      const cells = [...(await nb.status()).values()];
+      const errors = cells.filter((c) => c.state === 'error');
+      expect(errors.map((c) => c.state === 'error' && c.message)).toEqual([expect.stringMatching(message)]);
+      expect(cells.filter((c) => c.state === 'done').length).toBeGreaterThan(5);
+      nb.dispose();
+    }
   });
 });

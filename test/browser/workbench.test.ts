@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium, serveStatic } from './harness';
+import { ORACLE } from '../helpers/oracle-dir';
 import { cellText, editCell, ensureSite, inputValue, openPage, plotLabel, setInput, settle, zoneinfoMarks } from './site';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts');
@@ -301,6 +302,46 @@ describe('workbench', () => {
     const states = await page.locator('.cell').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.state));
     expect(states.filter((s) => s !== 'done')).toEqual([]);
     await page.screenshot({ path: `${ARTIFACTS}/boot.png`, fullPage: true });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('your own machine: a pasted zoneinfo is imported and kept; garbage is an error; a .dtb file boots', async () => {
+    const { page, context, errors } = await openPage(browser, url + '#/watermarks');
+    await page.locator('[data-input="machine_name"] select').selectOption('your own machine');
+    await settle(page);
+    const own = page.locator('[data-input="own"]');
+    // nothing pasted yet: the request cell says what to do, its dependents wait, the page works
+    expect(await page.locator('#cell-6').getAttribute('data-state')).toBe('error');
+    expect(await page.locator('#cell-6 .cell-error').textContent()).toContain("paste the machine's /proc/zoneinfo above");
+    // a zoneinfo that is not one: the simulator's parse error, naming the line
+    await own.locator('textarea').fill('Node 0, zone      DMA\n  pages free  many\n');
+    await settle(page);
+    expect(await page.locator('#cell-7 .cell-error').textContent()).toMatch(/ZONEINFO_PARSE: .*line \d/);
+    expect(await page.locator('#cell-12').getAttribute('data-state')).toBe('done');
+    // a real one: the zones are the file's, the watermarks recomputed
+    const real = readFileSync(resolve(ORACLE, 'a64-2g-cma64/zoneinfo.txt'), 'utf8');
+    await own.locator('textarea').fill(real);
+    await settle(page);
+    expect(await page.locator('#cell-7').getAttribute('data-state')).toBe('done');
+    const shown = await page.locator('pre.zoneinfo').first().textContent();
+    expect(shown).toContain('managed  507392');
+    expect(await plotLabel(page, 'watermarks')).toContain('Node 0 DMA');
+    await page.waitForTimeout(800); // autosave debounce
+    await page.reload();
+    await settle(page);
+    expect(((await inputValue(page, 'own')) as { text: string }).text).toBe(real);
+    expect(await page.locator('pre.zoneinfo').first().textContent()).toContain('managed  507392');
+    // a device tree blob, opened from disk (files are not kept: a chosen file cannot be restored)
+    await own.locator('label:has-text("device tree (.dtb)") input[type=radio]').check();
+    await settle(page);
+    await page.locator('#cell-34 input[type=file]').setInputFiles(resolve(ORACLE, 'a64-2g-cma64/virt.dtb'));
+    await settle(page);
+    expect(await page.locator('#cell-7').getAttribute('data-state')).toBe('done');
+    // booted from the blob (its bootargs carry cma=64M): the simulator's own reservations, one page off the real managed
+    const fromDtb = await page.locator('pre.zoneinfo').first().textContent();
+    expect(fromDtb).toContain('cma      16384');
+    expect(fromDtb).toContain('managed  507393');
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -125,7 +125,7 @@ describe('parseFdt rejects defects with stable codes', () => {
       parseFdt(mutate((b) => dv(b).setUint32(offStruct + 12, 0x7fffffff)));
       expect.unreachable();
     } catch (e) {
-      expect((e as MmError).location).toBe(`offset 0x${(offStruct + 8).toString(16)} in node /`);
+      expect((e as MmError).location).toBe(`DTB offset 0x${(offStruct + 8).toString(16)} in node /`);
     }
   });
 });

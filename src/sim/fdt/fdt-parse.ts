@@ -87,7 +87,7 @@ export function bytesToString(b: Uint8Array, start = 0, end = b.length): string 
 }
 
 function loc(off: number, path?: string): string {
-  return path === undefined ? `offset ${hex(off)}` : `offset ${hex(off)} in node ${path}`;
+  return path === undefined ? `DTB offset ${hex(off)}` : `DTB offset ${hex(off)} in node ${path}`;
 }
 
 function u32(b: Uint8Array, off: number): number {
@@ -106,16 +106,16 @@ function u64(b: Uint8Array, off: number, what: string): number {
 
 /** Validate the header (`fdt_check_header`, stricter where the brief asks for it). */
 export function parseFdtHeader(b: Uint8Array): FdtHeader {
-  if (b.length < 4) throw new MmError('FDT_TRUNCATED', `blob of ${b.length} bytes is shorter than the magic`, loc(0));
+  if (b.length < 4) throw new MmError('FDT_TRUNCATED', `device tree blob of ${b.length} bytes is shorter than the magic`, loc(0));
   const magic = u32(b, 0);
-  if (magic !== FDT_MAGIC) throw new MmError('FDT_BAD_MAGIC', `magic ${hex(magic)} is not 0xd00dfeed`, loc(0));
-  if (b.length < FDT_V16_HEADER_SIZE) throw new MmError('FDT_TRUNCATED', `blob of ${b.length} bytes is shorter than a version 16 header`, loc(0));
+  if (magic !== FDT_MAGIC) throw new MmError('FDT_BAD_MAGIC', `not a device tree blob: magic ${hex(magic)} is not 0xd00dfeed`, loc(0));
+  if (b.length < FDT_V16_HEADER_SIZE) throw new MmError('FDT_TRUNCATED', `device tree blob of ${b.length} bytes is shorter than a version 16 header`, loc(0));
   const version = u32(b, 0x14);
   const lastComp = u32(b, 0x18);
   if (version < 16) throw new MmError('FDT_BAD_VERSION', `version ${version} is older than 16`, loc(0x14));
   if (lastComp > 17) throw new MmError('FDT_BAD_VERSION', `last_comp_version ${lastComp} is newer than 17`, loc(0x18));
   const hdrSize = version >= 17 ? FDT_V17_HEADER_SIZE : FDT_V16_HEADER_SIZE;
-  if (b.length < hdrSize) throw new MmError('FDT_TRUNCATED', `blob of ${b.length} bytes is shorter than the ${hdrSize}-byte header`, loc(0));
+  if (b.length < hdrSize) throw new MmError('FDT_TRUNCATED', `device tree blob of ${b.length} bytes is shorter than the ${hdrSize}-byte header`, loc(0));
   const totalsize = u32(b, 0x04);
   if (totalsize > b.length) throw new MmError('FDT_TRUNCATED', `totalsize ${totalsize} exceeds the ${b.length} bytes given`, loc(0x04));
   if (totalsize < hdrSize) throw new MmError('FDT_BAD_OFFSET', `totalsize ${totalsize} is smaller than the header`, loc(0x04));
