@@ -1,10 +1,10 @@
 /**
- * `mmbook run NOTEBOOK.html [-p name=value]... [--json out.json] [--timeout SECONDS]`
+ * `mmbook run NOTEBOOK.html [-p name=value | -p name=@FILE | -p name.field=value]... [--json out.json] [--timeout SECONDS]`
  * Runs a notebook headless, prints each cell's state and a one-line rendering of its value,
  * optionally writes the JSON report. Exit 0: every cell succeeded; 1: a cell failed or timed
  * out; 2 (via MmError): user error.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,6 +16,29 @@ export interface RunArgs { notebook: string; params: Record<string, unknown>; js
 /** Parses a parameter value: JSON when it parses, else the raw string (papermill/marimo style). */
 export function parseParamValue(raw: string): unknown {
   try { return JSON.parse(raw); } catch { return raw; }
+}
+
+/** `@FILE` reads the value from a file (curl style); `@@…` is a literal value starting with `@`. */
+function paramText(raw: string, name: string): string {
+  if (raw.startsWith('@@')) return raw.slice(1);
+  if (!raw.startsWith('@')) return raw;
+  try {
+    return readFileSync(raw.slice(1), 'utf8');
+  } catch (e) {
+    throw new MmError('FILE_UNREADABLE', `cannot read the value of ${name} from '${raw.slice(1)}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, 'mmbook run -p');
+  }
+}
+
+/** `-p own.text=…` sets one field of an object parameter (the notebook supplies the other fields' defaults). */
+function setParam(params: Record<string, unknown>, path: string[], value: unknown): void {
+  let o = params;
+  for (const k of path.slice(0, -1)) {
+    const cur = o[k];
+    if (cur === undefined) o[k] = {};
+    else if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) throw new MmError('CLI_USAGE', `parameter ${path.join('.')}: ${k} is already ${JSON.stringify(cur)}, not an object`, 'mmbook run -p');
+    o = o[k] as Record<string, unknown>;
+  }
+  o[path.at(-1)!] = value;
 }
 
 export function parseRunArgs(argv: string[]): RunArgs {
@@ -34,9 +57,10 @@ export function parseRunArgs(argv: string[]): RunArgs {
       const kv = next();
       const eq = kv.indexOf('=');
       if (eq <= 0) throw new MmError('CLI_USAGE', `parameter '${kv}' must be name=value`, 'mmbook run -p');
-      const name = kv.slice(0, eq);
-      if (!/^[A-Za-z_$][\w$]*$/.test(name)) throw new MmError('CLI_USAGE', `parameter name '${name}' is not a JavaScript identifier`, 'mmbook run -p');
-      params[name] = parseParamValue(kv.slice(eq + 1));
+      const path = kv.slice(0, eq).split('.');
+      const bad = path.find((k) => !/^[A-Za-z_$][\w$]*$/.test(k));
+      if (bad !== undefined) throw new MmError('CLI_USAGE', `parameter name '${kv.slice(0, eq)}' is not a JavaScript identifier (or name.field)`, 'mmbook run -p');
+      setParam(params, path, parseParamValue(paramText(kv.slice(eq + 1), kv.slice(0, eq))));
     } else if (a === '--json') json = next();
     else if (a === '--timeout') {
       const v = next();

@@ -65,6 +65,14 @@ describe('notebooks/watermarks.html: your own machine', () => {
     nb.dispose();
   });
 
+  it('headless, a partial own (mmbook run -p own.text=@FILE) takes the form defaults for the rest', async () => {
+    const text = oracle('a64-1g-tuned', 'zoneinfo.txt');
+    const nb = await kernel.loadNotebook(`${NB}/watermarks.html`, { builtins, params: { machine_name: 'your own machine', own: { text } } });
+    const view = (await nb.value('defaultsView')) as MachineView;
+    expect(marks(view)).toEqual(marks(mm.boot({ arch: 'arm64', kernel: '6.1', zoneinfo: text }).view()));
+    nb.dispose();
+  });
+
   it('a pasted boot log boots its e820 map on x86_64', async () => {
     const text = oracle('x64-1g', 'kernel-console.txt');
     const nb = await kernel.loadNotebook(`${NB}/watermarks.html`, { builtins, params: own({ from: 'e820 map or boot log', text }) });

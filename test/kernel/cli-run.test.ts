@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -72,5 +72,19 @@ describe('mmbook run', () => {
     expect(parseParamValue('movable')).toBe('movable');
     expect(parseRunArgs(['x.html', '-p', 'a=1', '-p', 'b=hi', '--json', 'o.json']))
       .toEqual({ notebook: 'x.html', params: { a: 1, b: 'hi' }, json: 'o.json', timeoutSec: 300 });
+  });
+
+  it('-p name=@FILE reads the value from a file; name.field sets one field; @@ is a literal @', () => {
+    const text = join(dir, 'zoneinfo.txt');
+    const num = join(dir, 'n.json');
+    writeFileSync(text, 'Node 0, zone      DMA\n  pages free     3\n');
+    writeFileSync(num, '42\n');
+    expect(parseRunArgs(['x.html', '-p', `own.text=@${text}`, '-p', 'own.arch=x86_64', '-p', `n=@${num}`, '-p', 'at=@@home']).params)
+      .toEqual({ own: { text: 'Node 0, zone      DMA\n  pages free     3\n', arch: 'x86_64' }, n: 42, at: '@home' });
+    expect(() => parseRunArgs(['x.html', '-p', 'a=1', '-p', 'a.b=2'])).toThrow(/a is already 1, not an object/);
+    expect(() => parseRunArgs(['x.html', '-p', 'a.1=2'])).toThrow(/not a JavaScript identifier/);
+    const r = mmbook('test/fixtures/notebooks/ok.html', '-p', `scale=@${join(dir, 'missing.txt')}`);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^mmbook: FILE_UNREADABLE: cannot read the value of scale from '.*missing.txt' \(ENOENT\)/);
   });
 });
