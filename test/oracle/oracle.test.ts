@@ -49,15 +49,30 @@ describe.each(cases.map((c) => [c.name, c] as const))('oracle %s', (_name, c) =>
     for (const [key, r] of real) expect({ key, managed: sim.get(key)!.managed }).toEqual({ key, managed: r.managed });
   });
 
-  it('managed is within 1% without the boot log (the model of kernel reservations)', () => {
+  it('managed is exact without the boot log (the model of kernel reservations)', () => {
     const sim = simZones(model);
     for (const [key, r] of real) {
       if (!r.managed) continue;
       const s = sim.get(key)!.managed;
       const err = (s - r.managed) / r.managed;
       console.log(`[model error] ${c.name} node ${key}: managed ${s} vs ${r.managed} (${(err * 100).toFixed(3)}%)`);
-      expect(Math.abs(err)).toBeLessThan(0.01);
+      expect({ key, managed: s }).toEqual({ key, managed: r.managed });
     }
+  });
+
+  it('min_free_kbytes, watermarks, protection and pcp high/batch are exact without the boot log', () => {
+    expect(model.readSysctl('min_free_kbytes')).toBe(c.read('min_free_kbytes.txt'));
+    const sim = simZones(model);
+    for (const [key, r] of real) {
+      const s = sim.get(key)!;
+      expect({ key, min: s.min, low: s.low, high: s.high, protection: s.protection }).toEqual({ key, min: r.min, low: r.low, high: r.high, protection: r.protection });
+      expect({ key, pcp: s.pagesets.map((p) => [p.cpu, p.high, p.batch]) }).toEqual({ key, pcp: r.pagesets.map((p) => [p.cpu, p.high, p.batch]) });
+    }
+  });
+
+  it('the model\'s late frees are the ones the kernel printed', () => {
+    const freed = (m: typeof model) => m.parts.lateFrees.map((f) => `${f.what}: ${f.kb}K`).sort();
+    expect(freed(model)).toEqual(freed(withLog));
   });
 
   it('places CMA where the kernel did (base and size from the "cma: Reserved" line)', () => {

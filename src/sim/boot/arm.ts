@@ -9,7 +9,7 @@ import { cmaCmdline, dmaContiguousReserve } from './cma';
 import { addFirmwareMemory } from './firmware-memory';
 import { fdtInitReservedMem, reservedMemReserveStatic, type RmemContext } from './reserved-mem';
 import { commonStartKernel } from './start-kernel';
-import { unflattenSize } from './arm64';
+import { unflattenDtSize } from './arm64';
 
 const SZ_1M = 2 ** 20;
 const PMD_SIZE = 2 * SZ_1M;
@@ -121,6 +121,11 @@ export function armBoot(b: ArchBoot, rmem: RmemBase): void {
   const highmemStart = lowmemLimit;
   b.highmemStart = highmemStart;
   const rctx: RmemContext = { ...rmem, mb, areas: b.cmaAreas, highmemStart, dmesg: b.dmesg };
+  // early_init_fdt_reserve_self: the DTB's fdt_totalsize
+  if (fw.dtb) {
+    mb.reserve(fw.dtb.base, fw.dtb.size, 'early_init_fdt_reserve_self+0x0/0x0');
+    res('device tree blob', fw.dtb.base, fw.dtb.size);
+  }
   reservedMemReserveStatic(rctx, fw.reservedMem);
   for (const r of fw.memreserve) mb.reserve(r.base, r.size, 'early_init_fdt_scan_reserved_mem+0x0/0x0');
   const rm = fdtInitReservedMem(rctx, fw.reservedMem);
@@ -138,19 +143,25 @@ export function armBoot(b: ArchBoot, rmem: RmemBase): void {
   // paging_init → bootmem_init: find_limits, FLATMEM memmap (alloc_node_mem_map) below the lowmem limit
   b.maxLowPfn = Math.floor(lowmemLimit / 4096);
   b.maxPfn = Math.floor(mb.endOfDram() / 4096);
-  for (let i = 0; i < 5; i++) res('page table', mb.allocTryNid(4096, 4096, 0, 0, -1, { caller: 'early_alloc+0x3c/0x68' }), 4096);
+  armPagingInitAllocs(b);
   mb.currentLimit = lowmemLimit;
   const startPfn = Math.floor(dramStart / 4096);
   const memmapPages = Math.ceil(b.maxPfn / 1024) * 1024 - (startPfn - (startPfn % 1024));
   const memmap = memmapPages * cfg.structPageSize;
   res('memmap (FLATMEM)', mb.allocTryNid(memmap, 64, 0, 0, 0, { raw: true, caller: 'memmap_alloc+0x44/0x4c' }), memmap);
-  const usemap = Math.ceil((memmapPages >> cfg.pageblockOrder) * 4 / 8 / 8) * 8;
-  res('usemap', mb.allocTryNid(usemap, 64, 0, 0, 0, { caller: 'setup_usemap+0x70/0x9c' }), usemap);
-  if (fw.dtb) {
-    mb.reserve(fw.dtb.base, fw.dtb.size, 'arm_memblock_init+0x0/0x0');
-    res('device tree blob', fw.dtb.base, fw.dtb.size);
+  // free_area_init_core → setup_usemap for every zone that spans pages (lowmem zone, then HighMem)
+  const lowZone: [number, number] = [startPfn, b.maxLowPfn];
+  for (const [zs, ze] of [lowZone, ...(cfg.highmem ? [[b.maxLowPfn, b.maxPfn] as [number, number]] : [])]) {
+    const size = usemapSize(zs, ze - zs, cfg.pageblockOrder);
+    if (size) res('usemap', mb.allocTryNid(size, 64, 0, 0, 0, { caller: 'setup_usemap+0x70/0x9c' }), size);
   }
-  const dtSize = fw.dtb ? unflattenSize(fw.dtb, { node: 64, prop: 56 }) : 0;
+  // request_standard_resources: a struct resource (40 bytes with LPAE) per mapped memory range
+  const resSize = cfg.armLpae ? 40 : 32;
+  for (const r of mb.memory) {
+    if (r.flags & MEMBLOCK_NOMAP) continue;
+    res('resources', mb.allocTryNid(resSize, 64, 0, 0, -1, { caller: 'request_standard_resources+0x0/0x0' }), resSize);
+  }
+  const dtSize = fw.dtb ? unflattenDtSize(fw.dtb.tree, build.dtNodeSize, build.dtPropSize, 4) : 0;
   if (dtSize) res('unflattened device tree', mb.allocTryNid(dtSize, 4, 0, 0, -1, { caller: 'early_init_dt_alloc_memory_arch+0x3c/0x70' }), dtSize);
   b.maxZonePfn = [];
   if (cfg.zoneDma) b.maxZonePfn.push(b.maxLowPfn);
@@ -162,5 +173,37 @@ export function armBoot(b: ArchBoot, rmem: RmemBase): void {
   // "only initialize swiotlb when needed" fix); memblock_alloc_low is capped by current_limit = lowmem.
   const armDmaPfnLimit = Math.floor(armDmaLimit / 4096);
   const swiotlb = cfg.armLpae && (b.maxPfn > armDmaPfnLimit || /force/.test(b.params.swiotlb ?? ''));
-  commonStartKernel(b, { swiotlb, swiotlbLimit: 2 ** 32 });
+  // __pa(MAX_DMA_ADDRESS): MAX_DMA_ADDRESS is 0xffffffff on arm, far above lowmem, so pcpu_fc_alloc's
+  // goal is never met and memblock_alloc_from retries from 0
+  commonStartKernel(b, { swiotlb, swiotlbLimit: 2 ** 32, pcpuGoal: 0xffffffff - cfg.pageOffset + physOffset });
+}
+
+/**
+ * The early_alloc (memblock_alloc(sz, sz)) calls of paging_init (arch/arm/mm/mmu.c) after the
+ * lowmem map: devicemaps_init's two vector pages and the PTE table mapping them at 0xffff0000,
+ * pci_reserve_io's struct static_vm (vm_reserve_area_early, 48 bytes with LPAE, CONFIG_PCI),
+ * kmap_init's PTE tables for PKMAP_BASE (HIGHMEM) and FIXADDR_START, and the zero page.
+ */
+function armPagingInitAllocs(b: ArchBoot): void {
+  const { mb } = b;
+  const earlyAlloc = (what: string, sz: number) => {
+    const base = mb.allocTryNid(sz, sz, 0, 0, -1, { caller: 'early_alloc+0x3c/0x68' });
+    if (base) b.reservations.push({ what, base, size: sz });
+  };
+  earlyAlloc('vectors', 8192);
+  earlyAlloc('page table', 4096);
+  const vm = b.profile.config.armLpae ? 48 : 40;
+  const base = mb.allocTryNid(vm, b.profile.config.armLpae ? 8 : 4, 0, 0, -1, { caller: 'vm_reserve_area_early+0x48/0x8c' });
+  if (base) b.reservations.push({ what: 'static_vm (PCI I/O)', base, size: vm });
+  if (b.profile.config.highmem) earlyAlloc('page table', 4096);
+  earlyAlloc('page table', 4096);
+  earlyAlloc('zero page', 4096);
+}
+
+/** usemap_size (mm/page_alloc.c): NR_PAGEBLOCK_BITS per pageblock, in whole unsigned longs. */
+function usemapSize(zoneStartPfn: number, zoneSize: number, pageblockOrder: number): number {
+  const pb = 2 ** pageblockOrder;
+  const size = Math.ceil((zoneSize + (zoneStartPfn & (pb - 1))) / pb) * pb;
+  const bits = Math.ceil(((size >> pageblockOrder) * 4) / 32) * 32;
+  return bits / 8;
 }

@@ -11,6 +11,7 @@ import { sparseGeometry, sparseInit } from './sparse';
 import { fdtInitReservedMem, reservedMemReserveStatic, type RmemContext } from './reserved-mem';
 import { commonStartKernel } from './start-kernel';
 import { addFirmwareMemory } from './firmware-memory';
+import type { UnflattenNode } from './firmware';
 
 const SZ_2M = 2 ** 21;
 const SZ_1G = 2 ** 30;
@@ -84,8 +85,8 @@ export function arm64Boot(b: ArchBoot, rmem: RmemBase): void {
   const rm = fdtInitReservedMem(rctx, fw.reservedMem);
   for (const e of rm.entries) res(`reserved-memory ${e.name}`, e.base, e.size);
 
-  // paging_init: page tables for the linear map (rodata=full: PTE level), then init_pg_dir is freed.
-  const ptPages = linearMapTablePages(b);
+  // paging_init: map_kernel, map_mem (rodata=full: PTE level), 6.1 create_idmap; then init_pg_dir is freed.
+  const ptPages = mapMemTablePages(b, image.base, image.base + (build.textAliasSize ?? 0)) + (build.imagePageTables ?? 0);
   for (let i = 0; i < ptPages; i++) {
     const a = kernel === '6.1'
       ? mb.physAllocRange(4096, 4096, 0, 1, 'early_pgtable_alloc+0x2c/0xb0')
@@ -99,14 +100,14 @@ export function arm64Boot(b: ArchBoot, rmem: RmemBase): void {
 
   // unflatten_device_tree
   if (fw.dtb) {
-    const size = unflattenSize(fw.dtb, kernel === '6.1' ? { node: 130, prop: 112 } : { node: 130, prop: 96 });
+    const size = unflattenDtSize(fw.dtb.tree, build.dtNodeSize, build.dtPropSize, 8);
     res('unflattened device tree', mb.allocTryNid(size, 8, 0, 0, -1, { caller: 'early_init_dt_alloc_memory_arch+0x30/0x60' }), size);
   }
 
   // bootmem_init: NUMA, sparse, zones, CMA
   b.maxPfn = b.maxLowPfn = Math.floor(mb.endOfDram() / 4096);
   const pgdatPa = numaInit(b);
-  sparseInit({ mb, g: sparseGeometry('arm64', kernel), structPageSize: cfg.structPageSize, memmapFrom: memstart, pgdatPa, reservations: b.reservations });
+  sparseInit({ mb, g: sparseGeometry('arm64', kernel), structPageSize: cfg.structPageSize, memmapFrom: memstart, pgdatPa, vmemmapBasePfn: memstart / 4096, reservations: b.reservations });
   const dramStart = mb.startOfDram();
   const dramEnd = mb.endOfDram();
   const dmaBits = Math.min(32, fls64(fw.dmaMaxCpuAddr ?? Number.MAX_SAFE_INTEGER));
@@ -118,7 +119,8 @@ export function arm64Boot(b: ArchBoot, rmem: RmemBase): void {
 
   // setup_arch tail: request_standard_resources (struct resource per memory region)
   res('resources', mb.allocTryNid(64 * mb.memory.length, 64, 0, 0, -1, { caller: 'setup_arch+0x31c/0x5e4' }), 64 * mb.memory.length);
-  commonStartKernel(b, { swiotlb: b.maxPfn > Math.floor(dmaLimit / 4096) || /force/.test(b.params.swiotlb ?? ''), swiotlbLimit: dmaLimit });
+  // __pa(MAX_DMA_ADDRESS) is PAGE_OFFSET's physical address, memstart_addr
+  commonStartKernel(b, { swiotlb: b.maxPfn > Math.floor(dmaLimit / 4096) || /force/.test(b.params.swiotlb ?? ''), swiotlbLimit: dmaLimit, pcpuGoal: memstart });
 }
 
 /** /memreserve/ entries of the FDT header: memblock_reserve each. */
@@ -142,32 +144,44 @@ function arm64MaxZonePfn(b: ArchBoot, dmaLimit: number, dramStart: number, dramE
 }
 
 /**
- * map_mem with rodata=full (Debian default: can_set_direct_map): the linear map uses PTE tables,
- * one table page per 2 MiB block that holds mapped (non-NOMAP) memory, one PMD page per GiB and
- * one PUD page per 512 GiB, plus the PGD-level page for the fixmap walk.
+ * map_mem (arch/arm64/mm/mmu.c) with rodata=full (Debian: can_set_direct_map): the linear map of
+ * every mapped (non-NOMAP) region uses PTE tables, one table page per 2 MiB block, one PMD page
+ * per GiB and one PUD page per 512 GiB. The linear alias of the kernel text [kernel_start,
+ * __init_begin) is NOMAP during that pass and mapped afterwards with block mappings allowed, so a
+ * 2 MiB block it covers entirely needs no PTE table.
  */
-function linearMapTablePages(b: ArchBoot): number {
+function mapMemTablePages(b: ArchBoot, textStart: number, textEnd: number): number {
   const pte = new Set<number>();
   const pmd = new Set<number>();
   const pud = new Set<number>();
   for (const r of b.mb.memory) {
     if (r.flags & 0x4) continue;
     const end = r.base + r.size;
-    for (let a = r.base - (r.base % SZ_2M); a < end; a += SZ_2M) pte.add(a / SZ_2M);
+    for (let a = r.base - (r.base % SZ_2M); a < end; a += SZ_2M) {
+      if (!(a >= textStart && a + SZ_2M <= textEnd)) pte.add(a / SZ_2M);
+    }
     for (let a = r.base - (r.base % SZ_1G); a < end; a += SZ_1G) pmd.add(a / SZ_1G);
     for (let a = r.base - (r.base % 2 ** 39); a < end; a += 2 ** 39) pud.add(Math.floor(a / 2 ** 39));
   }
-  return pte.size + pmd.size + pud.size + 1;
+  return pte.size + pmd.size + pud.size;
 }
 
 /**
- * unflatten_device_tree's single allocation: a struct device_node (plus its name) per node and a
- * struct property per property, plus the "name" property it adds to every node. The struct sizes
- * are the Debian builds' (fitted to the oracle logs' early_init_dt_alloc_memory_arch sizes).
+ * __unflatten_device_tree's single allocation (drivers/of/fdt.c): unflatten_dt_nodes' dry run
+ * from address 0. populate_node allocates a struct device_node plus the name (with '\0'),
+ * populate_properties a struct property per property and, without a "name" property, one more
+ * with the unit name appended; each aligned to the struct's alignment (the pointer size). The
+ * size is rounded to 4 and gets 4 bytes for the 0xdeadbeef end marker.
  */
-export function unflattenSize(dt: { nodes: number; props: number; nameBytes: number }, sizes: { node: number; prop: number }): number {
-  const bytes = dt.nodes * sizes.node + (dt.props + dt.nodes) * sizes.prop + 2 * dt.nameBytes;
-  return Math.ceil(bytes / 8) * 8;
+export function unflattenDtSize(tree: readonly UnflattenNode[], nodeSize: number, propSize: number, align: number): number {
+  const al = (x: number) => Math.ceil(x / align) * align;
+  let mem = 0;
+  for (const n of tree) {
+    mem = al(mem) + nodeSize + n.nameLen + 1;
+    for (let i = 0; i < n.props; i++) mem = al(mem) + propSize;
+    if (!n.hasName) mem = al(mem) + propSize + n.unitNameLen + 1;
+  }
+  return Math.ceil(mem / 4) * 4 + 4;
 }
 
 /** arch_numa_init → numa_init (drivers/base/arch_numa.c): distance table and NODE_DATA per node. */

@@ -83,7 +83,7 @@ function firmwareOf(req: BootRequest, profile: Profile): FirmwareDesc {
     if (t.nodes !== undefined && !(Number.isInteger(t.nodes) && t.nodes >= 1 && t.nodes <= maxNodes))
       throw new MmError('TOPOLOGY_INVALID', `topology nodes must be an integer from 1${Number.isFinite(maxNodes) ? ` to ${maxNodes} (MAX_NUMNODES of the ${profile.arch} ${profile.kernel} profile)` : ''}, got ${String(t.nodes)}`, 'nodes');
     if (profile.arch === 'x86_64') return firmwareFromE820(topologyE820(t));
-    return firmwareFromDtb(topologyDtb(t), profile.arch, profile.kernel);
+    return firmwareFromDtb(topologyDtb(t), profile.arch, profile.kernel, undefined, true);
   }
   if (req.dtb) {
     if (profile.arch === 'x86_64') throw new MmError('BOOT_INPUT', 'x86_64 boots from an e820 map, not a device tree');
@@ -93,6 +93,20 @@ function firmwareOf(req: BootRequest, profile: Profile): FirmwareDesc {
   // NUMA comes from SRAT: a /sys/firmware/memmap listing has none, so take it from the boot log if given.
   const srat = (req.bootLog ?? '').split(/\r?\n/).filter((l) => /SRAT: (Node \d+ PXM|PXM \d+ -> APIC)/.test(l));
   return firmwareFromE820(srat.length && !/SRAT:/.test(req.e820!) ? `${req.e820!}\n${srat.join('\n')}\n` : req.e820!);
+}
+
+/**
+ * The pages free_initrd_mem gives back of [initrd_start, initrd_end). arm64 uses the generic one
+ * (init/initramfs.c), whose free_reserved_area frees only the whole pages inside; arm's
+ * (arch/arm/mm/init.c) rounds the start down and the end up; x86's (arch/x86/mm/init.c) frees up to
+ * PAGE_ALIGN(end).
+ */
+export function freeInitrdMem(arch: Arch, start: number, end: number): { start: number; end: number } {
+  const up = (x: number) => Math.ceil(x / 4096);
+  const down = (x: number) => Math.floor(x / 4096);
+  if (arch === 'arm') return { start: down(start), end: up(end) };
+  if (arch === 'x86_64') return { start: up(start), end: up(end) };
+  return { start: up(start), end: down(end) };
 }
 
 export function bootMachine(req: BootRequest): Machine {
@@ -132,8 +146,9 @@ export function bootMachine(req: BootRequest): Machine {
 
   // populate_rootfs frees the initrd (free_initrd_mem) before free_initmem frees __init memory
   const initrd = b.reservations.find((r) => r.what === 'initrd');
+  const initrdFree = initrd && fw.initrd ? freeInitrdMem(arch, fw.initrd.start, fw.initrd.start + fw.initrd.size) : undefined;
   let lateFrees: LateFree[] = [
-    ...(initrd ? [{ what: 'initrd memory', kb: Math.floor(initrd.size / 1024), beforeInitcalls: false }] : []),
+    ...(initrdFree ? [{ what: 'initrd memory', kb: (initrdFree.end - initrdFree.start) * 4, beforeInitcalls: false, pfns: initrdFree }] : []),
     ...b.build.lateFrees,
   ];
   let source: 'model' | 'boot-log' | 'reserved' = 'model';

@@ -9,6 +9,7 @@ import type { BootParams } from '../input/cmdline';
 import type { CmaArea } from './cma';
 import type { KernelBuild } from './kernel-build';
 import type { ReservedMemScan } from '../fdt/reserved-mem';
+import type { UnflattenNode } from './firmware';
 
 export interface MemoryBank {
   base: number;
@@ -27,7 +28,7 @@ export interface FirmwareDesc {
   bootargs?: string;
   initrd?: { start: number; size: number };
   /** the DTB itself: where the bootloader put it, and its totalsize */
-  dtb?: { base: number; size: number; structSize: number; nodes: number; props: number; nameBytes: number };
+  dtb?: { base: number; size: number; structSize: number; nodes: number; props: number; nameBytes: number; tree: UnflattenNode[] };
   /** CPU count per node from /cpus numa-node-id or SRAT; empty when unknown */
   cpuNodes: number[];
   distance?: number[][];
@@ -35,6 +36,9 @@ export interface FirmwareDesc {
   dmaMaxCpuAddr: number | null;
   /** x86: e820 RAM ranges after the kernel's trims, as e820__memblock_setup adds them */
   e820Ram?: Array<{ base: number; size: number }>;
+  /** x86: the kernel's e820_table after trim_bios_range, and the entry count of e820_table_firmware */
+  e820Table?: Array<{ addr: number; size: number; type: number }>;
+  e820FirmwareEntries?: number;
 }
 
 export interface Reservation {

@@ -19,7 +19,8 @@ export function dtbPlacement(arch: Arch, ramBase: number, initrd: { start: numbe
   return Math.ceil(after / align) * align;
 }
 
-export function firmwareFromDtb(dtb: Uint8Array, arch: Arch, kernel: KernelVersion, dtbAddr?: number): FirmwareDesc {
+/** A DTB as the firmware description; `asIs` takes its totalsize as the in-memory size (a topology's tree). */
+export function firmwareFromDtb(dtb: Uint8Array, arch: Arch, kernel: KernelVersion, dtbAddr?: number, asIs = false): FirmwareDesc {
   const tree = parseFdt(dtb);
   const scan = fdtScan(tree, kernel);
   const banks: MemoryBank[] = scan.memory.map((m) => ({ base: m.base, size: m.size, nid: m.nid ?? 0, hotplug: m.hotpluggable }));
@@ -42,7 +43,7 @@ export function firmwareFromDtb(dtb: Uint8Array, arch: Arch, kernel: KernelVersi
     reservedMem: scan.reservedMem,
     bootargs: scan.chosen?.bootargs ?? undefined,
     initrd,
-    dtb: { base: dtbAddr ?? dtbPlacement(arch, ramBase, initrd), size: tree.header.totalsize, structSize: tree.header.sizeDtStruct, ...treeCounts(tree.root) },
+    dtb: { base: dtbAddr ?? dtbPlacement(arch, ramBase, initrd), size: asIs ? tree.header.totalsize : qemuLoadedDtbSize(tree.header, dtb.length), structSize: tree.header.sizeDtStruct, ...treeCounts(tree.root), tree: unflattenNodes(tree.root) },
     cpuNodes,
     distance,
     dmaMaxCpuAddr: scan.dmaMaxCpuAddress,
@@ -132,6 +133,37 @@ export function topologyE820(t: Topology): string {
     for (let i = 0; i < cpus; i++) lines.push(`SRAT: PXM ${Math.floor((i * nodes) / cpus)} -> APIC 0x${i.toString(16).padStart(2, '0')} -> Node ${Math.floor((i * nodes) / cpus)}`);
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * The totalsize of the DTB as the kernel finds it in memory. A tree whose blocks fill its
+ * totalsize exactly is a dtc-compiled file, which only reaches an arm guest through QEMU's -dtb:
+ * load_device_tree (QEMU system/device_tree.c) opens it into a buffer of (size + 10000) * 2 bytes,
+ * which becomes the totalsize the kernel reserves. A tree with free space (QEMU's own dumpdtb
+ * output, /sys/firmware/fdt) is what the bootloader handed over, as is.
+ */
+export function qemuLoadedDtbSize(h: { totalsize: number; offDtStruct: number; sizeDtStruct: number; offDtStrings: number; sizeDtStrings: number }, fileSize: number): number {
+  const used = Math.max(h.offDtStruct + h.sizeDtStruct, h.offDtStrings + h.sizeDtStrings);
+  return used === h.totalsize && fileSize === h.totalsize ? (h.totalsize + 10000) * 2 : h.totalsize;
+}
+
+/** One node as unflatten_dt_nodes sees it. */
+export interface UnflattenNode {
+  /** fdt_get_name length: the node name with its unit address ("" for the root) */
+  nameLen: number;
+  /** properties, without /chosen's rng-seed that early_init_dt_scan_chosen fdt_nop's */
+  props: number;
+  /** a "name" property exists (else populate_properties makes one from the unit name) */
+  hasName: boolean;
+  /** length of the name before '@' */
+  unitNameLen: number;
+}
+
+function unflattenNodes(root: Parameters<typeof walkNodes>[0]): UnflattenNode[] {
+  return [...walkNodes(root)].map((n) => {
+    const props = [...n.props.keys()].filter((p) => !(n.path === '/chosen' && p === 'rng-seed' && n.props.get(p)!.length > 0));
+    return { nameLen: n.name.length, props: props.length, hasName: props.includes('name'), unitNameLen: n.name.split('@')[0].length };
+  });
 }
 
 /** What unflatten_device_tree allocates for: nodes, properties and name bytes. */

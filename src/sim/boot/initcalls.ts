@@ -26,7 +26,9 @@ function freeReservedArea(b: ArchBoot, hand: HandOverResult, f: LateFree, dmesg:
   let pages = Math.floor((f.kb * 1024) / 4096);
   const candidates: Array<{ start: number; end: number }> = [];
   const initrd = b.reservations.find((x) => x.what === 'initrd');
-  if (/initrd/.test(f.what) && initrd) {
+  if (f.pfns) {
+    candidates.push(f.pfns);
+  } else if (/initrd/.test(f.what) && initrd) {
     candidates.push({ start: Math.floor(initrd.base / 4096), end: Math.ceil((initrd.base + initrd.size) / 4096) });
   } else {
     // __init text/data and the image gaps live inside the kernel image (so does an initrd of unknown place)

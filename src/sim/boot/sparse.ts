@@ -57,6 +57,8 @@ export interface SparseInitInput {
   memmapFrom: number;
   /** pgdat physical address per nid (usemap goal section) */
   pgdatPa: Map<number, number>;
+  /** the pfn whose struct page sits at VMEMMAP_START (x86: 0; arm64: memstart_addr's) */
+  vmemmapBasePfn: number;
   reservations: Reservation[];
 }
 
@@ -77,6 +79,8 @@ export function sparseInit(inp: SparseInitInput): void {
   }
   const mapSize = sectionMapSize(g, inp.structPageSize);
   const sectionBytes = 2 ** g.sectionSizeBits;
+  const pagesPerSection = 2 ** (g.sectionSizeBits - 12);
+  const vmemmapTables = new Set<string>();
   for (const [nid, secs] of sections) {
     const goal = inp.pgdatPa.get(nid) ?? 0;
     const from = goal - (goal % sectionBytes);
@@ -87,10 +91,17 @@ export function sparseInit(inp: SparseInitInput): void {
     const size = mapSize * secs.length;
     const m = mb.allocTryNid(size, mapSize, inp.memmapFrom, 0, nid, { raw: true, exactNid: true, caller: 'sparse_init_nid+0x0/0x0' });
     res(`memmap node ${nid} (${secs.length} sections)`, m, size);
-    // vmemmap_populate: one PMD table per GiB of vmemmap VA, one PUD table per 512 GiB.
-    const pmdPages = Math.ceil(size / 2 ** 30);
-    const pudPages = Math.ceil(size / 2 ** 39);
-    for (let i = 0; i < pmdPages + pudPages; i++)
-      res('vmemmap page table', mb.allocTryNid(4096, 4096, inp.memmapFrom, 0, nid, { raw: true, caller: '__earlyonly_bootmem_alloc+0x0/0x0' }), 4096);
+    // vmemmap_populate per section (PMD-mapped from the buffer): a PUD table per 512 GiB and a PMD
+    // table per GiB of vmemmap VA, allocated by the first section (of any node) that needs it.
+    for (const sec of secs) {
+      const va = (sec * pagesPerSection - inp.vmemmapBasePfn) * inp.structPageSize;
+      for (let a = va; a < va + mapSize; a += 2 ** 21) {
+        for (const key of [`pud ${Math.floor(a / 2 ** 39)}`, `pmd ${Math.floor(a / 2 ** 30)}`]) {
+          if (vmemmapTables.has(key)) continue;
+          vmemmapTables.add(key);
+          res('vmemmap page table', mb.allocTryNid(4096, 4096, inp.memmapFrom, 0, nid, { raw: true, caller: 'vmemmap_alloc_block_zero+0x0/0x0' }), 4096);
+        }
+      }
+    }
   }
 }

@@ -5,9 +5,12 @@
  * (kernel/dma/swiotlb.c).
  */
 import type { ArchBoot } from './context';
+import { pcpuEmbedFirstChunk } from './percpu';
 
 export interface StartKernelOpts {
   swiotlb: boolean;
+  /** __pa(MAX_DMA_ADDRESS): the goal of pcpu_fc_alloc */
+  pcpuGoal: number;
   /** swiotlb buffer must lie below this address (ARCH_LOW_ADDRESS_LIMIT + 1) */
   swiotlbLimit: number;
 }
@@ -19,30 +22,17 @@ export function commonStartKernel(b: ArchBoot, o: StartKernelOpts): void {
   const res = (what: string, base: number, size: number) => {
     if (base) b.reservations.push({ what, base, size });
   };
-  // setup_command_line: saved_command_line and static_command_line (5.10 also initcall_command_line)
+  // setup_command_line (init/main.c): saved_command_line and static_command_line
   const len = b.cmdline.length + 1;
-  const copies = b.profile.kernel === '5.10' ? 3 : 2;
-  for (let i = 0; i < copies; i++) res('command line copy', mb.allocTryNid(len, 64, 0, 0, -1, { caller: 'start_kernel+0x1b4/0x790' }), len);
+  for (let i = 0; i < 2; i++) res('command line copy', mb.allocTryNid(len, 64, 0, 0, -1, { caller: 'start_kernel+0x1b4/0x790' }), len);
 
-  // setup_per_cpu_areas: one embedded unit per possible CPU (the unused tail of each unit is returned).
-  const cpus = Math.max(1, b.cpus);
-  const unit = b.build.pcpuUnitSize;
-  const info = mb.allocTryNid(4096, 4096, 0, 0, -1, { caller: 'pcpu_build_alloc_info+0x398/0x50c' });
-  const areas = mb.allocTryNid(4096, 64, 0, 0, -1, { caller: 'pcpu_embed_first_chunk+0x80/0x2e4' });
-  const groups = groupCpus(b);
-  const used = b.build.pcpuUsed ?? unit;
-  for (const [nid, n] of groups) {
-    const size = unit * n;
-    const base = mb.allocTryNid(size, unit >= 2 ** 21 ? 2 ** 21 : 4096, mb.startOfDram(), 0, nid, { caller: 'pcpu_fc_alloc+0x120/0x19c' });
-    // pcpu_embed_first_chunk gives back the unused tail of every unit (pcpu_fc_free)
-    for (let u = 0; used < unit && u < n; u++) mb.free(base + u * unit + used, unit - used, 'pcpu_embed_first_chunk+0x1f4/0x2e4');
-    for (let u = 0; u < n; u++) res(`per-cpu area node ${nid}`, base + u * unit, used);
+  // setup_per_cpu_areas: the embedded first chunk (mm/percpu.c)
+  const ai = pcpuEmbedFirstChunk(b, o.pcpuGoal);
+  if (b.profile.arch === 'x86_64') {
+    // x86 setup_per_cpu_areas (arch/x86/kernel/setup_percpu.c) after the first chunk
+    setupNodeToCpumaskMap(b, ai.nrCpuIds);
+    setupCpuLocalMasks(b, ai.nrCpuIds);
   }
-  mb.free(info, 4096, 'pcpu_free_alloc_info+0x1c/0x28');
-  mb.free(areas, 4096, 'pcpu_embed_first_chunk+0x2c0/0x2e4');
-  // pcpu_setup_first_chunk bookkeeping (group offsets/sizes, slot lists, chunk maps)
-  for (const sz of [8, 8, 4, 8, 288, 144, 384, 392, 96, 144, 1024, 1032, 256])
-    res('per-cpu first chunk metadata', mb.allocTryNid(sz, 64, 0, 0, -1, { caller: 'pcpu_setup_first_chunk+0x0/0x0' }), sz);
 
   // vfs_caches_init_early: early hash tables only when hashdist is off (one node with memory).
   if (b.nids.length <= 1 || !b.profile.config.numa) {
@@ -52,6 +42,11 @@ export function commonStartKernel(b: ArchBoot, o: StartKernelOpts): void {
       const size = largeSystemHashSize(nrKernelPages, b.profile.arch === 'arm' ? 4 : 8, scale);
       res(what, mb.allocTryNid(size, 64, 0, 0, -1, { caller: 'alloc_large_system_hash+0x198/0x300' }), size);
     }
+  }
+
+  // trap_init → setup_cpu_entry_areas (x86): spp_getpage page tables for the CPU entry area
+  if (b.profile.arch === 'x86_64') {
+    for (let i = 0; i < setupCpuEntryAreasTables(b, ai.nrCpuIds); i++) res('cpu_entry_area page table', mb.allocTryNid(4096, 4096, 0, 0, -1, { caller: 'spp_getpage+0x0/0x0' }), 4096);
   }
 
   // mm_init → mem_init → swiotlb_init
@@ -65,6 +60,11 @@ export function commonStartKernel(b: ArchBoot, o: StartKernelOpts): void {
       const slotSize = b.profile.arch === 'arm' ? 8 + 4 + 4 : 24;
       const slots = pageAlign(nslabs * slotSize);
       res('swiotlb slots', mb.allocTryNid(slots, 4096, 0, 0, -1, { caller: 'swiotlb_init_remap+0x152/0x22d' }), slots);
+      // mem->areas: one struct io_tlb_area (used, index, lock) per area; default_nareas is the
+      // possible-CPU count rounded up to a power of two (swiotlb_adjust_nareas)
+      const nareas = 2 ** Math.ceil(Math.log2(Math.max(1, ai.nrCpuIds)));
+      const areaSize = (b.profile.arch === 'arm' ? 4 : 8) + 8;
+      res('swiotlb areas', mb.allocTryNid(nareas * areaSize, 64, 0, 0, -1, { caller: 'swiotlb_init_remap+0x1a8/0x22d' }), nareas * areaSize);
     } else {
       // 5.10 swiotlb_init_with_tbl: io_tlb_list (int per slab), then io_tlb_orig_addr (phys_addr_t per slab)
       for (const [what, bytes] of [['swiotlb io_tlb_list', 4], ['swiotlb io_tlb_orig_addr', 8]] as const) {
@@ -85,16 +85,33 @@ export function cpuNode(b: Pick<ArchBoot, 'fw' | 'nids'>, c: number): number {
   return nodes[c % nodes.length]!;
 }
 
-/** CPUs per node for the per-cpu first chunk groups: the possible CPUs, at least the online ones. */
-function groupCpus(b: ArchBoot): Array<[number, number]> {
-  const nodes = b.nids.length ? b.nids : [0];
-  const counts = new Map<number, number>(nodes.map((n) => [n, 0]));
-  const possible = Math.max(b.fw.cpuNodes.length, b.cpus);
-  for (let c = 0; c < possible; c++) {
-    const nid = cpuNode(b, c);
-    counts.set(nid, (counts.get(nid) ?? 0) + 1);
-  }
-  return [...counts].filter(([, n]) => n > 0);
+/** alloc_bootmem_cpumask_var (lib/cpumask.c): BITS_TO_LONGS(nr_cpu_ids) longs (CPUMASK_OFFSTACK). */
+function allocBootmemCpumaskVar(b: ArchBoot, nrCpuIds: number): void {
+  const size = Math.ceil(nrCpuIds / 64) * 8;
+  const base = b.mb.allocTryNid(size, 64, 0, 0, -1, { caller: 'alloc_bootmem_cpumask_var+0x0/0x0' });
+  if (base) b.reservations.push({ what: 'cpumask', base, size });
+}
+
+/** setup_node_to_cpumask_map (arch/x86/mm/numa.c): one cpumask per node id. */
+function setupNodeToCpumaskMap(b: ArchBoot, nrCpuIds: number): void {
+  const nrNodeIds = Math.max(1, ...b.nids.map((n) => n + 1));
+  for (let i = 0; i < nrNodeIds; i++) allocBootmemCpumaskVar(b, nrCpuIds);
+}
+
+/** setup_cpu_local_masks (arch/x86/kernel/cpu/common.c): initialized, callin, callout, sibling-setup. */
+function setupCpuLocalMasks(b: ArchBoot, nrCpuIds: number): void {
+  for (let i = 0; i < 4; i++) allocBootmemCpumaskVar(b, nrCpuIds);
+}
+
+/**
+ * setup_cpu_entry_areas (arch/x86/mm/cpu_entry_area.c, no KASLR): the read-only IDT page, then one
+ * struct cpu_entry_area per possible CPU from CPU_ENTRY_AREA_BASE + PAGE_SIZE. cea_set_pte's
+ * set_pte_vaddr takes a PUD and a PMD table, and a PTE table per 2 MiB the area touches, from
+ * spp_getpage (arch/x86/mm/init_64.c).
+ */
+function setupCpuEntryAreasTables(b: ArchBoot, nrCpuIds: number): number {
+  const end = 4096 + nrCpuIds * b.build.cpuEntryAreaSize;
+  return 2 + Math.ceil(end / 2 ** 21);
 }
 
 /** nr_kernel_pages as free_area_init_core counts it: present minus the memmap estimate, lowmem zones. */

@@ -35,6 +35,8 @@ export function firmwareFromE820(text: string): FirmwareDesc {
     cpuNodes,
     dmaMaxCpuAddr: null,
     e820Ram: setup.memblock.adds,
+    e820Table: setup.table,
+    e820FirmwareEntries: setup.firmware.length,
   };
 }
 
@@ -104,19 +106,19 @@ export function x86Boot(b: ArchBoot): void {
     mb.reserve(0, 0x10000, 'setup_arch+0x6ce/0xc6e');
     res('low 64 KiB (X86_RESERVE_LOW)', 0, 0x10000);
   }
-  // ACPI tables copied/reserved by acpi_reserve_initial_tables (a few KiB at the top of low RAM)
-  const lowTop = Math.min(mb.endOfDram(), SZ_4G);
+  initMemMapping(b);
 
   // initmem_init → NUMA: NODE_DATA per node, top-down in the node
   const ndSize = kernel === '6.1' ? 0x2b000 : 0x2a000;
+  const pgdatPa = new Map<number, number>();
   for (const nid of b.nids) {
     const nodeEnd = Math.max(...b.fw.banks.filter((x) => x.nid === nid).map((x) => x.base + x.size));
     const nodeStart = Math.min(...b.fw.banks.filter((x) => x.nid === nid).map((x) => x.base));
     const pa = mb.allocRangeNid(ndSize, 4096, nodeStart, nodeEnd, nid, false, 'alloc_node_data+0x0/0x0');
     res(`NODE_DATA(${nid})`, pa, ndSize);
+    pgdatPa.set(nid, pa);
     b.dmesg.push(`NODE_DATA(${nid}) allocated [mem 0x${pa.toString(16).padStart(8, '0')}-0x${(pa + ndSize - 1).toString(16).padStart(8, '0')}]`);
   }
-  void lowTop;
   mb.logDumpAll();
 
   // dma_contiguous_reserve(max_pfn_mapped << PAGE_SHIFT)
@@ -126,7 +128,7 @@ export function x86Boot(b: ArchBoot): void {
   if (cma) res('CMA (default area)', cma.base, cma.size);
 
   // paging_init → sparse_init (memmap above MAX_DMA_ADDRESS = 16 MiB), zone_sizes_init
-  sparseInit({ mb, g: sparseGeometry('x86_64', kernel), structPageSize: cfg.structPageSize, memmapFrom: SZ_16M, pgdatPa: new Map(), reservations: b.reservations });
+  sparseInit({ mb, g: sparseGeometry('x86_64', kernel), structPageSize: cfg.structPageSize, memmapFrom: SZ_16M, pgdatPa, vmemmapBasePfn: 0, reservations: b.reservations });
   const maxLow = b.maxLowPfn;
   b.maxZonePfn = [];
   if (cfg.zoneDma) b.maxZonePfn.push(Math.min(SZ_16M / 4096, maxLow));
@@ -134,5 +136,147 @@ export function x86Boot(b: ArchBoot): void {
   b.maxZonePfn.push(maxLow, 0);
   if (cfg.zoneDevice) b.maxZonePfn.push(0);
 
-  commonStartKernel(b, { swiotlb: b.maxPfn > SZ_4G / 4096 || /force/.test(b.params.swiotlb ?? ''), swiotlbLimit: SZ_4G });
+  acpiBootInitAndResources(b);
+  commonStartKernel(b, { swiotlb: b.maxPfn > SZ_4G / 4096 || /force/.test(b.params.swiotlb ?? ''), swiotlbLimit: SZ_4G, pcpuGoal: SZ_16M });
+}
+
+const SIZEOF_RESOURCE = 64;
+const E820_TYPE_RAM = 1;
+const E820_TYPE_RESERVED_KERN = 128;
+
+/**
+ * The memblock allocations of setup_arch after paging_init (arch/x86/kernel/setup.c), for the
+ * QEMU pc/q35 firmware (an HPET and one I/O APIC): acpi_parse_hpet's resource (plus its 9-byte
+ * name), io_apic_init_mappings' resource per I/O APIC (plus an 11-byte name),
+ * e820__reserve_resources' resource per e820_table entry and firmware_map_add_early's struct
+ * firmware_map_entry (104 bytes) per e820_table_firmware entry, then
+ * e820__register_nosave_regions (arch/x86/kernel/e820.c).
+ */
+function acpiBootInitAndResources(b: ArchBoot): void {
+  const { mb } = b;
+  const alloc = (what: string, size: number, caller: string) => {
+    const base = mb.allocTryNid(size, 64, 0, 0, -1, { caller });
+    if (base) b.reservations.push({ what, base, size });
+  };
+  alloc('HPET resource', SIZEOF_RESOURCE + 9, 'acpi_parse_hpet+0x0/0x0');
+  alloc('I/O APIC resources', SIZEOF_RESOURCE + 11, 'io_apic_init_mappings+0x0/0x0');
+  const table = b.fw.e820Table ?? [];
+  if (table.length) alloc('e820 resources', SIZEOF_RESOURCE * table.length, 'e820__reserve_resources+0x0/0x0');
+  for (let i = 0; i < (b.fw.e820FirmwareEntries ?? 0); i++) alloc('firmware memmap entry', 104, 'firmware_map_add_early+0x0/0x0');
+  e820RegisterNosaveRegions(b, table, b.maxPfn);
+}
+
+/**
+ * e820__register_nosave_regions (arch/x86/kernel/e820.c): every gap and non-RAM entry below
+ * limit_pfn is a nosave region; register_nosave_region (kernel/power/snapshot.c) extends the last
+ * region when the new one starts where it ends, else allocates a struct nosave_region (32 bytes).
+ */
+function e820RegisterNosaveRegions(b: ArchBoot, table: ReadonlyArray<{ addr: number; size: number; type: number }>, limitPfn: number): void {
+  let lastEnd = -1;
+  const register = (start: number, end: number) => {
+    if (start >= end) return;
+    if (lastEnd === start) {
+      lastEnd = end;
+      return;
+    }
+    lastEnd = end;
+    const base = b.mb.allocTryNid(32, 64, 0, 0, -1, { caller: 'register_nosave_region+0x0/0x0' });
+    if (base) b.reservations.push({ what: 'nosave region', base, size: 32 });
+  };
+  let pfn = 0;
+  for (const e of table) {
+    if (pfn < Math.ceil(e.addr / 4096)) register(pfn, Math.ceil(e.addr / 4096));
+    pfn = Math.floor((e.addr + e.size) / 4096);
+    if (e.type !== E820_TYPE_RAM && e.type !== E820_TYPE_RESERVED_KERN) register(Math.ceil(e.addr / 4096), pfn);
+    if (pfn >= limitPfn) break;
+  }
+}
+
+const PMD_SIZE = 2 ** 21;
+/** INIT_PGT_BUF_SIZE in pages: INIT_PGD_PAGE_COUNT 12 with CONFIG_RANDOMIZE_MEMORY (Debian) */
+const INIT_PGT_BUF_PAGES = 12;
+
+/**
+ * init_mem_mapping (arch/x86/mm/init.c): the direct map's page tables. The ISA range is mapped
+ * first, then memory_map_top_down maps RAM from the top in growing steps. Each
+ * init_memory_mapping splits its range into 4K head/tail and 2M middle parts (no 1G pages: QEMU's
+ * default CPU has no pdpe1gb) and kernel_physical_mapping_init takes a PUD table per 512 GiB, a
+ * PMD table per GiB and a PTE table per 2 MiB mapped with 4K pages. alloc_low_pages takes them
+ * from the brk pgt_buf, unless the range overlaps the buffer or it ran out: then from memblock,
+ * within [min_pfn_mapped, max_pfn_mapped).
+ */
+function initMemMapping(b: ArchBoot): void {
+  const { mb, build } = b;
+  const tables = new Set<string>();
+  let brkLeft = INIT_PGT_BUF_PAGES;
+  // the pgt_buf sits in the brk area at the end of the image reservation
+  const brk = build.imageOffset + build.imageSize - 1;
+  let minMapped = 0;
+  let maxMapped = 0;
+  let canUseBrk = true;
+  const table = (key: string) => {
+    if (tables.has(key)) return;
+    tables.add(key);
+    if (canUseBrk && brkLeft > 0) {
+      brkLeft--;
+      return;
+    }
+    const pa = minMapped < maxMapped ? mb.physAllocRange(4096, 4096, minMapped, maxMapped, 'alloc_low_pages+0x0/0x0') : 0;
+    if (pa) b.reservations.push({ what: 'direct map page table', base: pa, size: 4096 });
+  };
+  // init_memory_mapping → split_mem_range → kernel_physical_mapping_init
+  const initMemoryMapping = (start: number, end: number) => {
+    const mid0 = Math.min(end, Math.ceil(start / PMD_SIZE) * PMD_SIZE);
+    const mid1 = Math.max(mid0, Math.floor(end / PMD_SIZE) * PMD_SIZE);
+    const parts: Array<[number, number, boolean]> = [[start, mid0, true], [mid0, mid1, false], [mid1, end, true]];
+    for (const [s, e, small] of parts) {
+      if (s >= e) continue;
+      for (let a = s - (s % PMD_SIZE); a < e; a += PMD_SIZE) {
+        table(`pud ${Math.floor(a / 2 ** 39)}`);
+        table(`pmd ${Math.floor(a / 2 ** 30)}`);
+        if (small) table(`pte ${a / PMD_SIZE}`);
+      }
+    }
+    maxMapped = Math.max(maxMapped, end);
+  };
+  // init_range_memory_mapping: every RAM range inside [rStart, rEnd)
+  const initRangeMemoryMapping = (rStart: number, rEnd: number) => {
+    for (const r of mb.memory) {
+      const start = Math.min(Math.max(r.base, rStart), rEnd);
+      const end = Math.min(Math.max(r.base + r.size, rStart), rEnd);
+      if (start >= end) continue;
+      canUseBrk = !(start <= brk && brk < end);
+      initMemoryMapping(start, end);
+      canUseBrk = true;
+    }
+  };
+  // the ISA range is always mapped
+  initMemoryMapping(0, SZ_1M);
+  // memory_map_top_down(ISA_END_ADDRESS, max_pfn << PAGE_SHIFT)
+  const mapEnd = mb.endOfDram();
+  const probe = mb.physAllocRange(PMD_SIZE, PMD_SIZE, SZ_1M, mapEnd, 'init_mem_mapping+0x0/0x0');
+  const realEnd = probe + PMD_SIZE;
+  mb.free(probe, PMD_SIZE, 'init_mem_mapping+0x0/0x0');
+  let step = PMD_SIZE;
+  maxMapped = 0;
+  minMapped = realEnd;
+  let lastStart = realEnd;
+  let mapped = 0;
+  while (lastStart > SZ_1M) {
+    const start = lastStart > step ? Math.max(SZ_1M, Math.floor((lastStart - 1) / step) * step) : SZ_1M;
+    mapped += ramIn(b, start, lastStart);
+    initRangeMemoryMapping(start, lastStart);
+    lastStart = start;
+    minMapped = lastStart;
+    // get_new_step_size: step << (PMD_SHIFT - PAGE_SHIFT - 1)
+    if (mapped >= step) step *= 2 ** 8;
+  }
+  if (realEnd < mapEnd) initRangeMemoryMapping(realEnd, mapEnd);
+}
+
+/** The RAM bytes of memblock.memory inside [start, end) (init_range_memory_mapping's return value). */
+function ramIn(b: ArchBoot, start: number, end: number): number {
+  let n = 0;
+  for (const r of b.mb.memory) n += Math.max(0, Math.min(end, r.base + r.size) - Math.max(start, r.base));
+  return n;
 }
