@@ -12,7 +12,7 @@ import { NotebookPage } from './notebook-page';
 import { browserBuiltins } from './builtins';
 import { createRemoteMm, type RemoteMm } from './mm-remote';
 import { openBackend, type KvBackend } from '../lib/persist/backend';
-import { decodeShareQuery, parseHash } from '../lib/persist/share';
+import { decodeShareQueryPacked, parseHash } from '../lib/persist/share';
 
 const makeWorker = (): Worker => new Worker(new URL('./worker/mm.worker.ts', import.meta.url), { type: 'module' });
 
@@ -54,7 +54,7 @@ async function boot(): Promise<void> {
     document.title = `${entry.title} · mmbook`;
     const mm = createRemoteMm(makeWorker);
     state.mm = mm;
-    const linkValues = query ? decodeShareQuery(query) : {};
+    const linkValues = query ? await decodeShareQueryPacked(query) : {};
     // the link's values are applied once (and saved); drop them from the URL so a reload keeps later changes
     if (query) history.replaceState(null, '', `#/${entry.slug}`);
     const builtins = await browserBuiltins(mm);

@@ -112,9 +112,15 @@ export function createRemoteMm(makeWorker: () => Worker): RemoteMm {
     inflight.set(key, host);
     live.push(host);
     while (live.length > MAX_LIVE) live.shift()!.fail(new RemoteError('WORKER_GONE', 'machine dropped'));
-    emit({ active: true, stage: 'starting simulator', fraction: 0.02 });
+    // the bar only moves forward within a boot (the worker starts its stages from 0 after 'starting simulator')
+    let shown = 0.02;
+    emit({ active: true, stage: 'starting simulator', fraction: shown });
     try {
-      const r = await host.send({ op: 'boot', req }, (p) => { if (inflight.get(key) === host) emit({ active: true, stage: p.stage, fraction: p.fraction }); });
+      const r = await host.send({ op: 'boot', req }, (p) => {
+        if (inflight.get(key) !== host) return;
+        shown = Math.max(shown, p.fraction);
+        emit({ active: true, stage: p.stage, fraction: shown });
+      });
       if (r.kind !== 'machine') throw new RemoteError('WORKER_PROTOCOL', 'expected a machine');
       return new RemoteMachine(host, r.handle, r.view, r.stages, r.arch, r.kernel);
     } finally {

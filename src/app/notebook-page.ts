@@ -5,7 +5,7 @@
 import { NotebookSession, parseNotebook, serializeNotebook, type CellInfo, type CellSource, type KernelEvent } from '../kernel/index';
 import { NotebookStore } from '../lib/persist/notebook-store';
 import type { KvBackend } from '../lib/persist/backend';
-import { encodeShareQuery } from '../lib/persist/share';
+import { encodeShareQueryPacked } from '../lib/persist/share';
 import type { CatalogEntry } from './catalog';
 import { CellView, type CellAction } from './cell-view';
 import { InputsBridge, isInputWidget } from './inputs-bridge';
@@ -324,15 +324,19 @@ export class NotebookPage {
     setTimeout(() => URL.revokeObjectURL(a.href), 1000);
   }
 
-  /** The page URL with every input's current value in the hash query. */
-  shareLink(): string {
-    const q = encodeShareQuery(this.bridge.values());
+  /** The page URL with every input's current value in the hash query (long texts deflated). */
+  async shareLink(): Promise<string> {
+    const q = await encodeShareQueryPacked(this.bridge.values());
     return `${location.origin}${location.pathname}#/${this.entry.slug}${q ? '?' + q : ''}`;
   }
 
   private async copyLink(): Promise<void> {
-    const link = this.shareLink();
+    const link = await this.shareLink();
     this.toolbar.showLink(link);
+    this.notices.clear('link-size');
+    if (link.length > LONG_LINK) {
+      this.notices.show('info', `This link is ${Math.round(link.length / 1024)} KB long: it carries the pasted machine text. Browsers open it, but some chat and mail tools cut long links; for a boot log, pasting only its BIOS-e820: (and ACPI: SRAT:) lines makes it much shorter.`, 'link-size');
+    }
     try { await navigator.clipboard.writeText(link); this.toolbar.linkCopied(true); } catch { this.toolbar.linkCopied(false); }
   }
 
@@ -344,6 +348,9 @@ export class NotebookPage {
     this.el.remove();
   }
 }
+
+/** Longer links get a note (many tools cut URLs past a few KB). */
+const LONG_LINK = 8000;
 
 function localStorageOrUndefined(): Storage | undefined {
   try { return globalThis.localStorage ?? undefined; } catch { return undefined; }

@@ -4,8 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { MmError } from '../sim/errors';
-import { bootMachine, bootFromZoneinfo, PROC_NAMES, type Machine, type ProcName, type Topology } from '../sim/index';
+import { bootMachine, bootFromZoneinfo, PROC_NAMES, type Machine, type ProcName } from '../sim/index';
+import { kconfigArch, kconfigVersion, readKconfigValues } from '../sim/input/kconfig';
 import type { Arch, KernelVersion } from '../sim/types';
+import { loadTopology } from './topology';
+import { unmodeledParams } from './cmdline-check';
+import { checkBootLogProfile, checkZoneinfoProfile } from './input-check';
 
 export interface BootArgs {
   arch?: string;
@@ -45,16 +49,19 @@ export function parseBootArgs(argv: string[]): BootArgs {
       return v;
     };
     if (flag in VALUE_FLAGS) {
-      (a as unknown as Record<string, string>)[VALUE_FLAGS[flag]] = take();
+      const rec = a as unknown as Record<string, string>;
+      if (rec[VALUE_FLAGS[flag]] !== undefined) throw new MmError('CLI_USAGE', `${flag} given twice ('${rec[VALUE_FLAGS[flag]]}' and '${take()}')`);
+      rec[VALUE_FLAGS[flag]] = take();
     } else if (flag === '--cpus') {
       const v = take();
       if (!/^\d+$/.test(v) || Number(v) < 1) throw new MmError('CLI_USAGE', `--cpus must be a positive integer, got '${v}'`);
       a.cpus = Number(v);
     } else if (flag === '--sysctl') {
       const v = take();
-      const m = /^(vm\.[a-z_]+)=(.*)$/.exec(v);
+      // sysctl -w style, sysctl.conf style ("vm.NAME = VALUE") or the /proc/sys path
+      const m = /^\s*((?:vm[./]|\/proc\/sys\/vm\/)[a-z_]+)\s*=\s*(.*)$/.exec(v);
       if (!m) throw new MmError('CLI_USAGE', `--sysctl expects vm.NAME=VALUE, got '${v}'`);
-      a.sysctls.push([m[1], m[2]]);
+      a.sysctls.push([m[1].replace(/^\/proc\/sys\//, '').replace('/', '.'), m[2]]);
     } else if (flag === '--show') {
       const list = take().split(',').map((s) => s.trim()).filter(Boolean);
       for (const s of list) if (!PROC_NAMES.includes(s as ProcName)) throw new MmError('CLI_USAGE', `--show: unknown file '${s}'; known: ${PROC_NAMES.join(', ')}`);
@@ -66,8 +73,11 @@ export function parseBootArgs(argv: string[]): BootArgs {
   }
   if (a.arch === undefined) throw new MmError('CLI_USAGE', '--arch is required (arm64, arm or x86_64)');
   if (a.kernel === undefined) throw new MmError('CLI_USAGE', '--kernel is required (5.10 or 6.1)');
+  if (!['arm64', 'arm', 'x86_64'].includes(a.arch)) throw new MmError('BAD_ARCH', `unknown arch '${a.arch}'; expected arm64, arm or x86_64`, '--arch');
+  if (!['5.10', '6.1'].includes(a.kernel)) throw new MmError('BAD_KERNEL', `unknown kernel profile '${a.kernel}'; expected 5.10 or 6.1`, '--kernel');
   const inputs = ['dtb', 'e820', 'zoneinfo', 'topology'].filter((k) => (a as unknown as Record<string, unknown>)[k] !== undefined);
   if (inputs.length !== 1) throw new MmError('CLI_USAGE', `give exactly one of --dtb, --e820, --zoneinfo or --topology (got ${inputs.length ? inputs.map((k) => '--' + k).join(', ') : 'none'})`);
+  if (a.zoneinfo !== undefined && a.reserved !== undefined) throw new MmError('CLI_USAGE', '--reserved replays a memblock/reserved listing into a --dtb, --e820 or --topology boot; a --zoneinfo import takes managed from the file and has no memblock');
   return a;
 }
 
@@ -84,16 +94,20 @@ function readBytes(flag: string, path: string): Buffer {
   }
 }
 
-function readTopology(path: string): Topology {
-  const text = readText('--topology', path);
-  let t: unknown;
-  try {
-    t = JSON.parse(text);
-  } catch (e) {
-    throw new MmError('TOPOLOGY_INVALID', `--topology file '${path}' is not valid JSON: ${(e as Error).message}`);
+/**
+ * A --kconfig made for another architecture or kernel than --arch/--kernel would graft, say, amd64's
+ * ZONE_DEVICE onto an arm64 boot: refuse it (kconfigArch/kconfigVersion read CONFIG_ARM64 /
+ * CONFIG_X86_64 / CONFIG_ARM and the "# Linux/<arch> X.Y.Z Kernel Configuration" header).
+ */
+function checkKconfig(path: string, text: string, arch: Arch, kernel: KernelVersion): void {
+  const made = kconfigArch(readKconfigValues(text, path));
+  if (made && made !== arch) {
+    throw new MmError('KCONFIG_MISMATCH', `this is an ${made} kernel config (CONFIG_${made === 'x86_64' ? 'X86_64' : made === 'arm64' ? 'ARM64' : 'ARM'}=y), but --arch is ${arch}`);
   }
-  if (!t || typeof t !== 'object') throw new MmError('TOPOLOGY_INVALID', `--topology file '${path}' must hold a JSON object`);
-  return t as Topology;
+  const version = kconfigVersion(text);
+  if (version && version !== kernel) {
+    throw new MmError('KCONFIG_MISMATCH', `this is a ${version} kernel config, but --kernel is ${kernel}`);
+  }
 }
 
 /** Which file an input error came from, by the error code's family. */
@@ -121,27 +135,30 @@ export function bootFromArgs(a: BootArgs): Machine {
 function bootFromFiles(a: BootArgs): Machine {
   const arch = a.arch as Arch;
   const kernel = a.kernel as KernelVersion;
-  const common = {
-    arch, kernel,
-    cmdline: a.cmdline,
-    cpus: a.cpus,
-    kconfig: a.kconfig !== undefined ? readText('--kconfig', a.kconfig) : undefined,
-    bootLog: a.bootLog !== undefined ? readText('--boot-log', a.bootLog) : undefined,
-    sysctls: a.sysctls,
-  };
-  if (a.zoneinfo !== undefined) return bootFromZoneinfo({ ...common, zoneinfo: readText('--zoneinfo', a.zoneinfo) });
+  const kconfig = a.kconfig !== undefined ? readText('--kconfig', a.kconfig) : undefined;
+  if (kconfig !== undefined) checkKconfig(a.kconfig!, kconfig, arch, kernel);
+  const bootLog = a.bootLog !== undefined ? readText('--boot-log', a.bootLog) : undefined;
+  if (bootLog !== undefined) checkBootLogProfile(bootLog, arch, kernel);
+  const common = { arch, kernel, cmdline: a.cmdline, cpus: a.cpus, kconfig, bootLog, sysctls: a.sysctls };
+  if (a.zoneinfo !== undefined) {
+    const zoneinfo = readText('--zoneinfo', a.zoneinfo);
+    checkZoneinfoProfile(zoneinfo, kernel);
+    return bootFromZoneinfo({ ...common, zoneinfo });
+  }
   return bootMachine({
     ...common,
     reserved: a.reserved !== undefined ? readText('--reserved', a.reserved) : undefined,
     dtb: a.dtb !== undefined ? new Uint8Array(readBytes('--dtb', a.dtb)) : undefined,
     e820: a.e820 !== undefined ? readText('--e820', a.e820) : undefined,
-    topology: a.topology !== undefined ? { ...readTopology(a.topology), arch, kernel } : undefined,
+    topology: a.topology !== undefined ? loadTopology(a.topology, arch, kernel) : undefined,
   });
 }
 
 export async function bootCommand(argv: string[]): Promise<number> {
   const a = parseBootArgs(argv);
   const m = bootFromArgs(a);
+  // the command line as booted: --cmdline, or the DTB's /chosen/bootargs
+  for (const w of unmodeledParams(m.parts.params.tokens, m.parts.profile.arch)) process.stderr.write(`mmbook: warning: ${w}\n`);
   const out: string[] = [];
   for (const name of a.show) {
     if (a.show.length > 1) out.push(`==> ${name} <==\n`);

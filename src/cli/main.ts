@@ -8,7 +8,7 @@ const USAGE = `usage:
   mmbook boot --arch arm64|arm|x86_64 --kernel 5.10|6.1 (--dtb FILE | --e820 FILE | --zoneinfo FILE | --topology FILE.json)
               [--cmdline STRING] [--cpus N] [--kconfig FILE] [--boot-log FILE] [--reserved FILE]
               [--sysctl vm.NAME=VALUE]... [--show zoneinfo,buddyinfo,pagetypeinfo,meminfo,vmstat,memblock]
-  mmbook run NOTEBOOK.html [-p name=value]... [--json out.json] [--timeout SECONDS]
+  mmbook run NOTEBOOK.html [-p name=value | name=@FILE | name.field=value]... [--json out.json] [--timeout SECONDS]
   mmbook build [--out DIR]`;
 
 async function main(argv: string[]): Promise<number> {
@@ -31,14 +31,31 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * process.exit once stdout and stderr have written everything: when they are pipes
+ * (`mmbook boot … | grep`), Node writes them asynchronously and exiting at once would cut the
+ * output off at the first 64 KiB.
+ */
+function exitWhenFlushed(code: number): void {
+  const streams = [process.stdout, process.stderr].filter((s) => s.writableLength > 0);
+  let pending = streams.length;
+  if (!pending) process.exit(code);
+  for (const s of streams) {
+    const done = () => { if (--pending === 0) process.exit(code); };
+    s.once('drain', done);
+    s.once('error', done); // a closed pipe (`| head`): nothing more can be written
+  }
+}
+
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => exitWhenFlushed(code),
   (err: unknown) => {
     if (err instanceof MmError) {
       process.stderr.write(`mmbook: ${err.code}: ${err.message}\n`);
-      process.exit(2);
+      exitWhenFlushed(2);
+      return;
     }
     process.stderr.write(`mmbook: INTERNAL: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
+    exitWhenFlushed(1);
   },
 );

@@ -204,8 +204,13 @@ describe('synthetic views', () => {
     const v = twoNodeView();
     expect(() => renderProc(v, 'memblock')).toThrow(MmError);
     v.arch = 'arm64';
+    // no memory regions: a view that never had memblock (imported from /proc/zoneinfo)
+    expect(() => renderProc(v, 'memblock')).toThrow(/FORMAT_UNAVAILABLE|no memblock regions/);
+    v.memblock.memory = [{ base: 0x40000000, size: 0x20000000, flags: 0, nid: 0 }];
+    expect(renderProc(v, 'memblock')).toBe('==> memblock/memory <==\n   0: 0x0000000040000000..0x000000005fffffff\n\n'
+      + '==> memblock/reserved <==\n   0: 0x0000000000000000..0xffffffffffffffff\n');
     v.memblock.reserved = [{ base: 0x1000, size: 0x1000, flags: 0, nid: 0 }];
-    expect(renderProc(v, 'memblock')).toBe('==> memblock/memory <==\n   0: 0x0000000000000000..0xffffffffffffffff\n\n'
+    expect(renderProc(v, 'memblock')).toBe('==> memblock/memory <==\n   0: 0x0000000040000000..0x000000005fffffff\n\n'
       + '==> memblock/reserved <==\n   0: 0x0000000000001000..0x0000000000001fff\n');
     expect(renderProc(v, 'zoneinfo')).toBe(renderZoneinfo(v));
   });

@@ -67,7 +67,8 @@ ACPI: SRAT: Node 1 PXM 1 [mem 0x100000000-0x17fffffff]
 });
 
 describe('CMA placement (cma_declare_contiguous_nid)', () => {
-  const req = (kernel: '5.10' | '6.1', cmdline: string) => topo('x86_64', kernel, 8192, { cmdline });
+  // x86_64 with CONFIG_CMA=y (Debian's amd64 has none): the generic placement rules on a machine above 4 GiB
+  const req = (kernel: '5.10' | '6.1', cmdline: string) => topo('x86_64', kernel, 8192, { cmdline, kconfig: 'CONFIG_CMA=y\nCONFIG_DMA_CMA=y\n' });
   it('6.1 tries bottom-up from SZ_4G whatever the requested base; 5.10 goes top-down in [base, limit)', () => {
     expect(req('6.1', 'cma=64M@0x180000000-0x200000000').parts.cmaAreas[0]!.base).toBe(0x100000000);
     expect(req('5.10', 'cma=64M@0x180000000-0x200000000').parts.cmaAreas[0]!.base).toBe(0x200000000 - 64 * 2 ** 20);

@@ -132,10 +132,19 @@ describe('x86_64', () => {
     expect(zone(m, 'Normal').present).toBe(0);
     expect(zone(m, 'DMA32').startPfn + zone(m, 'DMA32').spanned).toBe((2 * GiB) / 4096);
   });
-  it('cma=256M on a big machine: 6.1 bottom-up from 4 GiB, 5.10 top of RAM', () => {
-    const m61 = boot({ arch: 'x86_64', kernel: '6.1', ramMiB: 8192, cmdline: 'cma=256M' });
+  it('Debian amd64 has no CONFIG_CMA: cma= is ignored, and no CMA migratetype is printed', () => {
+    const m = boot({ arch: 'x86_64', kernel: '6.1', ramMiB: 8192, cmdline: 'cma=256M' });
+    expect(m.parts.cmaAreas).toEqual([]);
+    expect(m.render('pagetypeinfo')).not.toMatch(/\bCMA\b/);
+    expect(m.render('meminfo')).not.toMatch(/^Cma/m);
+    expect(zone(m, 'Normal').managed).toBe(zone(boot({ arch: 'x86_64', kernel: '6.1', ramMiB: 8192 }), 'Normal').managed);
+  });
+  it('with CONFIG_CMA=y, cma=256M on a big machine: 6.1 bottom-up from 4 GiB, 5.10 top of RAM', () => {
+    const kconfig = 'CONFIG_CMA=y\nCONFIG_DMA_CMA=y\n';
+    const m61 = boot({ arch: 'x86_64', kernel: '6.1', ramMiB: 8192, cmdline: 'cma=256M', kconfig });
     expect(m61.parts.cmaAreas[0].base).toBe(4 * GiB);
-    const m510 = boot({ arch: 'x86_64', kernel: '5.10', ramMiB: 8192, cmdline: 'cma=256M' });
+    expect(m61.render('pagetypeinfo')).toMatch(/type +CMA /);
+    const m510 = boot({ arch: 'x86_64', kernel: '5.10', ramMiB: 8192, cmdline: 'cma=256M', kconfig });
     const top = m510.parts.memblock!.endOfDram();
     expect(m510.parts.cmaAreas[0].base + 256 * MiB).toBeLessThanOrEqual(top);
     expect(m510.parts.cmaAreas[0].base).toBeGreaterThan(top - 512 * MiB);

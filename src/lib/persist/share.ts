@@ -25,6 +25,51 @@ export function decodeShareQuery(query: string): Record<string, unknown> {
   return out;
 }
 
+/** A value whose JSON is longer than this rides in the link deflated (`z:` + base64url). */
+export const PACK_MIN_CHARS = 512;
+const PACKED = 'z:';
+
+async function pipeBytes(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
+  const out = await new Response(new Blob([bytes as BlobPart]).stream().pipeThrough(stream)).arrayBuffer();
+  return new Uint8Array(out);
+}
+function toBase64Url(bytes: Uint8Array): string {
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+function fromBase64Url(s: string): Uint8Array {
+  const bin = atob(s.replace(/-/g, '+').replace(/_/g, '/'));
+  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+}
+
+/**
+ * Like encodeShareQuery, but a long value (a pasted /proc/zoneinfo or boot log) is deflated, so a
+ * link that carries a whole machine stays a few KB instead of tens of KB of percent-escapes.
+ */
+export async function encodeShareQueryPacked(values: Record<string, unknown>): Promise<string> {
+  const q = new URLSearchParams();
+  for (const name of Object.keys(values).sort()) {
+    const json = JSON.stringify(values[name]);
+    if (json !== undefined && json.length > PACK_MIN_CHARS && typeof CompressionStream !== 'undefined') {
+      q.set(name, PACKED + toBase64Url(await pipeBytes(new TextEncoder().encode(json), new CompressionStream('deflate-raw'))));
+    } else q.set(name, json);
+  }
+  return q.toString();
+}
+
+/** decodeShareQuery that also unpacks `z:` values; a `z:` value that does not inflate to JSON stays a raw string. */
+export async function decodeShareQueryPacked(query: string): Promise<Record<string, unknown>> {
+  const out = decodeShareQuery(query);
+  for (const [name, v] of Object.entries(out)) {
+    if (typeof v !== 'string' || !v.startsWith(PACKED) || typeof DecompressionStream === 'undefined') continue;
+    try {
+      out[name] = JSON.parse(new TextDecoder().decode(await pipeBytes(fromBase64Url(v.slice(PACKED.length)), new DecompressionStream('deflate-raw'))));
+    } catch { /* not a packed value: keep the text as it is */ }
+  }
+  return out;
+}
+
 /** null when `value` is acceptable for the input, else a message naming the input and the problem. */
 export function validateInputValue(name: string, spec: InputSpec, value: unknown): string | null {
   switch (spec.kind) {

@@ -11,7 +11,12 @@ export const ZONE_ORDER = Object.keys(ZONE_COLORS);
 export const SET_COLORS: Record<string, string> = { memory: '#8cb0d9', reserved: '#e15759', zones: '#999999' };
 export const WATERMARK_COLORS = { min: '#e15759', low: '#edc948', high: '#59a14f', free: '#bab0ac' } as const;
 
-/** Plot color scale options giving every zone its fixed colour. */
-export function zoneColorScale(): { domain: string[]; range: string[]; legend: boolean } {
-  return { domain: ZONE_ORDER, range: ZONE_ORDER.map((z) => ZONE_COLORS[z]), legend: true };
+/**
+ * Plot color scale options giving every zone its fixed colour. With `present`, the legend lists
+ * only those zones (a zone a machine does not populate is not worth a swatch); colours stay fixed.
+ */
+export function zoneColorScale(present?: Iterable<string>): { domain: string[]; range: string[]; legend: boolean } {
+  const want = present ? new Set(present) : undefined;
+  const domain = want ? ZONE_ORDER.filter((z) => want.has(z)) : ZONE_ORDER;
+  return { domain: domain.length ? domain : ZONE_ORDER, range: (domain.length ? domain : ZONE_ORDER).map((z) => ZONE_COLORS[z]), legend: true };
 }

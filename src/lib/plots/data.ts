@@ -100,6 +100,22 @@ export function zoneSpanRows(view: MachineView): ZoneSpanRow[] {
   return out;
 }
 
+/** Readable ticks for a symlog axis up to `max`: 0, 1, 2, 5, 10, 20, 50, … (Plot's own crowd at the top). */
+export function symlogTicks(max: number): number[] {
+  const out = [0];
+  for (let p = 1; p <= Math.max(1, max) * 10; p *= 10) for (const m of [1, 2, 5]) if (m * p <= Math.max(1, max)) out.push(m * p);
+  return out;
+}
+
+/** Ticks for a √ axis up to `max`, evenly spread in √ space and rounded to 1–2 significant digits (d3's crowd at the right). */
+export function sqrtTicks(max: number, count = 6): number[] {
+  if (!(max > 0)) return [0];
+  const nice = (v: number): number => { const p = 10 ** Math.floor(Math.log10(v)); const m = v / p; return (m < 1.5 ? 1 : m < 2.5 ? 2 : m < 4 ? 3 : m < 7 ? 5 : 10) * p; };
+  const out = new Set<number>([0]);
+  for (let k = 1; k <= count; k++) { const v = nice(max * (k / count) ** 2); if (v <= max) out.add(v); }
+  return [...out].sort((a, b) => a - b);
+}
+
 export function hex(n: number): string { return '0x' + n.toString(16).padStart(9, '0'); }
 export function fmtSize(bytes: number): string {
   if (bytes >= 2 ** 30 && bytes % 2 ** 30 === 0) return `${bytes / 2 ** 30} GiB`;

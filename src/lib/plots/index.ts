@@ -5,7 +5,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import type { MachineView, MemblockRegionView } from '../../sim/view';
-import { addressRows, buddyRows, protectionCells, reserveRows, watermarkRows, zoneSpanRows } from './data';
+import { addressRows, buddyRows, protectionCells, reserveRows, sqrtTicks, symlogTicks, watermarkRows, zoneSpanRows } from './data';
 import { SET_COLORS, WATERMARK_COLORS, ZONE_COLORS, zoneColorScale } from './colors';
 
 export * from './data';
@@ -28,9 +28,10 @@ export function watermarkBars(view: MachineView, opts: { width?: number } = {}):
   const label = `Watermarks per zone: ${rows.map((r) => `${r.key} min ${r.min} low ${r.low} high ${r.high} pages`).join('; ')}`;
   return labelled(Plot.plot({
     width: opts.width ?? W, marginLeft: 110, height: 40 + rows.length * 42, ariaLabel: label,
-    x: { label: 'free memory (MiB) →', grid: true, type: 'sqrt' },
+    // √ scale: a 16 MiB DMA zone and a 16 GiB Normal zone share the axis (the label says so, the ticks are uneven)
+    x: { label: 'free memory (MiB, √ scale) →', grid: true, type: 'sqrt', ticks: sqrtTicks(Math.max(0, ...rows.map((r) => Math.max(r.freeMiB, r.highMiB)))), tickFormat: (d: number) => d.toLocaleString('en-US') },
     y: { label: null },
-    color: zoneColorScale(),
+    color: zoneColorScale(rows.map((r) => r.zone)),
     marks: [
       Plot.barX(rows, { x: 'freeMiB', y: 'key', fill: 'zone', fillOpacity: 0.35, title: (d: (typeof rows)[number]) => `${d.key}: ${d.free} free pages` }),
       ...marks,
@@ -93,8 +94,9 @@ export function buddyinfoBars(view: MachineView, opts: { width?: number; unit?: 
   return labelled(Plot.plot({
     width: opts.width ?? W, ariaLabel: label, marginLeft: 60, marginRight: 100,
     // symlog: a fresh machine has hundreds of order-10 blocks and a handful of each small order
-    x: { label: 'order (block = 2^order pages)' }, y: { type: 'symlog', label: unit === 'MiB' ? '↑ free memory (MiB, symlog)' : '↑ free blocks (symlog)', grid: true },
-    fy: { label: null }, color: zoneColorScale(),
+    x: { label: 'order (block = 2^order pages)' },
+    y: { type: 'symlog', label: unit === 'MiB' ? '↑ free memory (MiB, symlog)' : '↑ free blocks (symlog)', grid: true, ticks: symlogTicks(Math.max(0, ...rows.map((r) => r[unit]))), tickFormat: (d: number) => d.toLocaleString('en-US') },
+    fy: { label: null }, color: zoneColorScale(rows.map((r) => r.zone)),
     marks: [Plot.barY(rows, { x: 'order', y: unit, fy: 'key', fill: 'zone', title: (d: (typeof rows)[number]) => `${d.key} order ${d.order}: ${d.blocks} blocks (${d.MiB.toFixed(2)} MiB)` }), Plot.ruleY([0])],
   }), label, 'buddyinfo');
 }

@@ -97,6 +97,8 @@ export function arm64Boot(b: ArchBoot, rmem: RmemBase): void {
     const end = image.base + image.size - (kernel === '5.10' ? 0x3000 : 0);
     mb.free(end - build.pagingInitFree, build.pagingInitFree, 'paging_init+0x534/0x610');
   }
+  // paging_init ends with memblock_allow_resize (arch/arm64/mm/mmu.c): the linear map is up
+  mb.allowResize();
 
   // unflatten_device_tree
   if (fw.dtb) {

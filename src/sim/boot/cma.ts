@@ -127,6 +127,9 @@ export interface DefaultCmaInput {
 
 /** dma_contiguous_reserve (kernel/dma/contiguous.c): the default area from cma= or Kconfig. */
 export function dmaContiguousReserve(ctx: CmaContext, inp: DefaultCmaInput): CmaArea | null {
+  // Without CONFIG_CMA (Debian amd64) there is no DMA_CMA: dma_contiguous_reserve is an empty stub
+  // and "cma=" is not an early_param, so the kernel passes it on as an unknown parameter.
+  if (!ctx.config.cma) return null;
   let size: number;
   let base = 0;
   let limit = inp.archLimit;

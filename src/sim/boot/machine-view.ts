@@ -30,7 +30,11 @@ export function machineView(inp: ViewInput): MachineViewExtra {
   void buddy;
   const cfg = profile.config;
   const nz = names.length;
-  const mtNames = [...MIGRATETYPE_NAMES];
+  // MIGRATE_CMA exists only with CONFIG_CMA (include/linux/mmzone.h): Debian's amd64 kernels have
+  // no CMA, so pagetypeinfo has no CMA rows or column and meminfo no Cma lines.
+  const mtNames = MIGRATETYPE_NAMES.filter((n) => n !== 'CMA' || cfg.cma);
+  const cmaIdx = MIGRATETYPE_NAMES.indexOf('CMA');
+  const byType = <T>(row: T[]): T[] => (cfg.cma ? row : row.filter((_, i) => i !== cmaIdx));
   const maxOrder = cfg.maxOrder;
   let totalram = 0;
   let totalhigh = 0;
@@ -60,8 +64,8 @@ export function machineView(inp: ViewInput): MachineViewExtra {
         cma: has ? buddy!.cmaPages(id) : (real?.cma ?? 0),
         protection: [...t.lowmemReserve],
         freeCma: has ? buddy!.freeCma(id) : (real?.freeCma ?? 0),
-        freeArea: has ? buddy!.freeArea(id) : (real?.freeArea ?? Array.from({ length: maxOrder }, () => mtNames.map(() => 0))),
-        blocksByType: has ? buddy!.blocksByType(id) : (real?.blocksByType ?? mtNames.map(() => 0)),
+        freeArea: has ? buddy!.freeArea(id).map(byType) : (real?.freeArea ?? Array.from({ length: maxOrder }, () => mtNames.map(() => 0))),
+        blocksByType: has ? byType(buddy!.blocksByType(id)) : (real?.blocksByType ?? mtNames.map(() => 0)),
         pcp: Array.from({ length: inp.cpus }, (_, cpu) => ({ cpu, count: real?.pcp[cpu]?.count ?? 0, high: t.pcpHigh, batch: t.pcpBatch })),
         statThreshold: t.statThreshold ?? 0,
         nodeUnreclaimable: real?.nodeUnreclaimable ?? 0,

@@ -85,7 +85,9 @@ export function x86Boot(b: ArchBoot): void {
   }
   mb.log.splice(preParse);
 
-  // e820__memblock_setup: RAM entries are added, then memblock_trim_memory(PAGE_SIZE)
+  // e820__memblock_setup (arch/x86/kernel/e820.c): memblock_allow_resize (EFI may pass more than
+  // INIT_MEMBLOCK_REGIONS entries), RAM entries are added, then memblock_trim_memory(PAGE_SIZE)
+  mb.allowResize();
   for (const r of b.fw.e820Ram ?? b.fw.banks) mb.add(r.base, r.size, 'e820__memblock_setup+0x65/0x7d');
   if (b.params.mem?.kind === 'address-limit') {
     const lim = b.params.mem.limit;

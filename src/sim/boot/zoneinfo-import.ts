@@ -30,13 +30,26 @@ export interface ZoneinfoImportRequest {
   sysctls?: Array<[string, string | number]>;
 }
 
+/** The built-in arch/kernel profiles whose kernels print exactly these zones (a pasted zoneinfo's hint). */
+function profilesWithZones(zones: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const arch of ['arm64', 'arm', 'x86_64'] as const) {
+    for (const kernel of ['6.1', '5.10'] as const) {
+      if (zoneNames(arch, makeProfile(arch, kernel).config).join(',') === zones.join(',')) out.push(`${arch} ${kernel}`);
+    }
+  }
+  return out;
+}
+
 export function bootFromZoneinfo(req: ZoneinfoImportRequest): Machine {
   const profile = makeProfile(req.arch, req.kernel, req.kconfig);
   const cfg = profile.config;
   const parsed = parseZoneinfo(req.zoneinfo);
   const names = zoneNames(profile.arch, cfg);
   if (parsed.zoneNames.join(',') !== names.join(',')) {
-    throw new MmError('ZONEINFO_PROFILE_MISMATCH', `the zoneinfo lists zones ${parsed.zoneNames.join(', ')}, but the ${profile.arch} ${profile.kernel} profile has ${names.join(', ')}; pick the matching --arch/--kernel or a --kconfig`, 'zoneinfo');
+    const fits = profilesWithZones(parsed.zoneNames);
+    const hint = fits.length ? `it matches the ${fits.join(', ')} profile${fits.length > 1 ? 's' : ''}` : 'no built-in profile has these zones: give the kernel .config that built them';
+    throw new MmError('ZONEINFO_PROFILE_MISMATCH', `the zoneinfo lists zones ${parsed.zoneNames.join(', ')}, but the ${profile.arch} ${profile.kernel} profile has ${names.join(', ')}; ${hint}`, 'zoneinfo');
   }
   const base = zoneinfoToView(parsed, { arch: profile.arch, kernel: profile.kernel, zoneNames: names, numa: cfg.numa, zsmalloc: cfg.zsmalloc, thpBuilt: cfg.thp !== 'off', pageblockOrder: cfg.pageblockOrder, maxOrder: cfg.maxOrder });
   const facts = req.bootLog !== undefined ? bootLogFacts(req.bootLog) : null;

@@ -34,6 +34,7 @@ export * from './pagetypeinfo';
 export * from './pagetypeinfo-parse';
 export * from './meminfo-lines';
 export * from './meminfo';
+export * from './meminfo-derived';
 export * from './meminfo-parse';
 export * from './vmstat';
 export * from './memblock';

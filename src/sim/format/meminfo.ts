@@ -7,6 +7,7 @@
 import type { MachineView } from '../view';
 import { featuresOf } from './extra';
 import { meminfoLabels, meminfoLineSpec } from './meminfo-lines';
+import { vmallocTotalKb, vmCommitLimit } from './meminfo-derived';
 import { padNum } from './printf';
 import { allZones, globalFreeCmaPages, globalFreePages, globalStat } from './view-build';
 
@@ -79,6 +80,8 @@ export function meminfoValue(v: MachineView, label: string): number {
     case 'FilePmdMapped': return thpKb('nr_file_pmdmapped');
     case 'CmaTotal': return v.totalcma * PAGE_KB;
     case 'CmaFree': return globalFreeCmaPages(v) * PAGE_KB;
+    case 'CommitLimit': return v.counters.CommitLimit ?? vmCommitLimit(v) * PAGE_KB;
+    case 'VmallocTotal': return v.counters.VmallocTotal ?? vmallocTotalKb(v);
     case 'Hugepagesize': return v.counters.Hugepagesize ?? featuresOf(v).hpagePmdNr * PAGE_KB;
     default: return c(label);
   }

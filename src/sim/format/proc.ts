@@ -2,7 +2,8 @@
  * renderProc: one entry point for every file the format module renders.
  * 'memblock' is the two debugfs files one after the other, each under a
  * "==> memblock/<type> <==" (the CLI's heading style) heading;
- * it raises FORMAT_UNAVAILABLE on x86, which does not keep memblock after boot.
+ * it raises FORMAT_UNAVAILABLE on x86, which does not keep memblock after boot, and for a view
+ * without memblock regions (imported from /proc/zoneinfo).
  */
 import { MmError } from '../errors';
 import type { MachineView } from '../view';
@@ -27,6 +28,11 @@ export function renderProc(v: MachineView, name: ProcName): string {
       // CONFIG_ARCH_KEEP_MEMBLOCK: never on x86
       if (v.arch === 'x86_64') {
         throw new MmError('FORMAT_UNAVAILABLE', 'x86_64 kernels do not keep memblock after boot: no /sys/kernel/debug/memblock', 'memblock');
+      }
+      // a booted machine always has memory regions; none means the view never had memblock
+      // (a machine imported from /proc/zoneinfo), whose debugfs text would be invented
+      if (v.memblock.memory.length === 0) {
+        throw new MmError('FORMAT_UNAVAILABLE', 'this machine has no memblock regions to list (a machine imported from /proc/zoneinfo keeps none): no /sys/kernel/debug/memblock', 'memblock');
       }
       return `==> memblock/memory <==\n${renderMemblockDebugfs(v, 'memory')}\n`
         + `==> memblock/reserved <==\n${renderMemblockDebugfs(v, 'reserved')}`;
