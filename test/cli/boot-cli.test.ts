@@ -17,6 +17,16 @@ const run = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { en
 const DTB = join(ORACLE, 'a64-512m/virt.dtb');
 
 describe('mmbook boot', () => {
+  it('a machine imported from /proc/zoneinfo has no free lists or memblock to print: FORMAT_UNAVAILABLE', () => {
+    const zi = join(ORACLE, 'a64-2g-cma64/zoneinfo.txt');
+    for (const show of ['buddyinfo', 'pagetypeinfo', 'memblock']) {
+      const r = run(['boot', '--arch', 'arm64', '--kernel', '6.1', '--zoneinfo', zi, '--show', show]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/^mmbook: FORMAT_UNAVAILABLE: .*imported from \/proc\/zoneinfo/);
+    }
+    expect(run(['boot', '--arch', 'arm64', '--kernel', '6.1', '--zoneinfo', zi, '--show', 'zoneinfo,meminfo']).status).toBe(0);
+  });
+
   it('writes all of a large output into a pipe before it exits (8192 CPUs: megabytes of pagesets)', () => {
     const r = spawnSync(process.execPath, [BIN, 'boot', '--arch', 'x86_64', '--kernel', '6.1', '--e820', join(ORACLE, 'x64-1g/kernel-console.txt'), '--cpus', '8192'], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
     expect(r.status).toBe(0);

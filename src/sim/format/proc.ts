@@ -20,8 +20,8 @@ export const PROC_NAMES: readonly ProcName[] = ['zoneinfo', 'buddyinfo', 'pagety
 export function renderProc(v: MachineView, name: ProcName): string {
   switch (name) {
     case 'zoneinfo': return renderZoneinfo(v);
-    case 'buddyinfo': return renderBuddyinfo(v);
-    case 'pagetypeinfo': return renderPagetypeinfo(v);
+    case 'buddyinfo': return renderBuddyinfo(requireFreeLists(v, name));
+    case 'pagetypeinfo': return renderPagetypeinfo(requireFreeLists(v, name));
     case 'meminfo': return renderMeminfo(v);
     case 'vmstat': return renderVmstat(v);
     case 'memblock': {
@@ -40,4 +40,18 @@ export function renderProc(v: MachineView, name: ProcName): string {
     default:
       throw new MmError('FORMAT_UNKNOWN', `unknown /proc file "${String(name)}"; known: ${PROC_NAMES.join(', ')}`, String(name));
   }
+}
+
+/**
+ * A machine imported from /proc/zoneinfo knows each zone's free page count but not how the free
+ * pages split into orders and migratetypes: printing zeros beside a non-zero "pages free" would be
+ * invented text.
+ */
+function requireFreeLists(v: MachineView, name: ProcName): MachineView {
+  const zones = v.nodes.flatMap((n) => n.zones);
+  const listed = zones.some((z) => z.freeArea.some((row) => row.some((x) => x > 0)));
+  if (!listed && zones.some((z) => z.free > 0)) {
+    throw new MmError('FORMAT_UNAVAILABLE', `the free lists of this machine are unknown (it was imported from /proc/zoneinfo, which has only each zone's free page count): no /proc/${name}`, name);
+  }
+  return v;
 }
