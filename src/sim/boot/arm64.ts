@@ -193,15 +193,28 @@ function numaInit(b: ArchBoot): Map<number, number> {
   const out = new Map<number, number>();
   if (!b.profile.config.numa) return out;
   const dist = 256;
-  const numaFromDt = b.fw.banks.some((x) => x.nid !== 0) || b.nids.length > 1;
+  let numaFromDt = b.fw.banks.some((x) => x.nidGiven ?? x.nid !== 0) || b.nids.length > 1;
   let d = mb.allocTryNid(dist, 4096, 0, 0, -1, { caller: 'numa_init+0x80/0x3c8' });
+  if (numaFromDt) {
+    // of_numa_init → numa_add_memblk per /memory node; numa_register_nodes then refuses a memory
+    // region no node covers (such as the kernel image that arm64_memblock_init re-adds after mem=)
+    for (const r of b.fw.banks) if (r.nidGiven !== false) mb.setNode(r.base, r.size, r.nid);
+    const stray = mb.memory.find((r) => r.size > 0 && r.nid >= mb.maxNumnodes);
+    if (stray) {
+      b.dmesg.push(`NUMA: Warning: invalid memblk node ${stray.nid} [mem 0x${stray.base.toString(16).padStart(8, '0')}-0x${(stray.base + stray.size - 1).toString(16).padStart(8, '0')}]`);
+      numaFromDt = false;
+    }
+  }
   if (!numaFromDt) {
-    // of_numa_init found nothing: numa_free_distance, then dummy_numa_init allocates it again.
+    // of_numa_init found nothing (or numa_register_nodes failed): numa_free_distance, then
+    // dummy_numa_init allocates it again and puts all memory and every CPU on node 0.
     mb.free(d, dist, 'numa_free_distance+0x38/0x50');
     d = mb.allocTryNid(dist, 4096, 0, 0, -1, { caller: 'numa_init+0x80/0x3c8' });
+    mb.setNode(0, Number.MAX_SAFE_INTEGER, 0);
+    b.nids = [0];
+    b.fw = { ...b.fw, banks: b.fw.banks.map((x) => ({ ...x, nid: 0 })), cpuNodes: b.fw.cpuNodes.map(() => 0) };
   }
   b.reservations.push({ what: 'numa distance table', base: d, size: dist });
-  for (const r of b.fw.banks) mb.setNode(r.base, r.size, r.nid);
   const ndSize = kernel === '6.1' ? 0x2c80 : 0x2500;
   for (const nid of b.nids) {
     const pa = mb.allocTryNid(ndSize, 64, 0, 0, nid, { caller: 'setup_node_data+0x0/0x0' });

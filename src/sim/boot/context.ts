@@ -16,6 +16,8 @@ export interface MemoryBank {
   size: number;
   nid: number;
   hotplug: boolean;
+  /** false when the /memory node has no numa-node-id (of_numa_init adds no node for it) */
+  nidGiven?: boolean;
 }
 
 /** What the firmware (DTB, e820 or a declarative topology) describes. */

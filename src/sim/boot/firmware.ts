@@ -23,7 +23,7 @@ export function dtbPlacement(arch: Arch, ramBase: number, initrd: { start: numbe
 export function firmwareFromDtb(dtb: Uint8Array, arch: Arch, kernel: KernelVersion, dtbAddr?: number, asIs = false): FirmwareDesc {
   const tree = parseFdt(dtb);
   const scan = fdtScan(tree, kernel);
-  const banks: MemoryBank[] = scan.memory.map((m) => ({ base: m.base, size: m.size, nid: m.nid ?? 0, hotplug: m.hotpluggable }));
+  const banks: MemoryBank[] = scan.memory.map((m) => ({ base: m.base, size: m.size, nid: m.nid ?? 0, hotplug: m.hotpluggable, nidGiven: m.nid !== null && m.nid !== undefined }));
   if (!banks.length) throw new MmError('FDT_NO_MEMORY', 'the device tree has no usable /memory node (device_type = "memory" with a reg)', '/memory');
   const initrd = scan.chosen?.initrd && scan.chosen.initrd.end > scan.chosen.initrd.start
     ? { start: scan.chosen.initrd.start, size: scan.chosen.initrd.end - scan.chosen.initrd.start }

@@ -3,6 +3,7 @@
  * set the pageblock types; arm32 then frees highmem page by page (free_highpages).
  */
 import { Buddy } from '../buddy/buddy';
+import { MmError } from '../errors';
 import type { ZoneName } from '../types';
 import type { ArchBoot } from './context';
 import type { ZoneLayoutResult } from './zone-layout';
@@ -38,6 +39,15 @@ export function handOver(b: ArchBoot, layout: ZoneLayoutResult, names: readonly 
     for (const z of node.zones) {
       zones.push({ id: zoneId(node.nid, z.idx, nz), nid: node.nid, idx: z.idx, name: z.name });
       if (z.spanned) specs.push({ id: zoneId(node.nid, z.idx, nz), nid: node.nid, zoneIdx: z.idx, startPfn: z.startPfn, endPfn: z.startPfn + z.spanned });
+    }
+  }
+  // Linux lets one node's pfn span enclose another node's memory; the pfn-indexed buddy here keeps
+  // one zone per pfn, so such a layout is refused by name rather than modelled wrongly.
+  for (const a of specs) {
+    const o = specs.find((x) => x.nid !== a.nid && x.startPfn < a.endPfn && a.startPfn < x.endPfn);
+    if (o) {
+      const hex = (pfn: number) => `0x${(pfn * 4096).toString(16)}`;
+      throw new MmError('NUMA_INTERLEAVED', `the memory of NUMA nodes ${a.nid} and ${o.nid} interleaves: node ${a.nid}'s ${names[a.zoneIdx]} spans [${hex(a.startPfn)}, ${hex(a.endPfn)}) and node ${o.nid}'s ${names[o.zoneIdx]} [${hex(o.startPfn)}, ${hex(o.endPfn)}); mmbook models nodes whose spans do not overlap`, 'numa-node-id');
     }
   }
   const basePfn = Math.min(...specs.map((s) => s.startPfn));
