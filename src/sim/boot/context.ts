@@ -41,6 +41,8 @@ export interface FirmwareDesc {
   /** x86: the kernel's e820_table after trim_bios_range, and the entry count of e820_table_firmware */
   e820Table?: Array<{ addr: number; size: number; type: number }>;
   e820FirmwareEntries?: number;
+  /** what the kernel prints about the firmware's description while it reads it (e.g. NUMA fallback) */
+  notes?: string[];
 }
 
 export interface Reservation {

@@ -20,9 +20,17 @@ export function firmwareFromE820(text: string): FirmwareDesc {
   const inp = parseE820Text(text);
   if (!inp.entries.length) throw new MmError('E820_EMPTY', 'no e820 entries found: expected BIOS-e820 lines or a /sys/firmware/memmap listing');
   const setup = x86E820Setup(inp.entries);
-  const banks = splitBanksBySrat(setup.memblock.adds, inp.srat);
-  const cpuNodes: number[] = [];
+  let banks = splitBanksBySrat(setup.memblock.adds, inp.srat);
+  let cpuNodes: number[] = [];
   for (const m of text.matchAll(/SRAT: PXM \d+ -> APIC 0x[0-9a-f]+ -> Node (\d+)/g)) cpuNodes.push(Number(m[1]));
+  const notes: string[] = [];
+  const cover = numaMeminfoCoverMemory(setup.memblock.adds, inp.srat);
+  if (inp.srat.length && cover) {
+    // numa_init fails, and x86_numa_init falls back to dummy_numa_init: one node, every CPU on it
+    notes.push(cover, 'No NUMA configuration found');
+    banks = setup.memblock.adds.map((a) => ({ base: a.base, size: a.size, nid: 0, hotplug: false }));
+    cpuNodes = cpuNodes.map(() => 0);
+  }
   // boot_params' ramdisk (a boot log prints it as "RAMDISK: [mem …]"), reserved by early_reserve_initrd
   const rd = /RAMDISK: \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]/.exec(text);
   const initrd = rd ? { start: Number(BigInt(rd[1])), size: Number(BigInt(rd[2]) - BigInt(rd[1])) + 1 } : undefined;
@@ -37,7 +45,24 @@ export function firmwareFromE820(text: string): FirmwareDesc {
     e820Ram: setup.memblock.adds,
     e820Table: setup.table,
     e820FirmwareEntries: setup.firmware.length,
+    notes,
   };
+}
+
+/**
+ * numa_meminfo_cover_memory (arch/x86/mm/numa.c): the SRAT nodes must cover the e820 RAM to within
+ * 1 MiB; otherwise the kernel prints this and does not use them. Returns that line, or null.
+ */
+export function numaMeminfoCoverMemory(adds: ReadonlyArray<{ base: number; size: number }>, srat: ReadonlyArray<{ start: number; end: number }>): string | null {
+  const pages = (a: number, b: number) => Math.max(0, Math.floor(b / 4096) - Math.ceil(a / 4096));
+  let ram = 0;
+  let numa = 0;
+  for (const a of adds) {
+    ram += pages(a.base, a.base + a.size);
+    for (const s of srat) numa += pages(Math.max(a.base, s.start), Math.min(a.base + a.size, s.end + 1));
+  }
+  if (ram - numa < 256) return null;
+  return `NUMA: nodes only cover ${Math.floor(numa / 256)}MB of your ${Math.floor(ram / 256)}MB e820 RAM. Not used.`;
 }
 
 /**
@@ -68,6 +93,7 @@ export function x86Boot(b: ArchBoot): void {
   const res = (what: string, base: number, size: number) => {
     if (base) b.reservations.push({ what, base, size });
   };
+  b.dmesg.push(...(b.fw.notes ?? []));
   const preParse = mb.log.length;
   // early_reserve_memory: the kernel image (_text.._end, including brk), before parse_early_param.
   mb.reserve(build.imageOffset, build.imageSize, 'early_reserve_memory+0x0/0x0');
@@ -94,6 +120,12 @@ export function x86Boot(b: ArchBoot): void {
     mb.remove(lim, Number.MAX_SAFE_INTEGER - lim, 'e820__memblock_setup+0x0/0x0');
   }
   mb.trimMemory(4096);
+  if (!mb.physMemSize()) {
+    const why = (b.fw.e820Ram ?? b.fw.banks).length
+      ? `mem=${b.params.mem?.kind === 'address-limit' ? `0x${b.params.mem.limit.toString(16)}` : ''} leaves no whole page of the e820 "usable" RAM`
+      : 'the e820 map has no "usable" (System RAM) entry';
+    throw new MmError('NO_MEMORY', `no usable memory: ${why}`, 'e820');
+  }
   mb.logDumpAll();
   for (const bank of b.fw.banks) mb.setNode(bank.base, bank.size, bank.nid);
   b.maxPfn = b.maxLowPfn = Math.floor(mb.endOfDram() / 4096);

@@ -1,7 +1,8 @@
 /**
  * arm64 NUMA from the device tree (arch_numa_init → numa_init(of_numa_init), drivers/base/arch_numa.c):
  * memory a node does not cover makes numa_register_nodes fail, and the kernel falls back to
- * dummy_numa_init (one node); nodes whose memory interleaves are refused by name.
+ * dummy_numa_init (one node); nodes whose memory interleaves are refused by name. x86 falls back
+ * the same way when SRAT leaves e820 RAM uncovered.
  */
 import { describe, expect, it } from 'vitest';
 import { bootMachine } from '../../src/sim/boot/boot';
@@ -31,5 +32,23 @@ describe('arm64 NUMA from the device tree', () => {
     expect(err).toBeInstanceOf(MmError);
     expect((err as MmError).code).toBe('NUMA_INTERLEAVED');
     expect((err as MmError).message).toMatch(/NUMA nodes 0 and 1 interleaves/);
+  });
+});
+
+describe('x86_64 SRAT that does not cover the e820 RAM (numa_meminfo_cover_memory)', () => {
+  const e820 = (srat: string) => [
+    'BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable',
+    'BIOS-e820: [mem 0x0000000000100000-0x00000000bfffffff] usable',
+    'BIOS-e820: [mem 0x0000000100000000-0x000000013fffffff] usable',
+    srat,
+  ].join('\n') + '\n';
+  it('nodes that cover it all: two nodes', () => {
+    const m = bootMachine({ arch: 'x86_64', kernel: '6.1', e820: e820('ACPI: SRAT: Node 0 PXM 0 [mem 0x00000000-0x7fffffff]\nACPI: SRAT: Node 1 PXM 1 [mem 0x80000000-0x13fffffff]') });
+    expect(m.view().nodes.map((n) => n.nid)).toEqual([0, 1]);
+  });
+  it('1 GiB left out: "nodes only cover … Not used." and one node', () => {
+    const m = bootMachine({ arch: 'x86_64', kernel: '6.1', e820: e820('ACPI: SRAT: Node 0 PXM 0 [mem 0x00000000-0x7fffffff]\nACPI: SRAT: Node 1 PXM 1 [mem 0x80000000-0xffffffff]') });
+    expect(m.view().nodes.map((n) => n.nid)).toEqual([0]);
+    expect(m.parts.dmesg).toContain('NUMA: nodes only cover 3071MB of your 4095MB e820 RAM. Not used.');
   });
 });
