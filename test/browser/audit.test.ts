@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, serveStatic } from './harness';
 import { ORACLE } from '../helpers/oracle-dir';
-import { ensureSite, inputValue, openPage, settle } from './site';
+import { ensureSite, inputValue, openPage, settle, chooseOwnMachine } from './site';
 
 let browser: Browser;
 let server: Awaited<ReturnType<typeof serveStatic>>;
@@ -42,9 +42,7 @@ describe('UI audit', () => {
   it('an opened .dtb is kept when the arch, kernel or command line of your own machine change', async () => {
     const { page, context, errors } = await openPage(browser, url + '#/watermarks');
     const cerr = consoleErrors(page);
-    await page.locator('[data-input="machine_name"] select').selectOption('your own machine');
-    await settle(page);
-    const own = page.locator('[data-input="own"]');
+    const own = await chooseOwnMachine(page);
     await own.locator('label:has-text("device tree (.dtb)") input[type=radio]').check();
     await settle(page);
     await page.locator('#cell-34 input[type=file]').setInputFiles(resolve(ORACLE, 'a64-2g-cma64/virt.dtb'));
@@ -68,9 +66,7 @@ describe('UI audit', () => {
 
   it('a zoneinfo pasted under the wrong arch names the profiles it matches, not CLI flags', async () => {
     const { page, context, errors } = await openPage(browser, url + '#/watermarks');
-    await page.locator('[data-input="machine_name"] select').selectOption('your own machine');
-    await settle(page);
-    const own = page.locator('[data-input="own"]');
+    const own = await chooseOwnMachine(page);
     await own.locator('textarea').fill(readFileSync(resolve(ORACLE, 'x64-1g/zoneinfo.txt'), 'utf8'));
     await settle(page);
     const msg = await page.locator('#cell-7 .cell-error').textContent();
@@ -86,9 +82,7 @@ describe('UI audit', () => {
 
   it('a link carrying a pasted boot log is deflated, and opening it boots the same machine', async () => {
     const { page, context, errors } = await openPage(browser, url + '#/watermarks');
-    await page.locator('[data-input="machine_name"] select').selectOption('your own machine');
-    await settle(page);
-    const own = page.locator('[data-input="own"]');
+    const own = await chooseOwnMachine(page);
     await own.locator('label:has-text("e820 map or boot log") input[type=radio]').check();
     const log = readFileSync(resolve(ORACLE, 'x64-6g-numa2/kernel-console.txt'), 'utf8');
     await own.locator('textarea').fill(log);

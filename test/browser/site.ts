@@ -1,7 +1,7 @@
 /** Builds the site once for the browser tests (or reuses a fresh dist/), and opens pages on it. */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SOURCES = ['src', 'notebooks', 'public', 'index.html', 'vite.config.ts'];
@@ -93,4 +93,11 @@ export async function editCell(page: Page, id: number, source: string): Promise<
   await page.keyboard.insertText(source);
   await page.keyboard.press('Shift+Enter');
   await settle(page);
+}
+
+/** Chooses "your own machine" in the watermarks notebook; returns its form (from, arch, kernel, text, cmdline). */
+export async function chooseOwnMachine(page: Page): Promise<Locator> {
+  await page.locator('[data-input="machine_name"] select').selectOption('your own machine');
+  await settle(page);
+  return page.locator('[data-input="own"]');
 }

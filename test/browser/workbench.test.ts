@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium, serveStatic } from './harness';
 import { ORACLE } from '../helpers/oracle-dir';
-import { cellText, editCell, ensureSite, inputValue, openPage, plotLabel, setInput, settle, zoneinfoMarks } from './site';
+import { cellText, editCell, ensureSite, inputValue, openPage, plotLabel, setInput, settle, zoneinfoMarks, chooseOwnMachine } from './site';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts');
 let browser: Browser;
@@ -308,9 +308,7 @@ describe('workbench', () => {
 
   it('your own machine: a pasted zoneinfo is imported and kept; garbage is an error; a .dtb file boots', async () => {
     const { page, context, errors } = await openPage(browser, url + '#/watermarks');
-    await page.locator('[data-input="machine_name"] select').selectOption('your own machine');
-    await settle(page);
-    const own = page.locator('[data-input="own"]');
+    const own = await chooseOwnMachine(page);
     // nothing pasted yet: the request cell says what to do, its dependents wait, the page works
     expect(await page.locator('#cell-6').getAttribute('data-state')).toBe('error');
     expect(await page.locator('#cell-6 .cell-error').textContent()).toContain("paste the machine's /proc/zoneinfo above");
