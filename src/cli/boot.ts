@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { MmError } from '../sim/errors';
 import { bootMachine, bootFromZoneinfo, PROC_NAMES, type Machine, type ProcName } from '../sim/index';
+import { checkProfileName } from '../sim/boot/boot';
 import { kconfigArch, kconfigVersion, readKconfigValues } from '../sim/input/kconfig';
 import type { Arch, KernelVersion } from '../sim/types';
 import { loadTopology } from './topology';
@@ -73,8 +74,7 @@ export function parseBootArgs(argv: string[]): BootArgs {
   }
   if (a.arch === undefined) throw new MmError('CLI_USAGE', '--arch is required (arm64, arm or x86_64)');
   if (a.kernel === undefined) throw new MmError('CLI_USAGE', '--kernel is required (5.10 or 6.1)');
-  if (!['arm64', 'arm', 'x86_64'].includes(a.arch)) throw new MmError('BAD_ARCH', `unknown arch '${a.arch}'; expected arm64, arm or x86_64`, '--arch');
-  if (!['5.10', '6.1'].includes(a.kernel)) throw new MmError('BAD_KERNEL', `unknown kernel profile '${a.kernel}'; expected 5.10 or 6.1`, '--kernel');
+  checkProfileName(a.arch, a.kernel, { arch: '--arch', kernel: '--kernel' });
   const inputs = ['dtb', 'e820', 'zoneinfo', 'topology'].filter((k) => (a as unknown as Record<string, unknown>)[k] !== undefined);
   if (inputs.length !== 1) throw new MmError('CLI_USAGE', `give exactly one of --dtb, --e820, --zoneinfo or --topology (got ${inputs.length ? inputs.map((k) => '--' + k).join(', ') : 'none'})`);
   if (a.zoneinfo !== undefined && a.reserved !== undefined) throw new MmError('CLI_USAGE', '--reserved replays a memblock/reserved listing into a --dtb, --e820 or --topology boot; a --zoneinfo import takes managed from the file and has no memblock');

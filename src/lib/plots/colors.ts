@@ -17,6 +17,7 @@ export const WATERMARK_COLORS = { min: '#e15759', low: '#edc948', high: '#59a14f
  */
 export function zoneColorScale(present?: Iterable<string>): { domain: string[]; range: string[]; legend: boolean } {
   const want = present ? new Set(present) : undefined;
-  const domain = want ? ZONE_ORDER.filter((z) => want.has(z)) : ZONE_ORDER;
-  return { domain: domain.length ? domain : ZONE_ORDER, range: (domain.length ? domain : ZONE_ORDER).map((z) => ZONE_COLORS[z]), legend: true };
+  const listed = want ? ZONE_ORDER.filter((z) => want.has(z)) : [];
+  const domain = listed.length ? listed : ZONE_ORDER;
+  return { domain, range: domain.map((z) => ZONE_COLORS[z]), legend: true };
 }

@@ -65,9 +65,14 @@ function stageReporter(cb: BootRequest['onStage']): (s: BootStage) => void {
   return (s) => cb(s, at.get(s)!);
 }
 
+/** BAD_ARCH / BAD_KERNEL unless `arch` and `kernel` name a built-in profile. */
+export function checkProfileName(arch: string, kernel: string, where?: { arch?: string; kernel?: string }): asserts arch is Arch {
+  if (arch !== 'arm64' && arch !== 'arm' && arch !== 'x86_64') throw new MmError('BAD_ARCH', `unknown arch '${String(arch)}'; expected arm64, arm or x86_64`, where?.arch);
+  if (kernel !== '5.10' && kernel !== '6.1') throw new MmError('BAD_KERNEL', `unknown kernel profile '${String(kernel)}'; expected 5.10 or 6.1`, where?.kernel);
+}
+
 export function makeProfile(arch: Arch, kernel: KernelVersion, kconfig?: string): Profile {
-  if (arch !== 'arm64' && arch !== 'arm' && arch !== 'x86_64') throw new MmError('BAD_ARCH', `unknown arch '${String(arch)}'; expected arm64, arm or x86_64`);
-  if (kernel !== '5.10' && kernel !== '6.1') throw new MmError('BAD_KERNEL', `unknown kernel profile '${String(kernel)}'; expected 5.10 or 6.1`);
+  checkProfileName(arch, kernel);
   const config = { ...defaultKernelConfig(arch, kernel), ...(kconfig ? parseKconfig(kconfig) : {}) };
   return { arch, kernel, config };
 }

@@ -30,7 +30,7 @@ export interface FirmwareDesc {
   bootargs?: string;
   initrd?: { start: number; size: number };
   /** the DTB itself: where the bootloader put it, and its totalsize */
-  dtb?: { base: number; size: number; structSize: number; nodes: number; props: number; nameBytes: number; tree: UnflattenNode[] };
+  dtb?: { base: number; size: number; tree: UnflattenNode[] };
   /** CPU count per node from /cpus numa-node-id or SRAT; empty when unknown */
   cpuNodes: number[];
   distance?: number[][];

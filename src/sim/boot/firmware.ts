@@ -43,7 +43,7 @@ export function firmwareFromDtb(dtb: Uint8Array, arch: Arch, kernel: KernelVersi
     reservedMem: scan.reservedMem,
     bootargs: scan.chosen?.bootargs ?? undefined,
     initrd,
-    dtb: { base: dtbAddr ?? dtbPlacement(arch, ramBase, initrd), size: asIs ? tree.header.totalsize : qemuLoadedDtbSize(tree.header, dtb.length), structSize: tree.header.sizeDtStruct, ...treeCounts(tree.root), tree: unflattenNodes(tree.root) },
+    dtb: { base: dtbAddr ?? dtbPlacement(arch, ramBase, initrd), size: asIs ? tree.header.totalsize : qemuLoadedDtbSize(tree.header, dtb.length), tree: unflattenNodes(tree.root) },
     cpuNodes,
     distance,
     dmaMaxCpuAddr: scan.dmaMaxCpuAddress,
@@ -164,17 +164,4 @@ function unflattenNodes(root: Parameters<typeof walkNodes>[0]): UnflattenNode[] 
     const props = [...n.props.keys()].filter((p) => !(n.path === '/chosen' && p === 'rng-seed' && n.props.get(p)!.length > 0));
     return { nameLen: n.name.length, props: props.length, hasName: props.includes('name'), unitNameLen: n.name.split('@')[0].length };
   });
-}
-
-/** What unflatten_device_tree allocates for: nodes, properties and name bytes. */
-function treeCounts(root: Parameters<typeof walkNodes>[0]): { nodes: number; props: number; nameBytes: number } {
-  let nodes = 0;
-  let props = 0;
-  let nameBytes = 0;
-  for (const n of walkNodes(root)) {
-    nodes++;
-    props += n.props.size;
-    nameBytes += n.name.length + 1;
-  }
-  return { nodes, props, nameBytes };
 }

@@ -35,8 +35,9 @@ function freeReservedArea(b: ArchBoot, hand: HandOverResult, f: LateFree, dmesg:
     const img = b.reservations.find((x) => x.what === 'kernel image');
     if (img) candidates.push({ start: Math.floor(img.base / 4096), end: Math.floor((img.base + img.size) / 4096) });
   }
-  // arm64's free_initrd_mem (arch/arm64/mm/init.c) also drops the page-aligned initrd from
-  // memblock.reserved (memblock_free / memblock_phys_free) before free_reserved_area.
+  // With CONFIG_ARCH_KEEP_MEMBLOCK, arm64's free_initrd_mem also drops the page-aligned initrd from
+  // memblock.reserved (memblock_free / memblock_phys_free) before free_reserved_area; arm has its
+  // own free_initrd_mem (arch/arm/mm/init.c) and x86 keeps no memblock.
   if (b.profile.arch === 'arm64' && /initrd/.test(f.what) && initrd) {
     const start = initrd.base - (initrd.base % 4096);
     const end = Math.ceil((initrd.base + initrd.size) / 4096) * 4096;

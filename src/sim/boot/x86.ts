@@ -20,17 +20,14 @@ export function firmwareFromE820(text: string): FirmwareDesc {
   const inp = parseE820Text(text);
   if (!inp.entries.length) throw new MmError('E820_EMPTY', 'no e820 entries found: expected BIOS-e820 lines or a /sys/firmware/memmap listing');
   const setup = x86E820Setup(inp.entries);
-  let banks = splitBanksBySrat(setup.memblock.adds, inp.srat);
-  let cpuNodes: number[] = [];
+  const cpuNodes: number[] = [];
   for (const m of text.matchAll(/SRAT: PXM \d+ -> APIC 0x[0-9a-f]+ -> Node (\d+)/g)) cpuNodes.push(Number(m[1]));
-  const notes: string[] = [];
-  const cover = numaMeminfoCoverMemory(setup.memblock.adds, inp.srat);
-  if (inp.srat.length && cover) {
-    // numa_init fails, and x86_numa_init falls back to dummy_numa_init: one node, every CPU on it
-    notes.push(cover, 'No NUMA configuration found');
-    banks = setup.memblock.adds.map((a) => ({ base: a.base, size: a.size, nid: 0, hotplug: false }));
-    cpuNodes = cpuNodes.map(() => 0);
-  }
+  // numa_init fails when SRAT leaves RAM uncovered, and x86_numa_init falls back to
+  // dummy_numa_init: one node, every CPU on it
+  const cover = inp.srat.length ? numaMeminfoCoverMemory(setup.memblock.adds, inp.srat) : null;
+  const notes = cover ? [cover, 'No NUMA configuration found'] : [];
+  const banks = splitBanksBySrat(setup.memblock.adds, cover ? [] : inp.srat);
+  if (cover) cpuNodes.fill(0);
   // boot_params' ramdisk (a boot log prints it as "RAMDISK: [mem …]"), reserved by early_reserve_initrd
   const rd = /RAMDISK: \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]/.exec(text);
   const initrd = rd ? { start: Number(BigInt(rd[1])), size: Number(BigInt(rd[2]) - BigInt(rd[1])) + 1 } : undefined;
@@ -121,9 +118,9 @@ export function x86Boot(b: ArchBoot): void {
   }
   mb.trimMemory(4096);
   if (!mb.physMemSize()) {
-    const why = (b.fw.e820Ram ?? b.fw.banks).length
-      ? `mem=${b.params.mem?.kind === 'address-limit' ? `0x${b.params.mem.limit.toString(16)}` : ''} leaves no whole page of the e820 "usable" RAM`
-      : 'the e820 map has no "usable" (System RAM) entry';
+    const why = !(b.fw.e820Ram ?? b.fw.banks).length ? 'the e820 map has no "usable" (System RAM) entry'
+      : b.params.mem?.kind === 'address-limit' ? `mem= (a limit of 0x${b.params.mem.limit.toString(16)}) leaves no whole page of the e820 "usable" RAM`
+      : 'no e820 "usable" entry holds a whole page';
     throw new MmError('NO_MEMORY', `no usable memory: ${why}`, 'e820');
   }
   mb.logDumpAll();
