@@ -7,7 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { bootMachine } from '../src/sim/boot/boot';
-import type { Machine } from '../src/sim/boot/machine';
+import type { Machine } from '../src/sim/machine/machine';
 import type { BenchResult } from './boot-fill';
 
 const RAM_MIB = 64 * 1024;

@@ -30,7 +30,7 @@ for (const p of picks) {
   const kernel = /KERNEL=deb510/.test(conf) ? '5.10' : '6.1';
   const cpus = Number(/SMP=(\d+)/.exec(conf)?.[1] ?? 1);
   const cmdline = readFileSync(join(dir, 'cmdline.txt'), 'utf8').trim();
-  // The boot-log facts mmbook takes from a real boot (see src/sim/boot/boot-log-replay.ts): the last
+  // The boot-log facts mmbook takes from a real boot (see src/sim/machine/boot-log-replay.ts): the last
   // memblock dump and the memblock lines after it up to "Memory:", CMA, RAMDISK, SRAT and the late frees.
   const log = readFileSync(join(dir, 'kernel-console.txt'), 'utf8').split('\n').map((l) => l.replace(/^\[[^\]]*\] ?/, ''));
   const memIdx = log.findIndex((l) => /^Memory: \d+K\//.test(l));

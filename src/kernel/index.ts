@@ -1,7 +1,7 @@
 /**
- * The notebook kernel's public API (contract: /work/briefs/kernel-api.md).
+ * The notebook kernel's public API: the types in src/kernel/types.ts and the functions below.
  *
- * Changes from the contract, all backward-compatible:
+ * Details worth knowing, all backward-compatible:
  * - CellSource gains optional `output`, `format`, `database` (notebook-kit attributes kept for
  *   lossless round-trips); NotebookDoc gains optional `theme` and `readOnly` for the same reason.
  * - CellStatus 'error': `line` is 1-based, `column` 0-based (acorn/CodeMirror convention), both

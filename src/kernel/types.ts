@@ -1,5 +1,5 @@
 /**
- * Public types of the notebook kernel (see /work/briefs/kernel-api.md).
+ * Public types of the notebook kernel (src/kernel/index.ts is the entry point).
  * The workbench and the CLI code against these; keep changes backward-compatible.
  */
 

@@ -3,17 +3,11 @@
  * Everything it returns is plain data or a machine whose methods return plain data, so it
  * crosses a worker boundary by structured clone.
  */
-import { bootMachine, type BootRequest, type BootStage } from '../sim/boot/boot';
-import type { Topology } from '../sim/boot/firmware';
-import { Machine } from '../sim/boot/machine';
-import { bootFromZoneinfo } from '../sim/boot/zoneinfo-import';
-import { MmError } from '../sim/errors';
-import type { ProcName } from '../sim/format/proc';
-import { defaultKernelConfig } from '../sim/input/profiles';
-import { defaultLowmemReserveRatio, tunableSysctlNames, watermarkScaleFactorMax } from '../sim/tunables';
-import type { Arch, KernelVersion } from '../sim/types';
-import type { MachineView } from '../sim/view';
-import { zoneNames } from '../sim/zones';
+import {
+  bootMachine, bootFromZoneinfo, defaultKernelConfig, defaultLowmemReserveRatio, Machine, MmError, tunableSysctlNames, versionRules,
+  watermarkScaleFactorMax, zoneNames,
+  type Arch, type BootRequest, type BootStage, type KernelVersion, type MachineView, type ProcName, type Topology,
+} from '../sim/index';
 import { fixture, fixtures, type Fixture } from './fixtures/fixture';
 import { machineStages, type MachineStages } from './stages';
 
@@ -120,7 +114,7 @@ export interface MmDefaults {
 function defaults(arch: Arch, kernel: KernelVersion): MmDefaults {
   const cfg = defaultKernelConfig(arch, kernel);
   const names = zoneNames(arch, cfg);
-  const fraction = kernel === '6.1' ? 'vm.percpu_pagelist_high_fraction' : 'vm.percpu_pagelist_fraction';
+  const fraction = `vm.${versionRules(kernel).pcp.fractionSysctl}`;
   return {
     zoneNames: names,
     sysctls: {

@@ -3,8 +3,7 @@
  * described, the memblock maps with the model's named reservations, the node/zone layout, and
  * the buddy free lists after the hand-over. Structured-clonable (no class instances).
  */
-import type { Machine } from '../sim/boot/machine';
-import type { MachineView } from '../sim/view';
+import { zoneId, type Machine, type MachineView } from '../sim/index';
 
 export interface Region { base: number; size: number; flags: number; nid: number }
 
@@ -62,7 +61,7 @@ export function machineStages(m: Machine): MachineStages {
     cma: p.cmaAreas.map((a) => ({ ...a })),
     zones: v.nodes.flatMap((n) => n.zones.map((z) => ({
       nid: z.nid, idx: z.idx, name: z.name, startPfn: z.startPfn, spanned: z.spanned, present: z.present, managed: z.managed,
-      managedAtWatermarks: p.managedAtWmark[z.nid * nz + z.idx] ?? z.managed,
+      managedAtWatermarks: p.managedAtWmark.get(zoneId(z.nid, z.idx, nz)) ?? z.managed,
     }))),
     buddy: v.nodes.flatMap((n) => n.zones.filter((z) => z.present > 0).map((z) => ({
       nid: z.nid, zone: z.name, nrFree: z.freeArea.map((row) => row.reduce((a, b) => a + b, 0)), freePages: z.free, freeCma: z.freeCma,

@@ -1,15 +1,20 @@
 /**
  * The simulator's public API: boot a machine from firmware inputs, read its stages and /proc
- * files, apply sysctls. Pure: no DOM, no I/O (callers pass file contents).
+ * files, apply sysctls. Pure: no DOM, no I/O (callers pass file contents). `src/lib` and `src/cli`
+ * import the simulator only through this file.
  */
-export { bootMachine, makeProfile, type BootRequest } from './boot/boot';
-export { bootFromZoneinfo, type ZoneinfoImportRequest } from './boot/zoneinfo-import';
-export { Machine } from './boot/machine';
-export type { Topology } from './boot/firmware';
+export { bootMachine, makeProfile, checkProfileName, BOOT_STAGES, type BootRequest, type BootStage } from './boot/boot';
+export { bootFromZoneinfo, type ZoneinfoImportRequest } from './machine/zoneinfo-import';
+export { Machine } from './machine/machine';
+export type { Topology } from './machine/firmware';
 export { MmError, isMmError } from './errors';
-export type { MachineView, ZoneView, NodeView } from './view';
+export type { MachineView, ZoneView, NodeView, MemblockRegionView, PcpView } from './view';
 export type { Arch, KernelVersion, KernelConfig, Profile, ZoneName } from './types';
 export { renderProc, PROC_NAMES, type ProcName } from './format/proc';
 export { parseZoneinfo, parseBuddyinfo, parsePagetypeinfo, parseMeminfo, parseVmstat } from './format';
 export { defaultKernelConfig } from './input/profiles';
-export { tunableSysctlNames } from './tunables';
+export { kconfigArch, kconfigVersion, readKconfigValues } from './input/kconfig';
+export type { CmdlineToken } from './input/cmdline';
+export { tunableSysctlNames, defaultLowmemReserveRatio, watermarkScaleFactorMax } from './tunables';
+export { zoneNames, zoneId, zoneOfId } from './zone-types';
+export { versionRules, kernelBehaviour, isKernelVersion, KERNEL_VERSIONS, type VersionRules, type KernelBehaviour } from './kernel-behaviour';

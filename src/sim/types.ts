@@ -2,6 +2,8 @@
  * Shared vocabulary of the simulator. Physical addresses and pfns are JS numbers
  * (integers below 2^53); the FDT parser rejects anything it cannot represent exactly.
  */
+import type { KernelBehaviour } from './kernel-behaviour';
+
 export type Arch = 'arm64' | 'arm' | 'x86_64';
 export type KernelVersion = '5.10' | '6.1';
 
@@ -51,7 +53,7 @@ export interface KernelConfig {
   highmem: boolean;
   /** CONFIG_HUGETLB_PAGE (decides pageblock_order) */
   hugetlbPage: boolean;
-  /** MAX_ORDER (exclusive, 11 in 5.10/6.1) */
+  /** MAX_ORDER, exclusive in 5.10 and 6.1 (orders 0..maxOrder-1): 11 on arm64 (4K pages) and x86_64, 12 on the Debian armmp-lpae build (CONFIG_ARCH_FORCE_MAX_ORDER=12) */
   maxOrder: number;
   pageblockOrder: number;
   /** sizeof(struct page) */
@@ -84,4 +86,6 @@ export interface Profile {
   arch: Arch;
   kernel: KernelVersion;
   config: KernelConfig;
+  /** the kernel's rules for this profile (kernel-behaviour.ts) */
+  behaviour: KernelBehaviour;
 }

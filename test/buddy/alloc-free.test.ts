@@ -5,7 +5,7 @@ import { freeBlocks, oneZone } from './helpers';
 
 const M = MIGRATE_MOVABLE;
 
-describe('__rmqueue_smallest and expand (§6.2)', () => {
+describe('__rmqueue_smallest and expand', () => {
   it('taking order 0 from an order-3 block at P leaves P+4, P+2, P+1 at the heads and hands out P, then P+1', () => {
     const b = oneZone('6.1', 4096);
     // other blocks already on the lists, so that head placement is visible
@@ -44,7 +44,7 @@ describe('__rmqueue_smallest and expand (§6.2)', () => {
   });
 });
 
-describe('__free_one_page (§6.5)', () => {
+describe('__free_one_page', () => {
   it('frees merge back to the original block', () => {
     const b = oneZone('5.10', 4096);
     b.freeOnePage(64, 3, M);

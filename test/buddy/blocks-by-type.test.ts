@@ -29,7 +29,7 @@ describe('blocksByType (pagetypeinfo "Number of blocks")', () => {
     expect(b.getPageblockMigratetype(1299)).toBe(MIGRATE_MOVABLE);
   });
 
-  it('a bank that starts mid-pageblock leaves that pageblock Unmovable (§15.12); hole pfns count only in present sections', () => {
+  it('a bank that starts mid-pageblock leaves that pageblock Unmovable (memmap_init_range); hole pfns count only in present sections', () => {
     const opts = {
       kernel: '6.1' as const, basePfn: 0, endPfn: 4096, pageblockOrder: 9, maxOrder: 11,
       zones: [{ id: 0, nid: 0, zoneIdx: 0, startPfn: 0, endPfn: 4096 }],

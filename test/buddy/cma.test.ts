@@ -14,7 +14,7 @@ function bootWithCma(kernel: '5.10' | '6.1'): Buddy {
   return b;
 }
 
-describe('CMA activation (§13.2) and merging around CMA (§6.5, §15.14)', () => {
+describe('CMA activation (cma_activate_area) and merging around CMA (__free_one_page)', () => {
   it('6.1: pageblocks pair into order 10 inside the area; the leftover stays order 9 beside a free Movable buddy', () => {
     const b = bootWithCma('6.1');
     b.checkInvariants();

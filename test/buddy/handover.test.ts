@@ -3,7 +3,7 @@ import { Buddy } from '../../src/sim/buddy';
 import { MIGRATE_MOVABLE, MIGRATE_UNMOVABLE } from '../../src/sim/types';
 import { X64_MEMORY, chunks, freeBlocks, oneZone, x64Buddy } from './helpers';
 
-describe('boot hand-over (§5.2 chunking)', () => {
+describe('boot hand-over (__free_pages_memory chunking)', () => {
   it('x86 1 GiB: pfn-1 start and the 640K hole give the odd low orders in DMA', () => {
     const b = x64Buddy();
     b.memmapInit(X64_MEMORY);
@@ -44,7 +44,7 @@ describe('boot hand-over (§5.2 chunking)', () => {
     expect(freeBlocks(b, 7).map((x) => [x.pfn, x.order])).toEqual(expected);
   });
 
-  it('touching free ranges merge (the §5.2 exception), still at the tail', () => {
+  it('touching free ranges merge (adjacent memory regions that differ only in flags), still at the tail', () => {
     const b = oneZone('6.1', 4096);
     // [0,1536) gives 0/10 1024/9; [1536,2048) then merges 1024/9 + 1536/9 into 1024/10
     b.memblockFreeAll([{ start: 0, end: 1536 }, { start: 1536, end: 2048 }], Infinity);

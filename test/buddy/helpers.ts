@@ -55,7 +55,7 @@ export function freeBlocks(b: Buddy, zoneId: number): Block[] {
   return out.sort((x, y) => x.pfn - y.pfn);
 }
 
-/** The §5.2 chunking, written independently from the reference pseudo-code. */
+/** The chunking of mm/memblock.c __free_pages_memory, written independently of the simulator. */
 export function chunks(s: number, e: number, maxOrder = 11): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   while (s < e) {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'fs';
 import {
-  applyConfigCmdline, buildFdt, buildTopologyFdt, earlyInitDtAddMemoryArch, fdtScan, parseFdt, reservedMemAllocAlign,
+  applyConfigCmdline, buildFdt, buildTopologyFdt, earlyInitDtAddMemoryArch, fdtScan, parseFdt,
   type FdtNodeSpec, type FdtPropValue,
 } from '../../src/sim/fdt';
+import { reservedMemAllocAlign } from '../../src/sim/mm-init/of-reserved-mem';
 import { MmError } from '../../src/sim/errors';
 import { parseBootLog } from '../../src/sim/input/boot-log';
 import { ORACLE } from '../helpers/oracle-dir';

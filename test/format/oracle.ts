@@ -1,4 +1,4 @@
-/** Finds the oracle dumps of one kind (test helper; reads /work/shared/oracle). */
+/** Finds the oracle dumps of one kind (test helper; reads the oracle, test/helpers/oracle-dir.ts). */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ORACLE } from '../helpers/oracle-dir';

@@ -1,6 +1,6 @@
 /**
  * Test helper: replays the memblock=debug lines a real kernel printed (fixtures/*.log, copied
- * from /work/shared/oracle/<case>/kernel-console.txt without timestamps) through the model.
+ * from the oracle, test/helpers/oracle-dir.ts/<case>/kernel-console.txt without timestamps) through the model.
  * Requests (add, remove, reserve, free, alloc_*) are taken from the log; the model must then
  * print the same lines itself, including the memblock_reserve lines of its own allocations
  * (their addresses come from the model's allocator, not from the log) and the dump.

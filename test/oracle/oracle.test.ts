@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { bootMachine } from '../../src/sim/boot/boot';
-import { bootFromZoneinfo } from '../../src/sim/boot/zoneinfo-import';
+import { bootFromZoneinfo } from '../../src/sim/machine/zoneinfo-import';
 import { parseZoneinfo, parseBuddyinfo, type ParsedZoneinfoZone } from '../../src/sim/format';
 import { oracleCases } from './cases';
 

@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ORACLE } from '../oracle/cases';
 import { bootMachine, type BootRequest } from '../../src/sim/boot/boot';
-import type { Machine } from '../../src/sim/boot/machine';
+import type { Machine } from '../../src/sim/machine/machine';
 import { MmError } from '../../src/sim/errors';
-import { cmaMinAlignment } from '../../src/sim/boot/cma';
+import { cmaMinAlignment } from '../../src/sim/mm-init/cma-reserve';
+import { versionRules } from '../../src/sim/kernel-behaviour';
 import type { ZoneView } from '../../src/sim/view';
 
 const zones = (m: Machine): ZoneView[] => m.view().nodes.flatMap((n) => n.zones);
@@ -86,7 +87,7 @@ describe('arm32 default CMA limit (dma_contiguous_reserve(arm_dma_limit))', () =
     for (const kernel of ['5.10', '6.1'] as const) {
       const m = topo('arm', kernel, 3072);
       const c = m.parts.profile.config;
-      const align = cmaMinAlignment(kernel, c.pageblockOrder, c.maxOrder);
+      const align = cmaMinAlignment(versionRules(kernel), c.pageblockOrder, c.maxOrder);
       const a = m.parts.cmaAreas[0]!;
       // highmem first, top-down below limit & ~(align - 1), not below 4 GiB
       expect(a.base + a.size).toBe(Math.floor(0xffffffff / align) * align);

@@ -1,11 +1,11 @@
 /**
  * Boot checks on configurations that are not in the oracle: other RAM sizes, NUMA layouts, mem=,
  * CMA sizes and positions, 32-bit HighMem, ZONE_MOVABLE, both kernels and tuned sysctls. The
- * expected values come from the kernel's rules (linux-mm-reference.md), not from fixtures.
+ * expected values come from the kernel's rules (mm/page_alloc.c, mm/khugepaged.c, arch/<arch>/mm/init.c), not from fixtures.
  */
 import { describe, expect, it } from 'vitest';
 import { bootMachine, type BootRequest } from '../../src/sim/boot/boot';
-import type { Machine } from '../../src/sim/boot/machine';
+import type { Machine } from '../../src/sim/machine/machine';
 import { MmError } from '../../src/sim/errors';
 import type { ZoneView } from '../../src/sim/view';
 
@@ -52,14 +52,14 @@ describe.each(['5.10', '6.1'] as const)('arm64 %s', (kernel) => {
     expect(boot({ kernel, ramMiB: 8192 }).readSysctl('min_free_kbytes').trim()).toBe(String(512 * 11 * 2 * 4));
     // below 512 MiB THP is off: the sqrt rule, clamped to [128, 262144]
     const small = boot({ kernel, ramMiB: 384 });
-    const managed = small.parts.managedAtWmark.reduce((a, b) => a + b, 0);
+    const managed = [...small.parts.managedAtWmark.values()].reduce((a, b) => a + b, 0);
     expect(Number(small.readSysctl('min_free_kbytes'))).toBe(Math.max(128, Math.floor(Math.sqrt(managed * 4 * 16))));
   });
 
   it('protection uses lowmem_reserve_ratio over the higher zones (256 for DMA)', () => {
     const m = boot({ kernel, ramMiB: 8192 });
     const nz = m.parts.names.length;
-    const normalAt = m.parts.managedAtWmark[2];
+    const normalAt = m.parts.managedAtWmark.get(2)!;
     expect(zone(m, 'DMA').protection).toEqual([0, 0, Math.floor(normalAt / 256), Math.floor(normalAt / 256)]);
     void nz;
   });
@@ -160,7 +160,7 @@ describe('32-bit arm with HighMem', () => {
     const high = zone(m, 'HighMem');
     expect(high.present).toBe(ramMiB * MiB / 4096 - low);
     // is_highmem: min = clamp(managed / 1024, 32, 128)
-    expect(high.min).toBe(Math.min(128, Math.max(32, Math.floor(m.parts.managedAtWmark[2] / 1024))));
+    expect(high.min).toBe(Math.min(128, Math.max(32, Math.floor(m.parts.managedAtWmark.get(2)! / 1024))));
     expect(zone(m, 'Movable').min).toBe(32);
     m.parts.buddy!.checkInvariants();
   });

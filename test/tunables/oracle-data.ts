@@ -1,5 +1,5 @@
 /**
- * Test helper: reads what the real kernels printed (/work/shared/oracle) into numbers the
+ * Test helper: reads what the real kernels printed (the oracle, test/helpers/oracle-dir.ts) into numbers the
  * tunables tests compare with. Parses only the zoneinfo fields the tunables produce.
  */
 import { existsSync, readFileSync } from 'node:fs';

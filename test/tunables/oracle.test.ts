@@ -1,5 +1,5 @@
 /**
- * The tunables against what real 5.10 and 6.1 kernels printed (/work/shared/oracle): watermarks,
+ * The tunables against what real 5.10 and 6.1 kernels printed (the oracle, test/helpers/oracle-dir.ts): watermarks,
  * protection, pcp high/batch, vm stats threshold and min_free_kbytes, from managed at postcore
  * time (final managed minus the late frees; see oracle-boot.ts for the frees found per folder).
  */

@@ -70,7 +70,7 @@ describe('6.1 pcp high and CPUs', () => {
     expect(zonePcpUpdate(s).zones[0]!.pcpHigh).toBe(Math.floor(7040 / 4));
   });
   it('is 6.1 only, and setupPerCpuPageset510 is 5.10 only', () => {
-    expect(() => zoneSetPagesetHighAndBatch(oneZone('5.10', true))).toThrow(/6\.1 only/);
+    expect(() => zoneSetPagesetHighAndBatch(oneZone('5.10', true))).toThrow(/low watermark, which the 5\.10 state does not/);
     expect(() => setupPerCpuPageset510(oneZone('6.1', true), [1, 0, 0, 0])).toThrow(/6\.1 state/);
     expect(() => setupPerCpuPageset510(oneZone('5.10', true), [1])).toThrow(/1 managed values for 4 zones/);
   });

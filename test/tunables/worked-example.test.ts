@@ -1,4 +1,4 @@
-/** linux-mm-reference.md §8.5: every number of the worked example, both kernels. */
+/** A worked example of mm/page_alloc.c __setup_per_zone_wmarks, setup_per_zone_lowmem_reserve, zone_batchsize and mm/khugepaged.c set_recommended_min_free_kbytes: every number, both kernels. */
 import { describe, expect, it } from 'vitest';
 import {
   hugepageInit,
@@ -36,7 +36,7 @@ const wm = (s: TunableState, i: number) => {
   return [z.wmark.min, z.wmark.low, z.wmark.high];
 };
 
-describe.each(['5.10', '6.1'] as const)('§8.5 worked example on %s', (kernel) => {
+describe.each(['5.10', '6.1'] as const)('worked example (DMA32 241,873 + Normal 758,901 managed) on %s', (kernel) => {
   const postcore = initPerZoneWmarkMin(
     kernel === '5.10' ? setupPerCpuPageset510(machine(kernel), [0, DMA32, NORMAL, 0]) : machine(kernel),
   );
@@ -99,7 +99,7 @@ describe.each(['5.10', '6.1'] as const)('§8.5 worked example on %s', (kernel) =
   });
 });
 
-describe('§8.5 highmem example (arm32: Normal 190,000, HighMem 65,000, Movable empty)', () => {
+describe('highmem example (arm32: Normal 190,000, HighMem 65,000, Movable empty)', () => {
   const arm32 = (kernel: '5.10' | '6.1') =>
     makeTunableState({
       kernel,

@@ -1,5 +1,5 @@
 /**
- * IndexedDB key layout. Every key carries the schema version (design §5):
+ * IndexedDB key layout. Every key carries the schema version (docs: README, "Saving"):
  *   mmbook:v1:source:<notebook>     edited notebook source   { html, savedAt }
  *   mmbook:v1:inputs:<notebook>     input values by name     { values, savedAt }
  *   mmbook:v1:scenarios:<notebook>  named input snapshots    { scenarios: { [name]: values }, savedAt }

@@ -2,7 +2,7 @@
  * Pure data shaping for the plot helpers: MachineView / memblock regions → flat rows with units.
  * No DOM here, so the numbers can be tested in Node; the plot files only map rows to marks.
  */
-import type { MachineView, MemblockRegionView, ZoneView } from '../../sim/view';
+import type { MachineView, MemblockRegionView, ZoneView } from '../../sim/index';
 
 export const PAGE_KIB = 4;
 export const pagesToMiB = (pages: number): number => (pages * PAGE_KIB) / 1024;

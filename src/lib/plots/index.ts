@@ -4,7 +4,7 @@
  * from colors.ts. `Plot` is passed in so the same helpers run wherever Plot is loaded.
  */
 import * as Plot from '@observablehq/plot';
-import type { MachineView, MemblockRegionView } from '../../sim/view';
+import type { MachineView, MemblockRegionView } from '../../sim/index';
 import { addressRows, buddyRows, protectionCells, reserveRows, sqrtTicks, symlogTicks, watermarkRows, zoneSpanRows } from './data';
 import { SET_COLORS, WATERMARK_COLORS, ZONE_COLORS, zoneColorScale } from './colors';
 

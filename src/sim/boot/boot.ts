@@ -11,18 +11,19 @@ import { parseBootLog } from '../input/boot-log';
 import { defaultKernelConfig } from '../input/profiles';
 import { parseKconfig } from '../input/kconfig';
 import type { Arch, KernelVersion, Profile } from '../types';
-import { zoneNames } from '../zones';
+import { zoneNames } from '../zone-types';
+import { isKernelVersion, kernelBehaviour, KERNEL_VERSIONS } from '../kernel-behaviour';
 import type { ArchBoot, FirmwareDesc, RmemBase } from './context';
-import { kernelBuild, type LateFree } from './kernel-build';
-import { arm64Boot } from './arm64';
-import { x86Boot, firmwareFromE820 } from './x86';
-import { armBoot } from './arm';
-import { firmwareFromDtb, topologyDtb, topologyE820, type Topology } from './firmware';
-import { bootLogFacts, replayBootLog, replayReservedListing } from './boot-log-replay';
-import { zoneLayout } from './zone-layout';
-import { handOver } from './hand-over';
-import { runInitcalls } from './initcalls';
-import { Machine } from './machine';
+import { kernelBuild, type LateFree } from '../arch/kernel-build';
+import { arm64Boot } from '../arch/arm64';
+import { x86Boot, firmwareFromE820 } from '../arch/x86';
+import { armBoot } from '../arch/arm';
+import { firmwareFromDtb, topologyDtb, topologyE820, type Topology } from '../machine/firmware';
+import { bootLogFacts, replayBootLog, replayReservedListing } from '../machine/boot-log-replay';
+import { zoneLayout } from '../mm-init/zone-layout';
+import { handOver } from '../mm-init/mem-init';
+import { runInitcalls } from '../mm-init/initcalls';
+import { Machine } from '../machine/machine';
 
 export interface BootRequest {
   arch: Arch;
@@ -68,13 +69,13 @@ function stageReporter(cb: BootRequest['onStage']): (s: BootStage) => void {
 /** BAD_ARCH / BAD_KERNEL unless `arch` and `kernel` name a built-in profile. */
 export function checkProfileName(arch: string, kernel: string, where?: { arch?: string; kernel?: string }): asserts arch is Arch {
   if (arch !== 'arm64' && arch !== 'arm' && arch !== 'x86_64') throw new MmError('BAD_ARCH', `unknown arch '${String(arch)}'; expected arm64, arm or x86_64`, where?.arch);
-  if (kernel !== '5.10' && kernel !== '6.1') throw new MmError('BAD_KERNEL', `unknown kernel profile '${String(kernel)}'; expected 5.10 or 6.1`, where?.kernel);
+  if (!isKernelVersion(kernel)) throw new MmError('BAD_KERNEL', `unknown kernel profile '${String(kernel)}'; expected ${KERNEL_VERSIONS.join(' or ')}`, where?.kernel);
 }
 
 export function makeProfile(arch: Arch, kernel: KernelVersion, kconfig?: string): Profile {
   checkProfileName(arch, kernel);
   const config = { ...defaultKernelConfig(arch, kernel), ...(kconfig ? parseKconfig(kconfig) : {}) };
-  return { arch, kernel, config };
+  return { arch, kernel, config, behaviour: kernelBehaviour(kernel, config) };
 }
 
 function firmwareOf(req: BootRequest, profile: Profile): FirmwareDesc {
@@ -144,7 +145,7 @@ export function bootMachine(req: BootRequest): Machine {
     cmaAreas: [], dmesg: [], reservations: [], maxPfn: 0, maxLowPfn: 0, maxZonePfn: [], nids, highmemStart: 0,
   };
   stage('setup_arch');
-  const rmem: RmemBase = { arch, kernel, config: cfg, pageblockOrder: cfg.pageblockOrder, maxOrder: cfg.maxOrder, smpCacheBytes: 64, cmaCmdline: !!params.cma };
+  const rmem: RmemBase = { arch, rules: profile.behaviour, config: cfg, pageblockOrder: cfg.pageblockOrder, maxOrder: cfg.maxOrder, smpCacheBytes: 64, cmaCmdline: !!params.cma };
   if (arch === 'arm64') arm64Boot(b, rmem);
   else if (arch === 'x86_64') x86Boot(b);
   else armBoot(b, rmem);

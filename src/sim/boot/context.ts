@@ -3,13 +3,14 @@
  * Each arch module fills the memblock, the CMA areas and the dmesg-like log, and records the
  * model's reservations by name so notebooks can show where the memory went.
  */
+import type { VersionRules } from '../kernel-behaviour';
 import type { Memblock } from '../memblock/memblock';
 import type { Profile } from '../types';
 import type { BootParams } from '../input/cmdline';
-import type { CmaArea } from './cma';
-import type { KernelBuild } from './kernel-build';
-import type { ReservedMemScan } from '../fdt/reserved-mem';
-import type { UnflattenNode } from './firmware';
+import type { CmaArea } from '../mm-init/cma-reserve';
+import type { KernelBuild } from '../arch/kernel-build';
+import type { ReservedMemScan } from '../fdt/fdt-reserved-mem';
+import type { UnflattenNode } from '../machine/firmware';
 
 export interface MemoryBank {
   base: number;
@@ -77,7 +78,7 @@ export interface ArchBoot {
 /** The RmemContext fields that do not depend on the boot's memblock (filled by boot.ts). */
 export interface RmemBase {
   arch: 'arm64' | 'arm' | 'x86_64';
-  kernel: '5.10' | '6.1';
+  rules: VersionRules;
   config: Profile['config'];
   pageblockOrder: number;
   maxOrder: number;

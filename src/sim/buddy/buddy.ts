@@ -14,19 +14,20 @@
  * allocation) and cma_pages.
  */
 import { MmError } from '../errors';
+import { isKernelVersion, KERNEL_VERSIONS, versionRules, type VersionRules } from '../kernel-behaviour';
 import { MIGRATE_CMA, MIGRATE_ISOLATE, MIGRATE_TYPES } from '../types';
 import { checkBuddyInvariants } from './invariants';
 import { memmapInit } from './memmap';
-import { deferredFreeRange, freeHighpages, freePagesMemory, memblockFreeAll, type PfnRange } from './handover';
+import { deferredFreeRange, freeHighpages, freePagesMemory, memblockFreeAll, type PfnRange } from './free-pages-core';
 import { cmaActivateArea } from './cma-activate';
 import { freeOneCore } from './free-one-page';
 import { moveFreepagesBlock, moveToFreeList } from './move-freepages';
 import { blocksByType } from './blocks-by-type';
-import { BuddyZones, type BuddyZoneSpec } from './zones';
+import { BuddyZones, type BuddyZoneSpec } from './buddy-zones';
 import { PS_BUDDY, PS_FREE_TAIL, PS_HOLE, PS_INUSE, PS_ORDER_MASK, PS_RESERVED, buddyTag, pageStateName, type PageStateName } from './page-state';
 
-export type { BuddyZoneSpec } from './zones';
-export type { PfnRange } from './handover';
+export type { BuddyZoneSpec } from './buddy-zones';
+export type { PfnRange } from './free-pages-core';
 
 export interface BuddyOptions {
   kernel: '5.10' | '6.1';
@@ -35,7 +36,7 @@ export interface BuddyOptions {
   /** end pfn (exclusive); must be ≤ 2^31 */
   endPfn: number;
   pageblockOrder: number;
-  /** MAX_ORDER (exclusive, 11 on 5.10/6.1) */
+  /** MAX_ORDER (exclusive: orders 0..maxOrder-1; the profile decides, 11 or 12) */
   maxOrder: number;
   zones: BuddyZoneSpec[];
   /** PFN_SECTION_SHIFT (SPARSEMEM): when given, a pfn "exists" for pagetypeinfo if its memory section is present */
@@ -55,6 +56,8 @@ function isInt(v: unknown): v is number {
 
 export class Buddy {
   readonly kernel: '5.10' | '6.1';
+  /** the kernel version's rules (kernel-behaviour.ts) */
+  readonly rules: VersionRules;
   readonly basePfn: number;
   readonly endPfn: number;
   readonly pageblockOrder: number;
@@ -84,8 +87,8 @@ export class Buddy {
 
   constructor(opts: BuddyOptions) {
     const where = 'BuddyOptions';
-    if (opts.kernel !== '5.10' && opts.kernel !== '6.1') {
-      throw new MmError('BUDDY_BAD_OPTIONS', `kernel must be '5.10' or '6.1', got ${String(opts.kernel)}`, where);
+    if (!isKernelVersion(opts.kernel)) {
+      throw new MmError('BUDDY_BAD_OPTIONS', `kernel must be one of ${KERNEL_VERSIONS.join(', ')}, got ${String(opts.kernel)}`, where);
     }
     if (!isInt(opts.maxOrder) || opts.maxOrder < 1 || opts.maxOrder > 15) {
       throw new MmError('BUDDY_BAD_OPTIONS', `maxOrder must be an integer in 1..15, got ${opts.maxOrder}`, where);
@@ -101,6 +104,7 @@ export class Buddy {
     }
     this.opts = { ...opts, zones: opts.zones.map((z) => ({ ...z })) };
     this.kernel = opts.kernel;
+    this.rules = versionRules(opts.kernel);
     this.basePfn = opts.basePfn;
     this.endPfn = opts.endPfn;
     this.pageblockOrder = opts.pageblockOrder;

@@ -1,5 +1,5 @@
 /**
- * cma_activate_area (mm/cma.c) and init_cma_reserved_pageblock (mm/page_alloc.c), reference §13.2.
+ * cma_activate_area (mm/cma.c) and init_cma_reserved_pageblock (mm/page_alloc.c).
  *
  * 5.10: the zone check is interleaved with activation, one pageblock at a time: each pageblock is
  * checked (every pfn in the zone of the area's first pfn) and then activated, so a failure part-way
@@ -44,7 +44,7 @@ export function cmaActivateArea(b: Buddy, basePfn: number, count: number): boole
   const zi = b.z.indexOfPfn(basePfn);
   const zoneEnd = b.z.end[zi];
   const end = basePfn + count;
-  if (b.kernel === '5.10') {
+  if (!b.rules.cma.failedAreaToBuddy) {
     for (let pfn = basePfn; pfn < end; pfn += pbPages) {
       // every pfn of this pageblock in the area's zone (spans are contiguous, so: the block ends inside it)
       if (pfn + pbPages > zoneEnd) return false;

@@ -1,5 +1,5 @@
 /**
- * __free_one_page (mm/page_alloc.c), reference §6.5, for a block whose pages the caller has
+ * __free_one_page (mm/page_alloc.c), for a block whose pages the caller has
  * already marked FREE_TAIL: free-page accounting by the migratetype passed in, the merge loop, and
  * the head/tail choice (FPI_TO_TAIL, else buddy_merge_likely). Shuffle (page_alloc.shuffle) is off
  * by default and not modelled.
@@ -25,7 +25,7 @@ export function freeOneCore(b: Buddy, zi: number, pfn: number, order: number, mt
   const zs = b.z.start[zi];
   const ze = b.z.end[zi];
   const top = b.maxOrder - 1;
-  const v61 = b.kernel === '6.1';
+  const mergeableOnly = b.rules.freeMerge === 'mergeable-only';
   while (order < top) {
     const buddyPfn = pfn ^ (1 << order);
     if (buddyPfn < zs || buddyPfn >= ze) break; // page_zone_id differs
@@ -34,7 +34,7 @@ export function freeOneCore(b: Buddy, zi: number, pfn: number, order: number, mt
     if (order >= pageblockOrder) {
       const bmt = pbType[(buddyPfn >> pageblockOrder) - pbBase];
       if (mt !== bmt) {
-        if (v61 ? mt >= MIGRATE_PCPTYPES || bmt >= MIGRATE_PCPTYPES : mt === MIGRATE_ISOLATE || bmt === MIGRATE_ISOLATE) break;
+        if (mergeableOnly ? mt >= MIGRATE_PCPTYPES || bmt >= MIGRATE_PCPTYPES : mt === MIGRATE_ISOLATE || bmt === MIGRATE_ISOLATE) break;
       }
     }
     // del_page_from_free_list: unlink the buddy from whichever list it is on

@@ -1,5 +1,5 @@
 /**
- * The buddy allocator's state (reference §5, §6, §13.2, §14.1–14.2).
+ * The buddy allocator's state (mm/page_alloc.c free_area, mm/memblock.c memblock_free_all, mm/cma.c cma_activate_area, mm/vmstat.c buddyinfo/pagetypeinfo).
  *
  *   const b = new Buddy({ kernel, basePfn, endPfn, pageblockOrder, maxOrder, zones, sectionShift? });
  *   b.memmapInit(memoryPfnRanges);              // memmap_init

@@ -15,6 +15,7 @@
  */
 import { MIGRATE_CMA, MIGRATE_ISOLATE, MIGRATE_PCPTYPES, MIGRATE_TYPES, MIGRATETYPE_NAMES } from '../types';
 import type { Buddy } from './buddy';
+import type { VersionRules } from '../kernel-behaviour';
 import { PS_BUDDY, PS_FREE_TAIL, PS_HOLE, PS_INUSE, PS_MT_MASK, PS_MT_SHIFT, PS_ORDER_MASK, PS_RESERVED, buddyTag } from './page-state';
 
 function fail(msg: string): never {
@@ -22,9 +23,9 @@ function fail(msg: string): never {
 }
 
 /** Would __free_one_page refuse to merge a block freed with mt into a buddy whose pageblock has type bmt? */
-function mergeBlocked(kernel: string, mt: number, bmt: number): boolean {
+function mergeBlocked(rules: Pick<VersionRules, 'freeMerge'>, mt: number, bmt: number): boolean {
   if (mt === bmt) return false;
-  if (kernel === '6.1') return mt >= MIGRATE_PCPTYPES || bmt >= MIGRATE_PCPTYPES;
+  if (rules.freeMerge === 'mergeable-only') return mt >= MIGRATE_PCPTYPES || bmt >= MIGRATE_PCPTYPES;
   return mt === MIGRATE_ISOLATE || bmt === MIGRATE_ISOLATE;
 }
 
@@ -69,7 +70,7 @@ export function checkBuddyInvariants(b: Buddy, strictMerge = true): void {
       }
     }
     if (b.z.free[zi] !== freePages) fail(`${zoneName(zi)}: NR_FREE_PAGES is ${b.z.free[zi]}, lists hold ${freePages} (non-Isolate)`);
-    if (b.kernel === '6.1' && b.z.freeCma[zi] !== cmaPages) fail(`${zoneName(zi)}: NR_FREE_CMA_PAGES is ${b.z.freeCma[zi]}, CMA lists hold ${cmaPages}`);
+    if (b.rules.freeMerge === 'mergeable-only' && b.z.freeCma[zi] !== cmaPages) fail(`${zoneName(zi)}: NR_FREE_CMA_PAGES is ${b.z.freeCma[zi]}, CMA lists hold ${cmaPages}`);
   }
   for (let i = 0; i < n; i++) {
     const t = tag[i];
@@ -107,7 +108,7 @@ function checkMerged(b: Buddy, strictMerge: boolean): void {
       const mtB = (bt >> PS_MT_SHIFT) & PS_MT_MASK;
       const pbA = b.pbType[(pfn >> pageblockOrder) - b.pbBase];
       const pbB = b.pbType[(buddy >> pageblockOrder) - b.pbBase];
-      if (mergeBlocked(b.kernel, mtA, pbB) || mergeBlocked(b.kernel, mtB, pbA)) continue;
+      if (mergeBlocked(b.rules, mtA, pbB) || mergeBlocked(b.rules, mtB, pbA)) continue;
     }
     fail(`free order-${o} buddies at pfn ${pfn} and ${buddy} (zone ${b.z.ids[zi]}) are not merged`);
   }

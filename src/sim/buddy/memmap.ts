@@ -3,12 +3,12 @@
  * Every pfn of a memblock.memory range, clamped to each zone, gets a struct page that is
  * "reserved" (not yet handed to the buddy). When such a pfn is pageblock-aligned its pageblock
  * becomes MIGRATE_MOVABLE; all other pageblocks keep the zeroed usemap value, MIGRATE_UNMOVABLE
- * (reference §5.1: a pageblock whose first pfn is a hole stays Unmovable).
+ * (memmap_init_range in mm/page_alloc.c sets MIGRATE_MOVABLE only at a pageblock-aligned pfn, so a pageblock whose first pfn is a hole stays Unmovable).
  */
 import { MmError } from '../errors';
 import { MIGRATE_MOVABLE } from '../types';
 import type { Buddy } from './buddy';
-import type { PfnRange } from './handover';
+import type { PfnRange } from './free-pages-core';
 import { PS_RESERVED } from './page-state';
 import { firstByteMismatch } from './byte-scan';
 

@@ -1,5 +1,5 @@
 /**
- * move_freepages_block / move_freepages / move_to_free_list (mm/page_alloc.c), reference §6.4.
+ * move_freepages_block / move_freepages / move_to_free_list (mm/page_alloc.c).
  * Free blocks move to the TAIL of the new list; free counters are not touched (callers that need
  * it use modZoneFreepageState, as the kernel's callers use __mod_zone_freepage_state). Counting
  * in-use movable pages (num_movable) needs LRU state that this model does not keep.

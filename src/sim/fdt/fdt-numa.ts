@@ -3,7 +3,7 @@
  * - `scanCpus`: `for_each_of_cpu_node` (`drivers/of/base.c`) with `numa-node-id` (`of_numa_parse_cpu_nodes`).
  * - `scanDistanceMap`: `of_numa_parse_distance_map_v1` (`drivers/of/of_numa.c`).
  * - `ofDmaGetMaxCpuAddress`: `of_dma_get_max_cpu_address` (`drivers/of/address.c`), which sizes
- *   arm64 ZONE_DMA (`zone_dma_bits`, linux-mm-reference §4.2).
+ *   arm64 ZONE_DMA (`zone_dma_bits` in arch/arm64/mm/init.c zone_sizes_init, from of_dma_get_max_cpu_address in drivers/of/address.c).
  */
 import { MmError } from '../errors';
 import type { FdtNode, FdtTree } from './fdt-parse';

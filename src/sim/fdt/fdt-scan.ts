@@ -2,16 +2,17 @@
  * The kernel's early flat-tree scan (`early_init_dt_scan_nodes`, `drivers/of/fdt.c`): root
  * cells, /chosen, memory nodes and `linux,usable-memory-range`, plus the reserved-memory, CPU,
  * NUMA-distance and dma-ranges information later boot stages read. 5.10 and 6.1 differ in
- * visit order and in which nodes count (linux-mm-reference §1.2-1.5, §16); `kernel` decides.
+ * visit order and in which nodes count (drivers/of/fdt.c early_init_dt_scan_nodes, early_init_dt_scan_chosen, early_init_dt_scan_memory); `kernel` decides through kernel-behaviour.ts.
  *
  * The scan only reads: it returns raw (base, size) pairs in scan order and leaves memblock to
  * the caller (`earlyInitDtAddMemoryArch` sanitises one pair the way the kernel does).
  */
+import { versionRules } from '../kernel-behaviour';
 import { MmError } from '../errors';
 import { PAGE_SIZE, type KernelConfig, type KernelVersion } from '../types';
 import type { FdtNode, FdtReserveEntry, FdtTree } from './fdt-parse';
 import { findNode, isAvailable, propFirstU32, propString, readCells, walkNodes, where } from './fdt-props';
-import { scanReservedMem, type ReservedMemScan } from './reserved-mem';
+import { scanReservedMem, type ReservedMemScan } from './fdt-reserved-mem';
 import { scanCpus, scanDistanceMap, ofDmaGetMaxCpuAddress, type FdtCpu, type FdtDistance } from './fdt-numa';
 
 /** OF_ROOT_NODE_ADDR_CELLS_DEFAULT / OF_ROOT_NODE_SIZE_CELLS_DEFAULT (`drivers/of/of_private.h`). */
@@ -118,7 +119,7 @@ function readBootargs(chosen: FdtNode, cmdlineSize: number): string | null {
 }
 
 function findChosen(tree: FdtTree, kernel: KernelVersion): FdtNode | null {
-  if (kernel === '5.10') {
+  if (versionRules(kernel).fdt.flatScanLookup) {
     // of_scan_flat_dt visits in DT order; the first depth-1 node named exactly chosen or chosen@0.
     return tree.root.children.find((c) => c.name === 'chosen' || c.name === 'chosen@0') ?? null;
   }
@@ -128,7 +129,7 @@ function findChosen(tree: FdtTree, kernel: KernelVersion): FdtNode | null {
 function usableMemoryRanges(chosen: FdtNode, kernel: KernelVersion, ac: number, sc: number, warnings: string[]): FdtRange[] {
   const v = chosen.props.get('linux,usable-memory-range');
   if (!v) return [];
-  if (kernel === '5.10') {
+  if (!versionRules(kernel).fdt.usableMemRangeAddsSecond) {
     // early_init_dt_scan_usablemem (arm64): needs len >= ac+sc (bytes compared with cells, as the kernel does).
     if (v.length < ac + sc) return [];
     return decodePairs(chosen, 'linux,usable-memory-range', ac, sc).slice(0, 1);
@@ -172,7 +173,7 @@ export function fdtScan(tree: FdtTree, kernel: KernelVersion, opts: FdtScanOptio
         initrd: readInitrd(chosenNode),
         // 5.10 arm64 (early_init_dt_scan_usablemem) looks for a depth-1 node named exactly "chosen".
         usableMemoryRanges: (() => {
-          const n = kernel === '5.10' ? tree.root.children.find((c) => c.name === 'chosen') : chosenNode;
+          const n = versionRules(kernel).fdt.flatScanLookup ? tree.root.children.find((c) => c.name === 'chosen') : chosenNode;
           return n ? usableMemoryRanges(n, kernel, ac, sc, warnings) : [];
         })(),
       }
@@ -182,7 +183,7 @@ export function fdtScan(tree: FdtTree, kernel: KernelVersion, opts: FdtScanOptio
   }
 
   const memory: FdtMemoryRange[] = [];
-  if (kernel === '5.10') {
+  if (versionRules(kernel).fdt.memoryAnyDepth) {
     // of_scan_flat_dt: every node at any depth, status not checked.
     for (const n of walkNodes(tree.root)) if (isMemoryNode(n)) scanMemoryNode(n, ac, sc, memory);
   } else {
@@ -248,7 +249,7 @@ export function applyConfigCmdline(
   commandLineSize = COMMAND_LINE_SIZE_DEFAULT,
 ): string {
   let s = bootargs ?? '';
-  if (kernel === '5.10' && !chosenFound) return s;
+  if (versionRules(kernel).fdt.flatScanLookup && !chosenFound) return s;
   if (config.cmdlineMode === 'extend') s = s + ' ' + config.cmdline;
   else if (config.cmdlineMode === 'force') s = config.cmdline;
   else if (s === '') s = config.cmdline;

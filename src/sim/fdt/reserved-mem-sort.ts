@@ -2,7 +2,7 @@
  * The kernel's `sort()` (`lib/sort.c`, `sort_r`), a bottom-up heapsort, as used by
  * `__rmem_check_for_overlap` (`drivers/of/of_reserved_mem.c`) with `__rmem_cmp`. It is not
  * stable, so the order of dynamic regions (all keyed (0, 0)) depends on this exact permutation
- * (linux-mm-reference §1.5.1).
+ * (lib/sort.c `sort`, used by fdt_init_reserved_mem in drivers/of/of_reserved_mem.c).
  */
 
 /** `sort_r` over an array copy with the kernel's sift-down-to-leaf-then-backtrack loop. */

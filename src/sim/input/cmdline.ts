@@ -1,7 +1,7 @@
 /**
  * Kernel command line: splitting like `next_arg` (`lib/cmdline.c` / `kernel/params.c`,
  * double quotes, "--" ends kernel parameters) and the early parameters the memory manager
- * reads (linux-mm-reference §2): `mem=` (per arch), `cma=` (`early_cma`), `kernelcore=` /
+ * reads (early_param handlers in mm/, arch/<arch>/kernel/setup.c and kernel/dma/contiguous.c): `mem=` (per arch), `cma=` (`early_cma`), `kernelcore=` /
  * `movablecore=` (`cmdline_parse_core`), `transparent_hugepage=`, `memblock=` (`early_memblock`),
  * arm32 `vmalloc=` (`early_vmalloc`), and raw `crashkernel=` / `swiotlb=`.
  *

@@ -17,6 +17,7 @@
  *   (the kernel prepends the built-in line there; the difference in token order is not modelled).
  * - nodesShift: CONFIG_NODES_SHIFT, 0 without CONFIG_NUMA. pageOffset: CONFIG_PAGE_OFFSET (arm32), else 0.
  */
+import { isKernelVersion } from '../kernel-behaviour';
 import { MmError } from '../errors';
 import type { Arch, KernelConfig, KernelVersion } from '../types';
 
@@ -59,7 +60,7 @@ export function kconfigVersion(text: string): KernelVersion | null {
   const m = /^# Linux\/\S+ (\d+)\.(\d+)\.\d+/m.exec(text);
   if (!m) return null;
   const v = `${m[1]}.${m[2]}`;
-  return v === '5.10' || v === '6.1' ? v : null;
+  return isKernelVersion(v) ? v : null;
 }
 
 function int(v: KconfigValues, key: string, name: string): number | undefined {

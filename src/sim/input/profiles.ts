@@ -1,6 +1,6 @@
 /**
  * Default kernel-config values per (arch, kernel), embedded from the Debian configs the oracle
- * kernels were built with (`/work/shared/oracle/kernel-configs/`; test/input/profiles.test.ts
+ * kernels were built with (the oracle's `kernel-configs/` folder; test/input/profiles.test.ts
  * parses those files with `parseKconfig` and checks these constants agree field by field):
  * - arm64 5.10: config-5.10.0-32-arm64;  arm64 6.1: config-6.1.0-50-arm64
  * - x86_64 5.10: config-5.10.0-32-amd64; x86_64 6.1: config-6.1.0-50-amd64

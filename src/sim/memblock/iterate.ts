@@ -4,9 +4,10 @@
  */
 import { MEMBLOCK_DRIVER_MANAGED, MEMBLOCK_HOTPLUG, MEMBLOCK_MIRROR, MEMBLOCK_NOMAP, NUMA_NO_NODE, PAGE_SHIFT, PAGE_SIZE } from '../types';
 import type { MemblockRegion, MemblockType } from './region-array';
+import type { VersionRules } from '../kernel-behaviour';
 
 export interface SkipContext {
-  kernel: '5.10' | '6.1';
+  rules: Pick<VersionRules, 'memblock'>;
   /** movable_node_is_enabled() */
   movableNode: boolean;
 }
@@ -14,10 +15,10 @@ export interface SkipContext {
 /** should_skip_region (mm/memblock.c); only memory regions are ever skipped. */
 export function shouldSkipRegion(sc: SkipContext, m: MemblockRegion, nid: number, flags: number): boolean {
   if (nid !== NUMA_NO_NODE && nid !== m.nid) return true;
-  if (sc.movableNode && (m.flags & MEMBLOCK_HOTPLUG) !== 0 && (sc.kernel === '5.10' || (flags & MEMBLOCK_HOTPLUG) === 0)) return true;
+  if (sc.movableNode && (m.flags & MEMBLOCK_HOTPLUG) !== 0 && (sc.rules.memblock.hotplugSkipIgnoresRequest || (flags & MEMBLOCK_HOTPLUG) === 0)) return true;
   if ((flags & MEMBLOCK_MIRROR) !== 0 && (m.flags & MEMBLOCK_MIRROR) === 0) return true;
   if ((flags & MEMBLOCK_NOMAP) === 0 && (m.flags & MEMBLOCK_NOMAP) !== 0) return true;
-  if (sc.kernel === '6.1' && (flags & MEMBLOCK_DRIVER_MANAGED) === 0 && (m.flags & MEMBLOCK_DRIVER_MANAGED) !== 0) return true;
+  if (sc.rules.memblock.driverManaged && (flags & MEMBLOCK_DRIVER_MANAGED) === 0 && (m.flags & MEMBLOCK_DRIVER_MANAGED) !== 0) return true;
   return false;
 }
 

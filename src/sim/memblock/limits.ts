@@ -3,6 +3,7 @@
  * memblock_mem_limit_remove_map / memblock_enforce_memory_limit with __find_max_addr,
  * memblock_trim_memory; and memblock_double_array, which grows a full region array.
  */
+import type { VersionRules } from '../kernel-behaviour';
 import { MmError } from '../errors';
 import { MEMBLOCK_NOMAP, PAGE_SIZE } from '../types';
 import * as A from './alloc';
@@ -14,7 +15,7 @@ import type { MemblockType, RegionContext } from './region-array';
 export type ArrayHome = { addr: number; size: number } | null;
 
 export interface LimitHost extends A.AllocHost {
-  readonly kernel: '5.10' | '6.1';
+  readonly rules: Pick<VersionRules, 'memblock'>;
   readonly numa: boolean;
   readonly canResize: boolean;
   dbg(line: string): void;
@@ -117,7 +118,7 @@ export function doubleArray(h: LimitHost, homes: Record<'memory' | 'reserved', A
     type.max *= 2;
     const old = homes[type.name];
     homes[type.name] = { addr, size: newAllocSize };
-    if (old) h.freeFrom(old.addr, old.size, h.kernel === '5.10' ? 'memblock_double_array' : 'memblock_free');
+    if (old) h.freeFrom(old.addr, old.size, h.rules.memblock.doubleArrayFreeFn);
     h.reserveFrom(addr, newAllocSize, 'memblock_double_array');
   }
 }

@@ -3,6 +3,7 @@
  * two region arrays, the memblock=debug log, the allocator and the limit operations.
  * All state is plain data, so clone() is a cheap deep copy.
  */
+import { isKernelVersion, versionRules, type VersionRules } from '../kernel-behaviour';
 import { MmError } from '../errors';
 import type { Arch } from '../types';
 import { MEMBLOCK_MIRROR, MEMBLOCK_NOMAP, MEMBLOCK_HOTPLUG, NUMA_NO_NODE } from '../types';
@@ -59,6 +60,8 @@ export interface AllocTryNidOptions {
 
 export class Memblock implements LimitHost {
   readonly kernel: '5.10' | '6.1';
+  /** the version's memblock rules (kernel-behaviour.ts) */
+  readonly rules: VersionRules;
   readonly physAddrBytes: PhysAddrBytes;
   readonly maxNumnodes: number;
   readonly numa: boolean;
@@ -84,10 +87,11 @@ export class Memblock implements LimitHost {
   private readonly ctx: RegionContext;
 
   constructor(opts: MemblockOptions) {
-    if (opts.kernel !== '5.10' && opts.kernel !== '6.1') throw new MmError('MEMBLOCK_BAD_OPTION', `unknown kernel ${String(opts.kernel)}`, 'MemblockOptions.kernel');
+    if (!isKernelVersion(opts.kernel)) throw new MmError('MEMBLOCK_BAD_OPTION', `unknown kernel ${String(opts.kernel)}`, 'MemblockOptions.kernel');
     if (opts.physAddrBytes !== 4 && opts.physAddrBytes !== 8) throw new MmError('MEMBLOCK_BAD_OPTION', `physAddrBytes must be 4 or 8, got ${String(opts.physAddrBytes)}`, 'MemblockOptions.physAddrBytes');
     if (!Number.isInteger(opts.maxNumnodes) || opts.maxNumnodes < 1) throw new MmError('MEMBLOCK_BAD_OPTION', `maxNumnodes must be a positive integer, got ${opts.maxNumnodes}`, 'MemblockOptions.maxNumnodes');
     this.kernel = opts.kernel;
+    this.rules = versionRules(opts.kernel);
     this.physAddrBytes = opts.physAddrBytes;
     this.maxNumnodes = opts.maxNumnodes;
     this.numa = opts.numa;
@@ -157,8 +161,8 @@ export class Memblock implements LimitHost {
   addNode(base: number, size: number, nid: number, flags = 0, caller = DEFAULT_CALLER): void {
     const [b, s] = this.range(base, size, 'memblock_add_node');
     this.nidArg(nid, 'memblock_add_node');
-    if (this.kernel === '5.10' && flags !== 0) throw new MmError('MEMBLOCK_BAD_ARG', `5.10 memblock_add_node takes no flags, got ${fmtHashX(flags)}`, 'memblock_add_node');
-    if (this.kernel === '6.1' && this.debug) {
+    if (!this.rules.memblock.addNodeFlags && flags !== 0) throw new MmError('MEMBLOCK_BAD_ARG', `${this.kernel} memblock_add_node takes no flags, got ${fmtHashX(flags)}`, 'memblock_add_node');
+    if (this.rules.memblock.addNodeFlags && this.debug) {
       this.log.push(`memblock_add_node: [${this.pa(b)}-${this.pa(physLast(b, s, this.physAddrBytes))}] nid=${nid} flags=${flags.toString(16)} ${caller}`);
     }
     this.addWarns(R.addRange(this.ctx, this._memory, b, s, nid, flags));
@@ -186,7 +190,7 @@ export class Memblock implements LimitHost {
 
   /** memblock_free (5.10) / memblock_phys_free (6.1), mm/memblock.c */
   free(base: number, size: number, caller = DEFAULT_CALLER): void {
-    const fn = this.kernel === '5.10' ? 'memblock_free' : 'memblock_phys_free';
+    const fn = this.rules.memblock.freeFn;
     const [b, s] = this.range(base, size, fn);
     this.freeFrom(b, s, caller);
   }
@@ -197,7 +201,7 @@ export class Memblock implements LimitHost {
    * [PFN_UP(base), PFN_DOWN(base+size)) that the caller frees to the buddy allocator.
    */
   freeLate(base: number, size: number, caller = DEFAULT_CALLER): { startPfn: number; endPfn: number } {
-    const fn = this.kernel === '5.10' ? '__memblock_free_late' : 'memblock_free_late';
+    const fn = this.rules.memblock.freeLateFn;
     const [b, s] = this.range(base, size, fn);
     this.rangeLine(fn, b, s, caller);
     return { startPfn: Math.ceil(b / 4096), endPfn: Math.floor((b + s) / 4096) };
@@ -205,7 +209,7 @@ export class Memblock implements LimitHost {
 
   /** memblock_free / memblock_phys_free as called from inside memblock */
   freeFrom(base: number, size: number, caller: string): void {
-    this.rangeLine(this.kernel === '5.10' ? 'memblock_free' : 'memblock_phys_free', base, size, caller);
+    this.rangeLine(this.rules.memblock.freeFn, base, size, caller);
     R.removeRange(this.ctx, this._reserved, base, size);
   }
 
@@ -285,7 +289,7 @@ export class Memblock implements LimitHost {
   physAllocRange(size: number, align: number, start: number, end: number, caller = DEFAULT_CALLER): number {
     const fn = 'memblock_phys_alloc_range';
     const [s, a, st, e] = [this.arg(size, 'size', fn), this.arg(align, 'align', fn), this.arg(start, 'start', fn), this.arg(end, 'end', fn)];
-    if (this.kernel === '6.1') this.dbg(`${fn}: ${fmtLlu(s)} bytes align=0x${fmtLlx(a)} from=${this.pa(st)} max_addr=${this.pa(e)} ${caller}`);
+    if (this.rules.memblock.physAllocDebugLine) this.dbg(`${fn}: ${fmtLlu(s)} bytes align=0x${fmtLlx(a)} from=${this.pa(st)} max_addr=${this.pa(e)} ${caller}`);
     return A.allocRangeNid(this, s, a, st, e, NUMA_NO_NODE, false);
   }
   /** memblock_phys_alloc_try_nid (mm/memblock.c): no log line */
@@ -333,7 +337,7 @@ export class Memblock implements LimitHost {
       this.warn('__next_mem_range: Usage of MAX_NUMNODES is deprecated. Use NUMA_NO_NODE instead');
       nid = NUMA_NO_NODE;
     }
-    return freeMemRanges({ kernel: this.kernel, movableNode: this.movableNode }, this._memory, this._reserved, this.ctx.physMax, nid, opts.flags ?? 0, opts.reverse ?? false);
+    return freeMemRanges({ rules: this.rules, movableNode: this.movableNode }, this._memory, this._reserved, this.ctx.physMax, nid, opts.flags ?? 0, opts.reverse ?? false);
   }
   /** memblock_overlaps_region(&memblock.reserved) = memblock_is_region_reserved */
   overlapsReserved(base: number, size: number): boolean { return R.overlapsRegion(this.ctx, this._reserved, ...this.range(base, size, 'memblock_is_region_reserved')); }

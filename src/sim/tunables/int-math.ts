@@ -26,7 +26,10 @@ export function mulDivU64(a: number, b: number, c: number): number {
   return Number((BigInt(a) * BigInt(b)) / BigInt(c));
 }
 
-/** fls (include/asm-generic/bitops/fls.h): 1-based index of the highest set bit, 0 for 0. */
+/**
+ * fls / fls64 (include/asm-generic/bitops/fls.h, fls64.h): 1-based index of the highest set bit,
+ * 0 for 0. Exact for every safe integer (Math.log2 rounds up just below powers of two above 2^49).
+ */
 export function fls(x: number): number {
   let n = 0;
   let v = Math.floor(x);

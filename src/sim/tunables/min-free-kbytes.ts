@@ -2,6 +2,7 @@
  * min_free_kbytes: the boot default (init_per_zone_wmark_min, postcore_initcall) and the
  * khugepaged raise (set_recommended_min_free_kbytes, subsys_initcall via hugepage_init).
  */
+import { versionRules } from '../kernel-behaviour';
 import { MIGRATE_PCPTYPES } from '../types';
 import { clamp, intSqrt } from './int-math';
 import { setupPerZoneLowmemReserveMut } from './lowmem-reserve';
@@ -51,7 +52,7 @@ export function calculateMinFreeKbytes(s: TunableState): TunableState {
 export function setRecommendedMinFreeKbytesMut(d: TunableState): void {
   if (!d.thpEnabled) {
     // 5.10 is only called when khugepaged is enabled; 6.1 recomputes the default instead.
-    if (d.kernel === '5.10') return;
+    if (!versionRules(d.kernel).thpOffRecalculatesMinFree) return;
     calculateMinFreeKbytesMut(d);
     setupPerZoneWmarksMut(d);
     return;

@@ -5,6 +5,7 @@
  * 6.1:  high = max(low_wmark / nr_split_cpus, 4 * batch), recomputed by every
  *       setup_per_zone_wmarks.
  */
+import { versionRules } from '../kernel-behaviour';
 import { MmError } from '../errors';
 import { fls, rounddownPowOfTwo } from './int-math';
 import { cloneState, lowWmarkPages, populatedZone, type TZone, type TunableState } from './state';
@@ -69,7 +70,7 @@ function pagesetSetHighAndBatch510Mut(s: TunableState, z: TZone, managed: number
  */
 export function zonePcpUpdateMut(d: TunableState): void {
   for (const z of d.zones) {
-    if (d.kernel === '6.1') zoneSetPagesetHighAndBatch61Mut(d, z);
+    if (versionRules(d.kernel).pcp.high === 'low-wmark') zoneSetPagesetHighAndBatch61Mut(d, z);
     else if (populatedZone(z)) pagesetSetHighAndBatch510Mut(d, z, z.managed);
   }
 }
@@ -89,8 +90,8 @@ export function zonePcpUpdate(s: TunableState): TunableState {
  * Also use it for 5.10's zone_pcp_update after deferred page init (page_alloc_init_late).
  */
 export function setupPerCpuPageset510(s: TunableState, managedAtThatTime: readonly number[]): TunableState {
-  if (s.kernel !== '5.10') {
-    throw new MmError('TUNABLES_BAD_INPUT', `setupPerCpuPageset510 called on a ${s.kernel} state`);
+  if (versionRules(s.kernel).pcp.high !== 'six-batch') {
+    throw new MmError('TUNABLES_BAD_INPUT', `setupPerCpuPageset510 called on a ${s.kernel} state, whose pcp high follows the watermarks`);
   }
   if (managedAtThatTime.length !== s.zones.length) {
     throw new MmError(
@@ -138,8 +139,8 @@ export function refreshZoneStatThresholds(s: TunableState): TunableState {
  * CPU coming up is not yet in its node's mask) call it. Returns a new state.
  */
 export function zoneSetPagesetHighAndBatch(s: TunableState, cpuOnline = 0): TunableState {
-  if (s.kernel !== '6.1') {
-    throw new MmError('TUNABLES_BAD_INPUT', `zoneSetPagesetHighAndBatch is 6.1 only (state is ${s.kernel})`);
+  if (versionRules(s.kernel).pcp.high !== 'low-wmark') {
+    throw new MmError('TUNABLES_BAD_INPUT', `zoneSetPagesetHighAndBatch sizes pcp from the low watermark, which the ${s.kernel} state does not`);
   }
   const d = cloneState(s);
   for (const z of d.zones) if (populatedZone(z)) zoneSetPagesetHighAndBatch61Mut(d, z, cpuOnline);

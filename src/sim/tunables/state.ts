@@ -4,6 +4,7 @@
  * Every exported function of src/sim/tunables takes a TunableState and returns a NEW one
  * (zones are copied); the input is never mutated.
  */
+import { isKernelVersion } from '../kernel-behaviour';
 import { MmError } from '../errors';
 import type { ZoneName } from '../types';
 
@@ -154,7 +155,7 @@ function validateZones(init: TunableStateInit): void {
   const bad = (msg: string, where: string) => {
     throw new MmError('TUNABLES_BAD_INPUT', msg, where);
   };
-  if (!['5.10', '6.1'].includes(init.kernel)) bad(`unknown kernel profile "${init.kernel}"`, 'kernel');
+  if (!isKernelVersion(init.kernel)) bad(`unknown kernel profile "${init.kernel}"`, 'kernel');
   if (!Number.isInteger(init.pageblockOrder) || init.pageblockOrder < 0 || init.pageblockOrder > 20) {
     bad(`pageblockOrder ${init.pageblockOrder} is not a plausible order`, 'pageblockOrder');
   }

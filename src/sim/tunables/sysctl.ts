@@ -10,6 +10,7 @@
  * - 5.10 vm.percpu_pagelist_fraction / 6.1 vm.percpu_pagelist_high_fraction: 0 or >= 8; when the
  *   value changes, every populated zone's pcp high/batch is recomputed from its current managed.
  */
+import { versionRules } from '../kernel-behaviour';
 import { MmError } from '../errors';
 import { setupPerZoneLowmemReserveMut } from './lowmem-reserve';
 import { zoneSetPagesetHighAndBatch61Mut, pagesetSetHighAndBatch510 } from './pcp';
@@ -35,7 +36,7 @@ export function tunableSysctlNames(kernel: TunableState['kernel']): TunableSysct
     'watermark_scale_factor',
     'watermark_boost_factor',
     'lowmem_reserve_ratio',
-    kernel === '5.10' ? 'percpu_pagelist_fraction' : 'percpu_pagelist_high_fraction',
+    versionRules(kernel).pcp.fractionSysctl,
   ];
 }
 
@@ -95,7 +96,7 @@ function parseScalar(raw: string, sysctl: string, min: number, max: number, kern
 
 /** watermark_scale_factor's upper bound: one_thousand (5.10), SYSCTL_THREE_THOUSAND (6.1). */
 export function watermarkScaleFactorMax(kernel: TunableState['kernel']): number {
-  return kernel === '5.10' ? 1000 : 3000;
+  return versionRules(kernel).watermarkScaleFactorMax;
 }
 
 /**
@@ -150,7 +151,7 @@ export function writeSysctl(s: TunableState, name: string, value: string | numbe
       d.percpuPagelistFraction = v;
       for (const z of d.zones) {
         if (!populatedZone(z)) continue;
-        if (d.kernel === '6.1') zoneSetPagesetHighAndBatch61Mut(d, z);
+        if (versionRules(d.kernel).pcp.high === 'low-wmark') zoneSetPagesetHighAndBatch61Mut(d, z);
         else {
           const { high, batch } = pagesetSetHighAndBatch510(z.managed, v);
           z.pcpHigh = high;

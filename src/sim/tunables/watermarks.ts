@@ -1,6 +1,7 @@
 /**
  * Per-zone watermarks (min/low/high, 6.1 promo) and the watermark boost.
  */
+import { versionRules } from '../kernel-behaviour';
 import { clamp, mulDivU64, multFrac } from './int-math';
 import { zonePcpUpdateMut } from './pcp';
 import { cloneState, type TunableState } from './state';
@@ -14,6 +15,7 @@ export function setupPerZoneWmarksCoreMut(d: TunableState): void {
   const pagesMin = Math.floor(d.minFreeKbytes / 2 ** (d.pageShift - 10));
   let lowmemPages = 0;
   for (const z of d.zones) if (!z.highmem) lowmemPages += z.managed;
+  const rules = versionRules(d.kernel);
 
   for (const z of d.zones) {
     // tmp = (u64)pages_min * managed; do_div(tmp, lowmem_pages)
@@ -28,7 +30,7 @@ export function setupPerZoneWmarksCoreMut(d: TunableState): void {
     z.boost = 0;
     z.wmark.low = z.wmark.min + dist;
     z.wmark.high = z.wmark.low + dist;
-    z.wmark.promo = d.kernel === '6.1' ? z.wmark.high + dist : 0;
+    z.wmark.promo = rules.promoWatermark ? z.wmark.high + dist : 0;
   }
   calculateTotalreservePagesMut(d);
 }
@@ -39,7 +41,7 @@ export function setupPerZoneWmarksCoreMut(d: TunableState): void {
  */
 export function setupPerZoneWmarksMut(d: TunableState): void {
   setupPerZoneWmarksCoreMut(d);
-  if (d.kernel === '6.1') zonePcpUpdateMut(d);
+  if (versionRules(d.kernel).pcp.high === 'low-wmark') zonePcpUpdateMut(d);
 }
 
 /** setup_per_zone_wmarks (mm/page_alloc.c): returns a new state. */

@@ -7,16 +7,19 @@
 import type { Buddy } from '../buddy/buddy';
 import { hugepageInit, initPerZoneWmarkMin, makeTunableState, setupPerCpuPageset510, withManaged, type TunableState } from '../tunables';
 import type { ZoneName } from '../types';
-import type { ArchBoot } from './context';
-import type { HandOverResult } from './hand-over';
-import type { LateFree } from './kernel-build';
+import type { ArchBoot } from '../boot/context';
+import type { HandOverResult } from './mem-init';
+import type { LateFree } from '../arch/kernel-build';
 import type { ZoneLayoutResult } from './zone-layout';
-import { pa } from './cma';
+import { fmtPa } from '../memblock/format';
+import { SZ_1M } from '../sizes';
 import { cpuNode } from './start-kernel';
+import { zoneId } from '../zone-types';
 
 export interface InitcallsResult {
   tunables: TunableState;
-  managedAtWmark: number[];
+  /** managed pages per zone id when init_per_zone_wmark_min ran */
+  managedAtWmark: ReadonlyMap<number, number>;
   dmesg: string[];
 }
 
@@ -66,7 +69,7 @@ export function runInitcalls(b: ArchBoot, layout: ZoneLayoutResult, names: reado
   const dmesg: string[] = [];
   const managedNow = () => hand.zones.map((z) => (hand.inBuddy.has(z.id) ? buddy.managed(z.id) : 0));
   const present = new Map<number, number>();
-  for (const n of layout.nodes) for (const z of n.zones) present.set(n.nid * names.length + z.idx, z.present);
+  for (const n of layout.nodes) for (const z of n.zones) present.set(zoneId(n.nid, z.idx, names.length), z.present);
   const movableIsHigh = names[layout.movableZone] === 'HighMem';
   const cpusPerNode: number[] = [];
   for (let c = 0; c < b.cpus; c++) {
@@ -89,7 +92,8 @@ export function runInitcalls(b: ArchBoot, layout: ZoneLayoutResult, names: reado
     onlineCpus: b.cpus,
     thpEnabled: thpMode === 'always' || thpMode === 'madvise',
   });
-  if (profile.kernel === '5.10') s = setupPerCpuPageset510(s, managedNow());
+  // 5.10 sizes pcp once, in setup_per_cpu_pageset, before CMA activation; 6.1 with every setup_per_zone_wmarks
+  if (profile.behaviour.pcp.high === 'six-batch') s = setupPerCpuPageset510(s, managedNow());
 
   // core_initcall: cma_init_reserved_areas
   for (const a of b.cmaAreas) {
@@ -102,14 +106,15 @@ export function runInitcalls(b: ArchBoot, layout: ZoneLayoutResult, names: reado
     if (!a.activated) dmesg.push(`cma: CMA area ${a.name} could not be activated`);
   }
   s = withManaged(s, managedNow());
-  const managedAtWmark = managedNow();
+  const managedAtWmarkList = managedNow();
+  const managedAtWmark = new Map(hand.zones.map((z, i) => [z.id, managedAtWmarkList[i]]));
   // postcore_initcall: init_per_zone_wmark_min; subsys_initcall: hugepage_init
   s = initPerZoneWmarkMin(s);
-  const totalram = managedAtWmark.reduce((x, y) => x + y, 0);
+  const totalram = managedAtWmarkList.reduce((x, y) => x + y, 0);
   s = hugepageInit(s, totalram);
 
   for (const f of lateFrees.filter((x) => !x.beforeInitcalls)) freeReservedArea(b, hand, f, dmesg);
   s = withManaged(s, managedNow());
-  if (b.cmaAreas.length) dmesg.unshift(...b.cmaAreas.map((a) => `cma: area ${a.name} at ${pa(a.base)}, ${a.size / 2 ** 20} MiB`));
+  if (b.cmaAreas.length) dmesg.unshift(...b.cmaAreas.map((a) => `cma: area ${a.name} at ${fmtPa(a.base, b.mb.physAddrBytes)}, ${a.size / SZ_1M} MiB`));
   return { tunables: s, managedAtWmark, dmesg };
 }

@@ -3,17 +3,15 @@
  * arch/x86/mm/init.c, arch/x86/mm/numa.c): e820 → memblock, the fixed low-memory and kernel-image
  * reservations, NUMA node data, sparse memmap, and start_kernel's allocations.
  */
+import { SZ_16M, SZ_1M, SZ_4G } from '../sizes';
 import { MmError } from '../errors';
 import { parseE820Text } from '../input/e820';
 import { x86E820Setup } from '../input/e820-table';
-import type { ArchBoot, FirmwareDesc, MemoryBank } from './context';
-import { cmaCmdline, dmaContiguousReserve } from './cma';
-import { sparseGeometry, sparseInit } from './sparse';
-import { commonStartKernel } from './start-kernel';
+import type { ArchBoot, FirmwareDesc, MemoryBank } from '../boot/context';
+import { cmaCmdline, dmaContiguousReserve } from '../mm-init/cma-reserve';
+import { sparseGeometry, sparseInit } from '../mm-init/sparse';
+import { commonStartKernel } from '../mm-init/start-kernel';
 
-const SZ_1M = 2 ** 20;
-const SZ_16M = 16 * SZ_1M;
-const SZ_4G = 2 ** 32;
 
 /** The e820 text (a /sys/firmware/memmap listing or a boot log) as a FirmwareDesc; SRAT gives the nodes. */
 export function firmwareFromE820(text: string): FirmwareDesc {
@@ -85,7 +83,7 @@ export function splitBanksBySrat(adds: ReadonlyArray<{ base: number; size: numbe
 
 export function x86Boot(b: ArchBoot): void {
   const { mb, build, profile } = b;
-  const kernel = profile.kernel;
+  const rules = profile.behaviour;
   const cfg = profile.config;
   const res = (what: string, base: number, size: number) => {
     if (base) b.reservations.push({ what, base, size });
@@ -101,7 +99,7 @@ export function x86Boot(b: ArchBoot): void {
     mb.reserve(base, size, 'early_reserve_initrd+0x0/0x0');
     res('initrd', base, size);
   }
-  if (kernel === '5.10') {
+  if (rules.x86.lowMemory === 'bios-regions') {
     // reserve_bios_regions: EBDA up to 1 MiB
     mb.reserve(0x9f000, SZ_1M - 0x9f000, 'reserve_bios_regions+0x0/0x0');
     res('BIOS regions (EBDA..1 MiB)', 0x9f000, SZ_1M - 0x9f000);
@@ -127,7 +125,7 @@ export function x86Boot(b: ArchBoot): void {
   for (const bank of b.fw.banks) mb.setNode(bank.base, bank.size, bank.nid);
   b.maxPfn = b.maxLowPfn = Math.floor(mb.endOfDram() / 4096);
 
-  if (kernel === '6.1') {
+  if (rules.x86.lowMemory === 'first-1mib') {
     // setup_arch: the first 1 MiB is never handed to the buddy (BIOS corruption, real-mode trampoline)
     mb.reserve(0, SZ_1M, 'setup_arch+0x7e0/0xd4f');
     res('first 1 MiB', 0, SZ_1M);
@@ -140,7 +138,7 @@ export function x86Boot(b: ArchBoot): void {
   initMemMapping(b);
 
   // initmem_init → NUMA: NODE_DATA per node, top-down in the node
-  const ndSize = kernel === '6.1' ? 0x2b000 : 0x2a000;
+  const ndSize = build.pgdatSize;
   const pgdatPa = new Map<number, number>();
   for (const nid of b.nids) {
     const nodeEnd = Math.max(...b.fw.banks.filter((x) => x.nid === nid).map((x) => x.base + x.size));
@@ -154,12 +152,12 @@ export function x86Boot(b: ArchBoot): void {
 
   // dma_contiguous_reserve(max_pfn_mapped << PAGE_SHIFT)
   b.highmemStart = mb.endOfDram();
-  const cmaCtx = { kernel, config: cfg, pageblockOrder: cfg.pageblockOrder, maxOrder: cfg.maxOrder, mb, areas: b.cmaAreas, highmemStart: b.highmemStart, dmesg: b.dmesg };
+  const cmaCtx = { rules: profile.behaviour, config: cfg, pageblockOrder: cfg.pageblockOrder, maxOrder: cfg.maxOrder, mb, areas: b.cmaAreas, highmemStart: b.highmemStart, dmesg: b.dmesg };
   const cma = dmaContiguousReserve(cmaCtx, { cmdline: cmaCmdline(b), dtDefaultExists: false, archLimit: mb.endOfDram() });
   if (cma) res('CMA (default area)', cma.base, cma.size);
 
   // paging_init → sparse_init (memmap above MAX_DMA_ADDRESS = 16 MiB), zone_sizes_init
-  sparseInit({ mb, g: sparseGeometry('x86_64', kernel), structPageSize: cfg.structPageSize, memmapFrom: SZ_16M, pgdatPa, vmemmapBasePfn: 0, reservations: b.reservations });
+  sparseInit({ mb, g: sparseGeometry(b.profile, build), structPageSize: cfg.structPageSize, memmapFrom: SZ_16M, pgdatPa, vmemmapBasePfn: 0, reservations: b.reservations });
   const maxLow = b.maxLowPfn;
   b.maxZonePfn = [];
   if (cfg.zoneDma) b.maxZonePfn.push(Math.min(SZ_16M / 4096, maxLow));

@@ -5,12 +5,13 @@
 import { Buddy } from '../buddy/buddy';
 import { MmError } from '../errors';
 import type { ZoneName } from '../types';
-import type { ArchBoot } from './context';
+import type { ArchBoot } from '../boot/context';
 import type { ZoneLayoutResult } from './zone-layout';
 import { sparseGeometry } from './sparse';
+import { zoneId } from '../zone-types';
 
 export interface ZoneRef {
-  /** buddy zone id = nid * MAX_NR_ZONES + idx */
+  /** buddy zone id (zone-types.ts zoneId) */
   id: number;
   nid: number;
   idx: number;
@@ -24,10 +25,6 @@ export interface HandOverResult {
   managedAfterFreeAll: Map<number, number>;
   /** zone ids that span pages (the buddy knows them) */
   inBuddy: Set<number>;
-}
-
-export function zoneId(nid: number, idx: number, nrZones: number): number {
-  return nid * nrZones + idx;
 }
 
 export function handOver(b: ArchBoot, layout: ZoneLayoutResult, names: readonly ZoneName[]): HandOverResult {
@@ -52,7 +49,7 @@ export function handOver(b: ArchBoot, layout: ZoneLayoutResult, names: readonly 
   }
   const basePfn = Math.min(...specs.map((s) => s.startPfn));
   const endPfn = Math.max(...specs.map((s) => s.endPfn));
-  const sectionShift = b.profile.arch === 'arm' ? undefined : sparseGeometry(b.profile.arch, b.profile.kernel).sectionSizeBits - 12;
+  const sectionShift = b.profile.arch === 'arm' ? undefined : sparseGeometry(b.profile, b.build).sectionSizeBits - 12;
   const buddy = new Buddy({ kernel: b.profile.kernel, basePfn, endPfn, pageblockOrder: cfg.pageblockOrder, maxOrder: cfg.maxOrder, zones: specs, sectionShift });
   buddy.memmapInit(layout.ranges.map((r) => ({ start: r.start, end: r.end })));
   const free = b.mb.freeRanges().map((r) => ({ start: Math.ceil(r.base / 4096), end: Math.floor(r.end / 4096) })).filter((r) => r.end > r.start);

@@ -4,17 +4,17 @@
  * 6.1 profiles. Reservations the kernel derives from the machine are computed; sizes that are
  * facts of the kernel build come from kernel-build.ts.
  */
+import { fls } from '../tunables/int-math';
+import { SZ_1G, SZ_2M } from '../sizes';
 import { MEMBLOCK_ALLOC_ANYWHERE } from '../memblock/memblock';
-import type { ArchBoot, RmemBase } from './context';
-import { cmaCmdline, dmaContiguousReserve } from './cma';
-import { sparseGeometry, sparseInit } from './sparse';
-import { fdtInitReservedMem, reservedMemReserveStatic, type RmemContext } from './reserved-mem';
-import { commonStartKernel } from './start-kernel';
-import { addFirmwareMemory } from './firmware-memory';
-import type { UnflattenNode } from './firmware';
+import type { ArchBoot, RmemBase } from '../boot/context';
+import { cmaCmdline, dmaContiguousReserve } from '../mm-init/cma-reserve';
+import { sparseGeometry, sparseInit } from '../mm-init/sparse';
+import { fdtInitReservedMem, reservedMemReserveStatic, type RmemContext } from '../mm-init/of-reserved-mem';
+import { commonStartKernel } from '../mm-init/start-kernel';
+import { addFirmwareMemory } from '../fdt/dt-add-memory';
+import type { UnflattenNode } from '../machine/firmware';
 
-const SZ_2M = 2 ** 21;
-const SZ_1G = 2 ** 30;
 const PHYS_MASK_SHIFT = 48;
 /** 48-bit VA: PAGE_END - PAGE_OFFSET */
 const LINEAR_REGION_SIZE = 2 ** 47;
@@ -27,14 +27,10 @@ export function maxZonePhys(bits: number, dramStart: number, dramEnd: number): n
   return Math.min(mask, dramEnd - 1) + 1;
 }
 
-/** fls64 */
-function fls64(x: number): number {
-  return x <= 0 ? 0 : Math.floor(Math.log2(x)) + 1;
-}
 
 export function arm64Boot(b: ArchBoot, rmem: RmemBase): void {
   const { mb, build, fw, profile } = b;
-  const kernel = profile.kernel;
+  const rules = profile.behaviour;
   const cfg = profile.config;
   const res = (what: string, base: number, size: number) => {
     if (base) b.reservations.push({ what, base, size });
@@ -66,35 +62,36 @@ export function arm64Boot(b: ArchBoot, rmem: RmemBase): void {
     if (base < mb.startOfDram() || base + size > mb.endOfDram()) {
       b.dmesg.push(`initrd not fully accessible via the linear mapping -- please check your bootloader ...`);
     } else {
-      if (kernel === '5.10') mb.remove(base, size, 'arm64_memblock_init+0x198/0x2fc');
-      mb.add(base, size, kernel === '5.10' ? 'arm64_memblock_init+0x1a4/0x2fc' : 'arm64_memblock_init+0x14c/0x260');
-      if (kernel === '6.1') mb.clearNomap(base, size);
-      mb.reserve(base, size, kernel === '5.10' ? 'arm64_memblock_init+0x1b0/0x2fc' : 'arm64_memblock_init+0x164/0x260');
+      // 5.10 removes and re-adds the range to clear its flags; 6.1 adds it and clears NOMAP
+      if (!rules.arm64.initrdClearsNomap) mb.remove(base, size, build.callers.initrdRemove ?? '');
+      mb.add(base, size, build.callers.initrdAdd ?? '');
+      if (rules.arm64.initrdClearsNomap) mb.clearNomap(base, size);
+      mb.reserve(base, size, build.callers.initrdReserve ?? '');
       res('initrd', base, size);
     }
   }
-  mb.reserve(image.base, image.size, kernel === '5.10' ? 'arm64_memblock_init+0x208/0x2fc' : 'arm64_memblock_init+0x1f0/0x260');
+  mb.reserve(image.base, image.size, build.callers.imageReserve ?? '');
   res('kernel image', image.base, image.size);
 
   // early_init_fdt_scan_reserved_mem
   b.highmemStart = mb.endOfDram();
   const rctx: RmemContext = { ...rmem, mb, areas: b.cmaAreas, highmemStart: b.highmemStart, dmesg: b.dmesg };
-  if (kernel === '5.10') reserveMemreserve(b);
+  if (rules.arm64.memreserveFirst) reserveMemreserve(b);
   reservedMemReserveStatic(rctx, fw.reservedMem);
-  if (kernel === '6.1') reserveMemreserve(b);
+  if (!rules.arm64.memreserveFirst) reserveMemreserve(b);
   const rm = fdtInitReservedMem(rctx, fw.reservedMem);
   for (const e of rm.entries) res(`reserved-memory ${e.name}`, e.base, e.size);
 
   // paging_init: map_kernel, map_mem (rodata=full: PTE level), 6.1 create_idmap; then init_pg_dir is freed.
   const ptPages = mapMemTablePages(b, image.base, image.base + (build.textAliasSize ?? 0)) + (build.imagePageTables ?? 0);
   for (let i = 0; i < ptPages; i++) {
-    const a = kernel === '6.1'
+    const a = rules.arm64.pgtableAllocNoLeakTrace
       ? mb.physAllocRange(4096, 4096, 0, 1, 'early_pgtable_alloc+0x2c/0xb0')
       : mb.allocRangeNid(4096, 4096, 0, mb.currentLimit, -1, false, 'early_pgtable_alloc+0x0/0x0');
     res('page table', a, 4096);
   }
   if (build.pagingInitFree) {
-    const end = image.base + image.size - (kernel === '5.10' ? 0x3000 : 0);
+    const end = image.base + image.size - (build.pagingInitFreeEndGap ?? 0);
     mb.free(end - build.pagingInitFree, build.pagingInitFree, 'paging_init+0x534/0x610');
   }
   // paging_init ends with memblock_allow_resize (arch/arm64/mm/mmu.c): the linear map is up
@@ -109,10 +106,10 @@ export function arm64Boot(b: ArchBoot, rmem: RmemBase): void {
   // bootmem_init: NUMA, sparse, zones, CMA
   b.maxPfn = b.maxLowPfn = Math.floor(mb.endOfDram() / 4096);
   const pgdatPa = numaInit(b);
-  sparseInit({ mb, g: sparseGeometry('arm64', kernel), structPageSize: cfg.structPageSize, memmapFrom: memstart, pgdatPa, vmemmapBasePfn: memstart / 4096, reservations: b.reservations });
+  sparseInit({ mb, g: sparseGeometry(profile, build), structPageSize: cfg.structPageSize, memmapFrom: memstart, pgdatPa, vmemmapBasePfn: memstart / 4096, reservations: b.reservations });
   const dramStart = mb.startOfDram();
   const dramEnd = mb.endOfDram();
-  const dmaBits = Math.min(32, fls64(fw.dmaMaxCpuAddr ?? Number.MAX_SAFE_INTEGER));
+  const dmaBits = Math.min(32, fls(fw.dmaMaxCpuAddr ?? Number.MAX_SAFE_INTEGER));
   const dmaLimit = cfg.zoneDma ? maxZonePhys(dmaBits, dramStart, dramEnd) : cfg.zoneDma32 ? maxZonePhys(32, dramStart, dramEnd) : 2 ** PHYS_MASK_SHIFT;
   b.maxZonePfn = arm64MaxZonePfn(b, dmaLimit, dramStart, dramEnd);
   const cma = dmaContiguousReserve(rctx, { cmdline: cmaCmdline(b), dtDefaultExists: rm.dtDefaultCma, archLimit: dmaLimit });
@@ -189,7 +186,6 @@ export function unflattenDtSize(tree: readonly UnflattenNode[], nodeSize: number
 /** arch_numa_init → numa_init (drivers/base/arch_numa.c): distance table and NODE_DATA per node. */
 function numaInit(b: ArchBoot): Map<number, number> {
   const { mb } = b;
-  const kernel = b.profile.kernel;
   const out = new Map<number, number>();
   if (!b.profile.config.numa) return out;
   const dist = 256;
@@ -215,7 +211,7 @@ function numaInit(b: ArchBoot): Map<number, number> {
     b.fw = { ...b.fw, banks: b.fw.banks.map((x) => ({ ...x, nid: 0 })), cpuNodes: b.fw.cpuNodes.map(() => 0) };
   }
   b.reservations.push({ what: 'numa distance table', base: d, size: dist });
-  const ndSize = kernel === '6.1' ? 0x2c80 : 0x2500;
+  const ndSize = b.build.pgdatSize;
   for (const nid of b.nids) {
     const pa = mb.allocTryNid(ndSize, 64, 0, 0, nid, { caller: 'setup_node_data+0x0/0x0' });
     b.reservations.push({ what: `NODE_DATA(${nid})`, base: pa, size: ndSize });

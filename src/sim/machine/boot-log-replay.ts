@@ -9,8 +9,8 @@ import { MmError } from '../errors';
 import { parseBootLog } from '../input/boot-log';
 import { stripTimestamp } from '../input/e820';
 import type { Memblock } from '../memblock/memblock';
-import type { CmaArea } from './cma';
-import { isEarlyFree, type LateFree } from './kernel-build';
+import type { CmaArea } from '../mm-init/cma-reserve';
+import { isEarlyFree, type LateFree } from '../arch/kernel-build';
 
 export interface MemblockOp {
   op: 'add' | 'remove' | 'reserve' | 'free';

@@ -5,7 +5,8 @@
  * pcpu_alloc_first_chunk chunks) and only then frees the alloc info and the areas array. Only the
  * static size of the image's per-cpu section is a build fact; the rest is the kernel's arithmetic.
  */
-import type { ArchBoot } from './context';
+import { fls } from '../tunables/int-math';
+import type { ArchBoot } from '../boot/context';
 import { cpuNode } from './start-kernel';
 
 const PAGE_SIZE = 4096;
@@ -21,7 +22,6 @@ const PCPU_BLOCK_MD_SIZE = 32;
 const PCPU_MIN_ALLOC_SIZE = 4;
 
 const pfnAlign = (x: number) => Math.ceil(x / PAGE_SIZE) * PAGE_SIZE;
-const fls = (x: number) => (x <= 0 ? 0 : Math.floor(Math.log2(x)) + 1);
 
 export interface PcpuGroup {
   nid: number;
@@ -155,8 +155,9 @@ function pcpuSetupFirstChunk(b: ArchBoot, ai: PcpuAllocInfo, ptr: number): void 
   alloc('per-cpu unit_off', ai.nrCpuIds * ptr);
   // pcpu_chunk_lists: struct list_head per slot; 6.1 adds the sidelined, free and to-depopulate
   // slots, 5.10 the empty slot, times PCPU_NR_CHUNK_TYPES (2 with CONFIG_MEMCG_KMEM)
-  const slots = pcpuSizeToSlot(ai.unitSize) + (b.profile.kernel === '6.1' ? 4 : 2);
-  alloc('per-cpu chunk lists', slots * 2 * ptr * (b.profile.kernel === '6.1' ? 1 : 2));
+  const { extraSlots, chunkTypes } = b.profile.behaviour.percpuChunkLists;
+  const slots = pcpuSizeToSlot(ai.unitSize) + extraSlots;
+  alloc('per-cpu chunk lists', slots * 2 * ptr * chunkTypes);
   // < static | reserved | dynamic >: the reserved chunk, then the dynamic first chunk
   pcpuAllocFirstChunk(b, ai.staticSize, ai.reservedSize, ptr, alloc);
   pcpuAllocFirstChunk(b, ai.staticSize + ai.reservedSize, ai.dynSize, ptr, alloc);

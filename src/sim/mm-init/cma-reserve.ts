@@ -3,9 +3,12 @@
  * cma_declare_contiguous_nid / cma_init_reserved_mem (mm/cma.c). Placement only; activation
  * (MIGRATE_CMA pageblocks) is done by the buddy at core_initcall time.
  */
+import { SZ_1M, SZ_4G } from '../sizes';
+import { fmtPa } from '../memblock/format';
 import { MmError } from '../errors';
 import type { Memblock } from '../memblock/memblock';
-import { PAGE_SIZE, type KernelConfig, type KernelVersion } from '../types';
+import { PAGE_SIZE, type KernelConfig } from '../types';
+import type { VersionRules } from '../kernel-behaviour';
 
 export interface CmaArea {
   name: string;
@@ -26,7 +29,7 @@ export interface CmaCmdline {
 }
 
 export interface CmaContext {
-  kernel: KernelVersion;
+  rules: VersionRules;
   config: KernelConfig;
   pageblockOrder: number;
   maxOrder: number;
@@ -38,12 +41,11 @@ export interface CmaContext {
 }
 
 /** CMA_MIN_ALIGNMENT_BYTES (6.1) or PAGE_SIZE << max(MAX_ORDER-1, pageblock_order) (5.10). */
-export function cmaMinAlignment(kernel: KernelVersion, pageblockOrder: number, maxOrder: number): number {
-  if (kernel === '6.1') return PAGE_SIZE * 2 ** pageblockOrder;
+export function cmaMinAlignment(rules: Pick<VersionRules, 'cma'>, pageblockOrder: number, maxOrder: number): number {
+  if (rules.cma.alignment === 'pageblock') return PAGE_SIZE * 2 ** pageblockOrder;
   return PAGE_SIZE * 2 ** Math.max(maxOrder - 1, pageblockOrder);
 }
 
-const SZ_4G = 2 ** 32;
 
 /** cma_declare_contiguous_nid (mm/cma.c): returns the area or throws MmError for an impossible request. */
 export function cmaDeclareContiguousNid(
@@ -61,7 +63,7 @@ export function cmaDeclareContiguousNid(
   if (!sizeIn) throw new MmError('CMA_INVALID', 'CMA area size is 0', where);
   if (alignmentIn && (alignmentIn & (alignmentIn - 1)) !== 0)
     throw new MmError('CMA_INVALID', `CMA alignment 0x${alignmentIn.toString(16)} is not a power of 2`, where);
-  const minAlign = cmaMinAlignment(ctx.kernel, ctx.pageblockOrder, ctx.maxOrder);
+  const minAlign = cmaMinAlignment(ctx.rules, ctx.pageblockOrder, ctx.maxOrder);
   const alignment = Math.max(alignmentIn, minAlign);
   if (fixed && baseIn % alignment)
     throw new MmError('CMA_UNALIGNED', `CMA base 0x${baseIn.toString(16)} must be aligned to 0x${alignment.toString(16)}`, where);
@@ -90,7 +92,7 @@ export function cmaDeclareContiguousNid(
     let addr = 0;
     // 6.1 (CONFIG_PHYS_ADDR_T_64BIT): with enough memory, first try bottom-up from 4 GiB to keep
     // DMA/DMA32 free. The kernel starts this try at SZ_4G whatever the requested base.
-    if (ctx.kernel === '6.1' && !ctx.mb.bottomUp && endOfDram >= SZ_4G + size) {
+    if (ctx.rules.cma.bottomUpAbove4G && !ctx.mb.bottomUp && endOfDram >= SZ_4G + size) {
       ctx.mb.bottomUp = true;
       addr = ctx.mb.allocRangeNid(size, alignment, SZ_4G, limit, -1, false, 'cma_declare_contiguous_nid');
       ctx.mb.bottomUp = false;
@@ -106,7 +108,7 @@ export function cmaDeclareContiguousNid(
     base = addr;
   }
   const area = cmaInitReservedMem(ctx, base, size, name, false);
-  ctx.dmesg.push(`cma: Reserved ${Math.floor(size / 2 ** 20)} MiB at ${pa(base)}`);
+  ctx.dmesg.push(`cma: Reserved ${Math.floor(size / SZ_1M)} MiB at ${fmtPa(base, ctx.mb.physAddrBytes)}`);
   return area;
 }
 
@@ -178,10 +180,6 @@ function mib(bytes: number): string {
   return bytes % 2 ** 20 === 0 ? `${bytes / 2 ** 20} MiB` : `${bytes} bytes`;
 }
 
-/** %pa of a 64-bit phys_addr_t */
-export function pa(x: number, bytes = 8): string {
-  return '0x' + x.toString(16).padStart(bytes * 2, '0');
-}
 
 /** The cma= parameter as dma_contiguous_reserve sees it, with its token for error messages. */
 export function cmaCmdline(b: { params: { cma?: { size: number; base: number; limit: number }; tokens: Array<{ param: string; value: string | null; index: number }> } }): CmaCmdline | undefined {

@@ -4,7 +4,7 @@
  * dentry/inode hash tables (alloc_large_system_hash, mm/page_alloc.c) and swiotlb_init
  * (kernel/dma/swiotlb.c).
  */
-import type { ArchBoot } from './context';
+import type { ArchBoot } from '../boot/context';
 import { pcpuEmbedFirstChunk } from './percpu';
 
 export interface StartKernelOpts {
@@ -55,7 +55,7 @@ export function commonStartKernel(b: ArchBoot, o: StartKernelOpts): void {
     res('swiotlb bounce buffer', mb.allocTryNid(IO_TLB_DEFAULT_SIZE, 4096, 0, limit, -1, { caller: 'swiotlb_init_remap+0x8a/0x22d' }), IO_TLB_DEFAULT_SIZE);
     const nslabs = IO_TLB_DEFAULT_SIZE >> 11;
     const pageAlign = (x: number) => Math.ceil(x / 4096) * 4096;
-    if (b.profile.kernel === '6.1') {
+    if (b.profile.behaviour.swiotlbMeta === 'slots-and-areas') {
       // one struct io_tlb_slot per slab: phys_addr_t orig_addr, size_t alloc_size, unsigned int list
       const slotSize = b.profile.arch === 'arm' ? 8 + 4 + 4 : 24;
       const slots = pageAlign(nslabs * slotSize);

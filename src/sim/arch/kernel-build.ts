@@ -50,6 +50,14 @@ export interface KernelBuild {
   cpuEntryAreaSize: number;
   /** x86: extra fixed early reservations below 1 MiB and around the image (base, size) */
   fixed?: Array<{ base: number; size: number }>;
+  /** sizeof(pg_data_t), allocated per node as NODE_DATA (arm64 setup_node_data, x86 alloc_node_data); 0 without NUMA */
+  pgdatSize: number;
+  /** arm64: bytes between the end of the image reservation and the end of the init_pg_dir range paging_init frees */
+  pagingInitFreeEndGap?: number;
+  /** SPARSEMEM: sizeof(struct mem_section_usage) + usemap_size(), NR_SECTION_ROOTS × pointer size, SECTIONS_PER_ROOT */
+  sparse?: { usemapBytes: number; rootsBytes: number; sectionsPerRoot: number };
+  /** the %pS caller of the memblock=debug lines that differ between builds, by call site */
+  callers: Partial<Record<'initrdRemove' | 'initrdAdd' | 'initrdReserve' | 'imageReserve', string>>;
 }
 
 const KB = 1024;
@@ -75,6 +83,10 @@ const BUILDS: Record<string, KernelBuild> = {
     dtPropSize: 96,
     cpuEntryAreaSize: 0,
     lateFrees: [{ what: 'unused kernel memory', kb: 6464, beforeInitcalls: false }],
+    pgdatSize: 0x2c80,
+    pagingInitFreeEndGap: 0,
+    sparse: { usemapBytes: 56, rootsBytes: 131072, sectionsPerRoot: 256 },
+    callers: { initrdAdd: 'arm64_memblock_init+0x14c/0x260', initrdReserve: 'arm64_memblock_init+0x164/0x260', imageReserve: 'arm64_memblock_init+0x1f0/0x260' },
   },
   // Debian 5.10.0-32-arm64 (5.10.223-1): memblock_reserve [0x40200000-0x41ccffff], paging_init frees 0x5000 at end-0x8000.
   // "percpu: Embedded 33 pages/cpu s95576 r8192 d31400 u135168"; unflatten 35604 bytes for QEMU
@@ -94,6 +106,10 @@ const BUILDS: Record<string, KernelBuild> = {
     dtPropSize: 88,
     cpuEntryAreaSize: 0,
     lateFrees: [{ what: 'unused kernel memory', kb: 5440, beforeInitcalls: false }],
+    pgdatSize: 0x2500,
+    pagingInitFreeEndGap: 0x3000,
+    sparse: { usemapBytes: 336, rootsBytes: 16384, sectionsPerRoot: 256 },
+    callers: { initrdRemove: 'arm64_memblock_init+0x198/0x2fc', initrdAdd: 'arm64_memblock_init+0x1a4/0x2fc', initrdReserve: 'arm64_memblock_init+0x1b0/0x2fc', imageReserve: 'arm64_memblock_init+0x208/0x2fc' },
   },
   // Debian 6.1.0-50-armmp-lpae: memblock_reserve [0x40400000-0x4180d287], swapper_pg_dir [0x40203000-0x40207fff].
   // "percpu: Embedded 19 pages/cpu s45204 r8192 d24428 u77824"; pcpu_alloc_first_chunk's first
@@ -110,6 +126,8 @@ const BUILDS: Record<string, KernelBuild> = {
     dtPropSize: 48,
     cpuEntryAreaSize: 0,
     lateFrees: [{ what: 'unused kernel image (initmem) memory', kb: 2048, beforeInitcalls: false }],
+    pgdatSize: 0,
+    callers: {},
   },
   // Debian 6.1.0-50-amd64: image [0x1000000-0x4410fff] (text..brk), plus the x86 late frees.
   // "percpu: Embedded 62 pages/cpu s217088 r8192 d28672 u2097152". x86 has no device tree.
@@ -129,6 +147,9 @@ const BUILDS: Record<string, KernelBuild> = {
       { what: 'unused kernel image (text/rodata gap) memory', kb: 2040, beforeInitcalls: false },
       { what: 'unused kernel image (rodata/data gap) memory', kb: 1124, beforeInitcalls: false },
     ],
+    pgdatSize: 0x2b000,
+    sparse: { usemapBytes: 56, rootsBytes: 32768, sectionsPerRoot: 256 },
+    callers: {},
   },
   // Debian 5.10.0-32-amd64: image [0x1000000-0x400cfff]. "percpu: Embedded 63 pages/cpu s221184 r8192 d28672 u2097152".
   'x86_64/5.10': {
@@ -147,6 +168,9 @@ const BUILDS: Record<string, KernelBuild> = {
       { what: 'unused kernel image (text/rodata gap) memory', kb: 2040, beforeInitcalls: false },
       { what: 'unused kernel image (rodata/data gap) memory', kb: 560, beforeInitcalls: false },
     ],
+    pgdatSize: 0x2a000,
+    sparse: { usemapBytes: 56, rootsBytes: 32768, sectionsPerRoot: 256 },
+    callers: {},
   },
 };
 

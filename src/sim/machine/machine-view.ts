@@ -8,7 +8,8 @@ import type { Memblock } from '../memblock/memblock';
 import type { TunableState } from '../tunables';
 import { MIGRATETYPE_NAMES, type Profile, type ZoneName } from '../types';
 import type { NodeView, ZoneView } from '../view';
-import type { NodeLayout } from './free-area-init';
+import type { NodeLayout } from '../mm-init/free-area-init';
+import { zoneId } from '../zone-types';
 
 export interface ViewInput {
   profile: Profile;
@@ -40,7 +41,7 @@ export function machineView(inp: ViewInput): MachineViewExtra {
   let totalhigh = 0;
   const nodes: NodeView[] = inp.nodes.map((n) => {
     const zones = n.zones.map((zl): ZoneView => {
-      const id = n.nid * nz + zl.idx;
+      const id = zoneId(n.nid, zl.idx, nz);
       const t = tunables.zones.find((z) => z.nid === n.nid && z.idx === zl.idx)!;
       const has = !!buddy && inp.inBuddy.has(id);
       const real = inp.base?.nodes.find((x) => x.nid === n.nid)?.zones.find((x) => x.idx === zl.idx);

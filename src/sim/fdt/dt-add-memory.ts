@@ -3,8 +3,8 @@
  * memory banks become memblock.memory (sanitised to whole pages), hotpluggable banks are marked.
  */
 import { MmError } from '../errors';
-import { earlyInitDtAddMemoryArch } from '../fdt/fdt-scan';
-import type { ArchBoot } from './context';
+import { earlyInitDtAddMemoryArch } from './fdt-scan';
+import type { ArchBoot } from '../boot/context';
 
 export function addFirmwareMemory(b: ArchBoot): void {
   const maxAddr = 2 ** 48 - 1;

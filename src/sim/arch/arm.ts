@@ -3,15 +3,16 @@
  * arch/arm/mm/mmu.c adjust_lowmem_bounds, arch/arm/mm/init.c): DTB and `mem=` banks, lowmem limit,
  * kernel image and swapper page tables, reserved-memory, CMA (highmem first), FLATMEM memmap.
  */
+import { SZ_1M } from '../sizes';
 import { MmError } from '../errors';
-import type { ArchBoot, RmemBase } from './context';
-import { cmaCmdline, dmaContiguousReserve } from './cma';
-import { addFirmwareMemory } from './firmware-memory';
-import { fdtInitReservedMem, reservedMemReserveStatic, type RmemContext } from './reserved-mem';
-import { commonStartKernel } from './start-kernel';
+import type { VersionRules } from '../kernel-behaviour';
+import type { ArchBoot, RmemBase } from '../boot/context';
+import { cmaCmdline, dmaContiguousReserve } from '../mm-init/cma-reserve';
+import { addFirmwareMemory } from '../fdt/dt-add-memory';
+import { fdtInitReservedMem, reservedMemReserveStatic, type RmemContext } from '../mm-init/of-reserved-mem';
+import { commonStartKernel } from '../mm-init/start-kernel';
 import { unflattenDtSize } from './arm64';
 
-const SZ_1M = 2 ** 20;
 const PMD_SIZE = 2 * SZ_1M;
 const VMALLOC_END = 0xff800000;
 const VMALLOC_OFFSET = 8 * SZ_1M;
@@ -24,11 +25,12 @@ const VMALLOC_DEFAULT = 240 * SZ_1M;
  * vmalloc= value (only the 240 MiB default subtracts VMALLOC_OFFSET) and clamps to
  * VMALLOC_END − (PAGE_OFFSET + 32 MiB). Both raise a size below 16 MiB to 16 MiB.
  */
-export function armVmallocMin(kernel: '5.10' | '6.1', pageOffset: number, vmalloc: number | undefined): number {
+export function armVmallocMin(rules: Pick<VersionRules, 'arm'>, pageOffset: number, vmalloc: number | undefined): number {
   if (vmalloc === undefined) return VMALLOC_END - VMALLOC_DEFAULT - VMALLOC_OFFSET;
-  const max = VMALLOC_END - (pageOffset + 32 * SZ_1M + (kernel === '6.1' ? VMALLOC_OFFSET : 0));
+  const always = rules.arm.vmallocOffsetAlways;
+  const max = VMALLOC_END - (pageOffset + 32 * SZ_1M + (always ? VMALLOC_OFFSET : 0));
   const size = Math.min(Math.max(vmalloc, 16 * SZ_1M), max);
-  return kernel === '6.1' ? VMALLOC_END - size - VMALLOC_OFFSET : VMALLOC_END - size;
+  return always ? VMALLOC_END - size - VMALLOC_OFFSET : VMALLOC_END - size;
 }
 
 const MEMBLOCK_NOMAP = 0x4;
@@ -43,7 +45,7 @@ const MEMBLOCK_NOMAP = 0x4;
 export function adjustLowmemBounds(b: ArchBoot, physOffset: number): { lowmem: number; memblockLimit: number } {
   const { mb } = b;
   const cfg = b.profile.config;
-  const vmallocLimit = armVmallocMin(b.profile.kernel, cfg.pageOffset, b.params.vmalloc) - cfg.pageOffset + physOffset;
+  const vmallocLimit = armVmallocMin(b.profile.behaviour, cfg.pageOffset, b.params.vmalloc) - cfg.pageOffset + physOffset;
   const mapped = () => mb.memory.filter((r) => r.size > 0 && !(r.flags & MEMBLOCK_NOMAP)).map((r) => ({ start: r.base, end: r.base + r.size }));
   const first = mapped()[0];
   if (first && first.start % PMD_SIZE) mb.markNomap(first.start, Math.min(first.end, first.start - (first.start % PMD_SIZE) + PMD_SIZE) - first.start);
@@ -100,7 +102,7 @@ export function armBoot(b: ArchBoot, rmem: RmemBase): void {
   // setup_arch: adjust_lowmem_bounds before arm_memblock_init
   let lowmemLimit = adjustLowmemBounds(b, physOffset).lowmem;
   if (!lowmemLimit)
-    throw new MmError('MEM_NO_LOWMEM', `no lowmem: the lowest memory bank starts at 0x${dramStart.toString(16)}, at or above the vmalloc limit 0x${(armVmallocMin(b.profile.kernel, cfg.pageOffset, b.params.vmalloc) - cfg.pageOffset + physOffset).toString(16)} (PHYS_OFFSET 0x${physOffset.toString(16)})`, 'mem=');
+    throw new MmError('MEM_NO_LOWMEM', `no lowmem: the lowest memory bank starts at 0x${dramStart.toString(16)}, at or above the vmalloc limit 0x${(armVmallocMin(b.profile.behaviour, cfg.pageOffset, b.params.vmalloc) - cfg.pageOffset + physOffset).toString(16)} (PHYS_OFFSET 0x${physOffset.toString(16)})`, 'mem=');
 
   // arm_memblock_init: kernel, initrd, swapper_pg_dir, reserved-memory, CMA
   const image = { base: dramStart + build.imageOffset, size: build.imageSize };

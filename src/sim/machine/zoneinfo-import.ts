@@ -11,12 +11,12 @@ import { parseCmdline } from '../input/cmdline';
 import { parseBootLog } from '../input/boot-log';
 import { hugepageInit, initPerZoneWmarkMin, makeTunableState, setupPerCpuPageset510, withManaged } from '../tunables';
 import type { Arch, KernelVersion } from '../types';
-import { zoneNames } from '../zones';
-import { makeProfile } from './boot';
+import { zoneId, zoneNames } from '../zone-types';
+import { makeProfile } from '../boot/boot';
 import { bootLogFacts } from './boot-log-replay';
-import type { CmaArea } from './cma';
-import type { NodeLayout } from './free-area-init';
-import { kernelBuild } from './kernel-build';
+import type { CmaArea } from '../mm-init/cma-reserve';
+import type { NodeLayout } from '../mm-init/free-area-init';
+import { kernelBuild } from '../arch/kernel-build';
 import { Machine } from './machine';
 
 export interface ZoneinfoImportRequest {
@@ -106,7 +106,7 @@ export function bootFromZoneinfo(req: ZoneinfoImportRequest): Machine {
   let m = new Machine({
     profile, params, cmdline, cpus, source: 'zoneinfo', names, imported: base, inBuddy: new Set(),
     layout: { nodes, ranges: [], movableZone, zoneMovablePfn: new Map(), dmesg: [] },
-    tunables: s, cmaAreas, dmesg: [], reservations: [], lateFrees: facts?.lateFrees ?? [], managedAtWmark: atWmark,
+    tunables: s, cmaAreas, dmesg: [], reservations: [], lateFrees: facts?.lateFrees ?? [], managedAtWmark: new Map(zones.map((z, i) => [zoneId(z.nid, i % names.length, names.length), atWmark[i]])),
     memblockLog: [], modelReserved: [],
   });
   for (const [name, value] of req.sysctls ?? []) m = m.sysctl(name, value);

@@ -10,10 +10,10 @@ import { renderProc, type ProcName } from '../format/proc';
 import type { MachineViewExtra } from '../format/extra';
 import { readSysctl, writeSysctl, type TunableState } from '../tunables';
 import type { Profile, ZoneName } from '../types';
-import type { CmaArea } from './cma';
-import type { FirmwareDesc, Reservation } from './context';
-import type { ZoneLayoutResult } from './zone-layout';
-import type { LateFree } from './kernel-build';
+import type { CmaArea } from '../mm-init/cma-reserve';
+import type { FirmwareDesc, Reservation } from '../boot/context';
+import type { ZoneLayoutResult } from '../mm-init/zone-layout';
+import type { LateFree } from '../arch/kernel-build';
 import { machineView } from './machine-view';
 
 export interface MachineParts {
@@ -39,7 +39,8 @@ export interface MachineParts {
   dmesg: string[];
   reservations: Reservation[];
   lateFrees: LateFree[];
-  managedAtWmark: number[];
+  /** managed pages per zone id (zone-types.ts zoneId) when the watermarks were computed */
+  managedAtWmark: ReadonlyMap<number, number>;
   sysctlLog?: Array<[string, string]>;
 }
 
@@ -69,7 +70,7 @@ export class Machine {
         memblock: p.memblock,
         cpus: p.cpus,
         // 6.1 takes a failed area out of totalcma_pages; 5.10 leaves it counted
-        totalcma: p.cmaAreas.filter((a) => a.activated !== false || p.profile.kernel === '5.10').reduce((s, a) => s + Math.floor(a.size / 4096), 0),
+        totalcma: p.cmaAreas.filter((a) => a.activated !== false || !p.profile.behaviour.cma.failedAreaToBuddy).reduce((s, a) => s + Math.floor(a.size / 4096), 0),
         base: p.imported,
       });
     }

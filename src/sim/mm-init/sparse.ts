@@ -4,8 +4,9 @@
  * section, PMD aligned), plus the vmemmap page-table pages.
  */
 import type { Memblock } from '../memblock/memblock';
-import type { Arch, KernelVersion } from '../types';
-import type { Reservation } from './context';
+import type { Profile } from '../types';
+import type { KernelBuild } from '../arch/kernel-build';
+import type { Reservation } from '../boot/context';
 
 export interface SparseGeometry {
   sectionSizeBits: number;
@@ -16,17 +17,14 @@ export interface SparseGeometry {
   sectionsPerRoot: number;
 }
 
-/** SECTION_SIZE_BITS and the struct sizes of the profile (arch/ * /include/asm/sparsemem.h, mm/sparse.c). */
-export function sparseGeometry(arch: Arch, kernel: KernelVersion): SparseGeometry {
-  if (arch === 'arm64') {
-    return kernel === '6.1'
-      ? { sectionSizeBits: 27, usemapBytes: 56, rootsBytes: 131072, sectionsPerRoot: 256 }
-      : { sectionSizeBits: 30, usemapBytes: 336, rootsBytes: 16384, sectionsPerRoot: 256 };
-  }
-  // x86_64: 128 MiB sections in both versions.
-  return kernel === '6.1'
-    ? { sectionSizeBits: 27, usemapBytes: 56, rootsBytes: 32768, sectionsPerRoot: 256 }
-    : { sectionSizeBits: 27, usemapBytes: 56, rootsBytes: 32768, sectionsPerRoot: 256 };
+/**
+ * SECTION_SIZE_BITS (arch/ * /include/asm/sparsemem.h: arm64 per kernel version, x86_64 27 in both)
+ * and the struct sizes of the build (mm/sparse.c).
+ */
+export function sparseGeometry(profile: Profile, build: KernelBuild): SparseGeometry {
+  const sectionSizeBits = profile.arch === 'arm64' ? profile.behaviour.arm64.sectionSizeBits : 27;
+  const s = build.sparse ?? { usemapBytes: 56, rootsBytes: 32768, sectionsPerRoot: 256 };
+  return { sectionSizeBits, ...s };
 }
 
 const PMD_SIZE = 2 * 2 ** 20;

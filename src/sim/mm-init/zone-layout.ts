@@ -3,7 +3,7 @@
  * ZONE_MOVABLE split from kernelcore=/movablecore=, and per-node spanned/present pages.
  */
 import type { ZoneName } from '../types';
-import type { ArchBoot } from './context';
+import type { ArchBoot } from '../boot/context';
 import { archZoneRanges, findUsableZoneForMovable, findZoneMovablePfnsForNodes, freeAreaInit, type MemPfnRange, type NodeLayout } from './free-area-init';
 
 export interface ZoneLayoutResult {

@@ -7,7 +7,7 @@
  * `sortReservedMem` and is carried out by memblock.
  */
 import type { KernelVersion } from '../types';
-import { PAGE_SIZE } from '../types';
+import { versionRules } from '../kernel-behaviour';
 import type { FdtNode, FdtTree } from './fdt-parse';
 import { findNode, isAvailable, propStringList, readCells, walkNodes, where } from './fdt-props';
 
@@ -20,7 +20,7 @@ export interface ReservedRegOp {
   path: string;
   base: number;
   size: number;
-  /** `no-map`: memblock_remove (5.10.0-.7) or mark NOMAP (later), see linux-mm-reference §1.5. */
+  /** `no-map`: memblock_remove (5.10.0-.7) or mark NOMAP (later), see drivers/of/fdt.c __reserved_mem_reserve_reg and early_init_dt_reserve_memory. */
   noMap: boolean;
 }
 
@@ -61,7 +61,7 @@ export interface ReservedMemScan {
 }
 
 function findReservedMemoryNode(tree: FdtTree, kernel: KernelVersion): FdtNode | null {
-  if (kernel === '5.10') return tree.root.children.find((c) => c.name === 'reserved-memory') ?? null;
+  if (versionRules(kernel).fdt.flatScanLookup) return tree.root.children.find((c) => c.name === 'reserved-memory') ?? null;
   return findNode(tree, '/reserved-memory');
 }
 
@@ -130,7 +130,7 @@ export function scanReservedMem(tree: FdtTree, kernel: KernelVersion, ac: number
   };
   // 6.1: direct children. 5.10: the flat scan also hands deeper descendants to the same routine.
   const nodes: FdtNode[] = [];
-  if (kernel === '5.10') for (const n of walkNodes(rm)) { if (n !== rm) nodes.push(n); }
+  if (versionRules(kernel).fdt.reservedMemoryDescendants) for (const n of walkNodes(rm)) { if (n !== rm) nodes.push(n); }
   else nodes.push(...rm.children);
   const t = ac + sc;
   for (const n of nodes) {
@@ -157,20 +157,3 @@ export function scanReservedMem(tree: FdtTree, kernel: KernelVersion, ac: number
   return scan;
 }
 
-/**
- * The alignment `__reserved_mem_alloc_size` allocates a dynamic region with: the `alignment`
- * property (0 when absent), raised for a CMA pool (`shared-dma-pool` + `reusable`, no `no-map`,
- * CONFIG_CMA) to PAGE_SIZE << max(MAX_ORDER-1, pageblock_order) in 5.10 and to
- * CMA_MIN_ALIGNMENT_BYTES = PAGE_SIZE << pageblock_order in 6.1; 0 becomes SMP_CACHE_BYTES.
- */
-export function reservedMemAllocAlign(
-  e: ReservedMemEntry,
-  p: { kernel: KernelVersion; cma: boolean; maxOrder: number; pageblockOrder: number; smpCacheBytes?: number },
-): number {
-  let align = e.alignment ?? 0;
-  if (p.cma && e.compatible.includes('shared-dma-pool') && e.reusable && !e.noMap) {
-    const order = p.kernel === '5.10' ? Math.max(p.maxOrder - 1, p.pageblockOrder) : p.pageblockOrder;
-    align = Math.max(align, PAGE_SIZE * 2 ** order);
-  }
-  return align === 0 ? p.smpCacheBytes ?? 64 : align;
-}

@@ -1,5 +1,5 @@
 /**
- * The boot hand-over to the buddy allocator (reference §5):
+ * The boot hand-over to the buddy allocator (mm/memblock.c memblock_free_all → free_low_memory_core_early → __free_pages_memory; mm/page_alloc.c __free_pages_core):
  * - memblock_free_all → free_low_memory_core_early → __free_memory_core → __free_pages_memory
  *   (mm/memblock.c): each free range is cut into maximal aligned chunks, and each chunk goes through
  *   memblock_free_pages → __free_pages_core (managed += 2^order) → __free_pages_ok(FPI_TO_TAIL) →

@@ -2,12 +2,12 @@
  * From what the bootloader hands over (a DTB, an e820 map or a declarative topology) to the
  * FirmwareDesc the arch boot code consumes.
  */
+import { SZ_2M } from '../sizes';
 import { MmError } from '../errors';
 import { fdtScan, parseFdt, buildTopologyFdt, walkNodes, type FdtTopology } from '../fdt';
 import type { Arch, KernelVersion } from '../types';
-import type { FirmwareDesc, MemoryBank } from './context';
+import type { FirmwareDesc, MemoryBank } from '../boot/context';
 
-const SZ_2M = 2 ** 21;
 
 /**
  * Where the bootloader put the DTB: QEMU's arm_load_kernel convention, right after the initrd (or at

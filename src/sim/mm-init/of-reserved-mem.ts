@@ -6,9 +6,13 @@
  */
 import type { Memblock } from '../memblock/memblock';
 import { MEMBLOCK_ALLOC_ANYWHERE } from '../memblock/memblock';
-import { cmaInitReservedMem, cmaMinAlignment, pa, type CmaContext } from './cma';
-import type { ReservedMemEntry, ReservedMemScan } from '../fdt/reserved-mem';
+import { cmaInitReservedMem, cmaMinAlignment, type CmaContext } from './cma-reserve';
+import { fmtPa } from '../memblock/format';
+import { SZ_1M } from '../sizes';
+import type { ReservedMemEntry, ReservedMemScan } from '../fdt/fdt-reserved-mem';
 import { sortReservedMem } from '../fdt/reserved-mem-sort';
+import { versionRules } from '../kernel-behaviour';
+import type { KernelVersion } from '../types';
 
 export interface RmemEntry {
   name: string;
@@ -38,9 +42,9 @@ export function reservedMemReserveStatic(ctx: RmemContext, scan: ReservedMemScan
   }
   for (const op of scan.staticRegs) {
     if (earlyInitDtReserveMemory(ctx, op.base, op.size, op.noMap)) {
-      ctx.dmesg.push(`OF: reserved mem: reserved region for node '${op.name}': base ${pa(op.base)}, size ${Math.floor(op.size / 2 ** 20)} MiB`);
+      ctx.dmesg.push(`OF: reserved mem: reserved region for node '${op.name}': base ${fmtPa(op.base, ctx.mb.physAddrBytes)}, size ${Math.floor(op.size / SZ_1M)} MiB`);
     } else {
-      ctx.dmesg.push(`OF: reserved mem: failed to reserve memory for node '${op.name}': base ${pa(op.base)}, size ${Math.floor(op.size / 2 ** 20)} MiB`);
+      ctx.dmesg.push(`OF: reserved mem: failed to reserve memory for node '${op.name}': base ${fmtPa(op.base, ctx.mb.physAddrBytes)}, size ${Math.floor(op.size / SZ_1M)} MiB`);
     }
   }
 }
@@ -80,7 +84,7 @@ export function fdtInitReservedMem(ctx: RmemContext, scan: ReservedMemScan): Rme
 function earlyInitDtReserveMemory(ctx: RmemContext, base: number, size: number, nomap: boolean): boolean {
   const mb: Memblock = ctx.mb;
   if (nomap) {
-    if (ctx.kernel === '6.1') {
+    if (ctx.rules.noMap.staticBusy === 'memory-and-reserved') {
       if (mb.overlapsMemory(base, size) && mb.overlapsReserved(base, size)) return false;
     } else if (mb.overlapsReserved(base, size)) {
       return false;
@@ -92,12 +96,27 @@ function earlyInitDtReserveMemory(ctx: RmemContext, base: number, size: number, 
   return true;
 }
 
+/**
+ * The alignment `__reserved_mem_alloc_size` allocates a dynamic region with: the `alignment`
+ * property (0 when absent), raised for a CMA pool (`shared-dma-pool` + `reusable`, no `no-map`,
+ * CONFIG_CMA) to the CMA minimum (cmaMinAlignment: PAGE_SIZE << max(MAX_ORDER-1, pageblock_order)
+ * in 5.10, CMA_MIN_ALIGNMENT_BYTES in 6.1); 0 becomes SMP_CACHE_BYTES.
+ */
+export function reservedMemAllocAlign(
+  e: ReservedMemEntry,
+  p: { kernel: KernelVersion; cma: boolean; maxOrder: number; pageblockOrder: number; smpCacheBytes?: number },
+): number {
+  let align = e.alignment ?? 0;
+  if (p.cma && e.compatible.includes('shared-dma-pool') && e.reusable && !e.noMap) {
+    align = Math.max(align, cmaMinAlignment(versionRules(p.kernel), p.pageblockOrder, p.maxOrder));
+  }
+  return align === 0 ? p.smpCacheBytes ?? 64 : align;
+}
+
 /** __reserved_mem_alloc_size (drivers/of/of_reserved_mem.c). */
 function reservedMemAllocSize(ctx: RmemContext, node: ReservedMemEntry): { base: number; size: number } | null {
   const size = node.allocSize ?? 0;
-  let align = node.alignment ?? 0;
-  const isCmaPool = ctx.config.cma && node.compatible.includes('shared-dma-pool') && node.reusable && !node.noMap;
-  if (isCmaPool) align = Math.max(align, cmaMinAlignment(ctx.kernel, ctx.pageblockOrder, ctx.maxOrder));
+  const align = reservedMemAllocAlign(node, { kernel: ctx.rules.kernel, cma: ctx.config.cma, maxOrder: ctx.maxOrder, pageblockOrder: ctx.pageblockOrder, smpCacheBytes: ctx.smpCacheBytes });
   const ranges = node.allocRanges.length ? node.allocRanges.map((r) => ({ start: r.start, end: r.start + r.size })) : [{ start: 0, end: MEMBLOCK_ALLOC_ANYWHERE }];
   let base = 0;
   for (const r of ranges) {
@@ -114,7 +133,7 @@ function reservedMemAllocSize(ctx: RmemContext, node: ReservedMemEntry): { base:
 /** early_init_dt_alloc_reserved_memory_arch: 6.1 allocates then marks NOMAP; 5.10 finds then reserves or removes. */
 function allocReserved(ctx: RmemContext, size: number, align: number, start: number, end: number, nomap: boolean): number {
   const mb = ctx.mb;
-  if (ctx.kernel === '6.1') {
+  if (ctx.rules.noMap.dynamic === 'reserve-nomap') {
     const base = mb.physAllocRange(size, align || ctx.smpCacheBytes, start, end, 'early_init_dt_alloc_reserved_memory_arch+0x0/0x0');
     if (base && nomap) mb.markNomap(base, size);
     return base;
@@ -147,13 +166,13 @@ function rmemCmaSetup(ctx: RmemContext, e: RmemEntry): 'ok' | 'einval' | 'ebusy'
     return 'ebusy';
   }
   if (!n.reusable || n.noMap) return 'einval';
-  const align = cmaMinAlignment(ctx.kernel, ctx.pageblockOrder, ctx.maxOrder);
+  const align = cmaMinAlignment(ctx.rules, ctx.pageblockOrder, ctx.maxOrder);
   if (e.base % align || e.size % align) {
     ctx.dmesg.push('Reserved memory: incorrect alignment of CMA region');
     return 'einval';
   }
   cmaInitReservedMem(ctx, e.base, e.size, e.name, true);
-  ctx.dmesg.push(`Reserved memory: created CMA memory pool at ${pa(e.base)}, size ${Math.floor(e.size / 2 ** 20)} MiB`);
+  ctx.dmesg.push(`Reserved memory: created CMA memory pool at ${fmtPa(e.base, ctx.mb.physAddrBytes)}, size ${Math.floor(e.size / SZ_1M)} MiB`);
   return 'ok';
 }
 
@@ -164,14 +183,14 @@ function rmemDmaSetup(ctx: RmemContext, e: RmemEntry): 'ok' | 'einval' {
     ctx.dmesg.push('Reserved memory: regions without no-map are not yet supported');
     return 'einval';
   }
-  ctx.dmesg.push(`Reserved memory: created DMA memory pool at ${pa(e.base)}, size ${Math.floor(e.size / 2 ** 20)} MiB`);
+  ctx.dmesg.push(`Reserved memory: created DMA memory pool at ${fmtPa(e.base, ctx.mb.physAddrBytes)}, size ${Math.floor(e.size / SZ_1M)} MiB`);
   return 'ok';
 }
 
 /** The give-back after every init function failed (fdt_init_reserved_mem). */
 function giveBack(ctx: RmemContext, e: RmemEntry): void {
   const mb = ctx.mb;
-  if (ctx.kernel === '6.1') {
+  if (ctx.rules.noMap.giveBack === 'clear-nomap-or-free') {
     if (e.entry.noMap) mb.clearNomap(e.base, e.size);
     else mb.free(e.base, e.size, 'fdt_init_reserved_mem+0x0/0x0');
   } else {

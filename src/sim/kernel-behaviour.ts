@@ -1,0 +1,243 @@
+/**
+ * The differences between the kernels the profiles model, in one table. Code never compares
+ * version strings: it reads a rule from here (`profile.behaviour.pcp.maxOrder`), so a rule's
+ * 5.10 and 6.1 values sit side by side, each with the kernel source it comes from. Facts of one
+ * kernel *build* (struct sizes, symbol offsets in memblock=debug lines, image layout) are not
+ * behaviour: they live in src/sim/arch/kernel-build.ts.
+ *
+ * versionRules(kernel) is the part that depends on the kernel version alone; kernelBehaviour(profile)
+ * adds what the profile's configuration decides (MAX_ORDER, pageblock_order, THP on the pcp lists).
+ */
+import { MmError } from './errors';
+import { MIGRATE_MOVABLE, MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE, type KernelConfig, type KernelVersion } from './types';
+
+export interface VersionRules {
+  readonly kernel: KernelVersion;
+
+  // ---- the buddy allocator (mm/page_alloc.c) ----
+  /**
+   * __free_one_page above pageblock_order: 'except-isolate' merges any two types but across
+   * MIGRATE_ISOLATE (5.10); 'mergeable-only' refuses unless both types are < MIGRATE_PCPTYPES, so
+   * CMA, HighAtomic and Isolate never merge with another type (6.1, migratetype_is_mergeable).
+   */
+  readonly freeMerge: 'except-isolate' | 'mergeable-only';
+  /** fallbacks[MIGRATE_TYPES][3]: the types __rmqueue_fallback steals from, in order, per wanted type. */
+  readonly fallbacks: readonly (readonly number[])[];
+  /**
+   * ALLOC_NOFRAGMENT makes __rmqueue_fallback start at pageblock_order: for every order (5.10), or
+   * only when order < pageblock_order (6.1).
+   */
+  readonly nofragmentEveryOrder: boolean;
+  /**
+   * zone_watermark_fast's order-0 shortcut: free − unusable may go negative (5.10.89), or
+   * free − min(free, unusable) (6.1; 5.10.198).
+   */
+  readonly watermarkFastClamp: boolean;
+  /** build_zonelists takes a zone when managed_zone (5.10.89, the boot estimate) or populated_zone (6.1). */
+  readonly zonelistMembership: 'managed' | 'populated';
+  /** warn_alloc stays silent for __GFP_DMA when no DMA zone has managed pages (6.1; 5.10.198). */
+  readonly warnAllocDmaSilent: boolean;
+  /**
+   * How a FOLL_LONGTERM pin keeps CMA out of an allocation's reach (current_gfp_context):
+   * PF_MEMALLOC_NOCMA skips ALLOC_CMA (5.10), PF_MEMALLOC_PIN drops __GFP_MOVABLE (6.1).
+   */
+  readonly pinNoCma: 'PF_MEMALLOC_NOCMA' | 'PF_MEMALLOC_PIN';
+
+  // ---- per-cpu page lists (mm/page_alloc.c) ----
+  readonly pcp: {
+    /** the highest order pcp_allowed_order takes besides the THP order: 0 (5.10), PAGE_ALLOC_COSTLY_ORDER = 3 (6.1) */
+    readonly maxOrder: number;
+    /** 6.1 keeps one more list for pageblock_order pages when THP is built */
+    readonly thpList: boolean;
+    /** pcp->high: 6 × batch, or managed/fraction (5.10); zone_highsize from the low watermark (6.1) */
+    readonly high: 'six-batch' | 'low-wmark';
+    /** free_pcppages_bulk: batch_free rotation over the three lists (5.10); whole lists round-robin, nr_pcp_free with free_factor (6.1) */
+    readonly drain: 'batch-free-rotation' | 'free-factor';
+    /** an empty pcp list whose refill got nothing: the allocation fails in this zone (5.10) or falls through to rmqueue_buddy (6.1) */
+    readonly emptyRefillFallsThrough: boolean;
+    /** nr_pcp_high caps high at 4 × batch while kswapd has ZONE_RECLAIM_ACTIVE set (6.1) */
+    readonly reclaimActiveCap: boolean;
+    /** the sysctl that sizes pcp high from managed pages */
+    readonly fractionSysctl: 'percpu_pagelist_fraction' | 'percpu_pagelist_high_fraction';
+  };
+
+  // ---- watermarks (mm/page_alloc.c, mm/khugepaged.c) ----
+  /** _watermark[WMARK_PROMO] = high + dist exists (6.1) */
+  readonly promoWatermark: boolean;
+  /** watermark_scale_factor_sysctl_handler's upper bound */
+  readonly watermarkScaleFactorMax: number;
+  /** set_recommended_min_free_kbytes with THP off: nothing (5.10) or calculate_min_free_kbytes again (6.1) */
+  readonly thpOffRecalculatesMinFree: boolean;
+
+  // ---- CMA (mm/cma.c, kernel/dma/contiguous.c, drivers/of/of_reserved_mem.c) ----
+  readonly cma: {
+    /** alignment of an area: PAGE_SIZE << max(MAX_ORDER−1, pageblock_order) (5.10), CMA_MIN_ALIGNMENT_BYTES = one pageblock (6.1) */
+    readonly alignment: 'max-order' | 'pageblock';
+    /** cma_declare_contiguous_nid first tries bottom-up from 4 GiB when end of DRAM ≥ 4 GiB + size (6.1) */
+    readonly bottomUpAbove4G: boolean;
+    /** cma_activate_area on a zone-crossing area: the pages stay reserved and counted (5.10), or go to the buddy and leave totalcma_pages (6.1) */
+    readonly failedAreaToBuddy: boolean;
+    /** init_cma_reserved_pageblock frees through __free_pages_ok (5.10) or through the pcp THP list, flushed at once (6.1) */
+    readonly activationFree: 'direct' | 'pcp';
+    /** debugfs directory: cma-<name> truncated to 15 characters (5.10), <name> (6.1) */
+    readonly debugfsDir: 'cma-prefixed' | 'name';
+  };
+
+  // ---- device tree and memblock (drivers/of/fdt.c, mm/memblock.c) ----
+  readonly fdt: {
+    /** early_init_dt_scan_memory visits every node at any depth, ignoring status (5.10), or the root's available children (6.1) */
+    readonly memoryAnyDepth: boolean;
+    /** /chosen and /reserved-memory are found by the flat scan as depth-1 nodes of that name, and CONFIG_CMDLINE needs /chosen (5.10); by path (6.1) */
+    readonly flatScanLookup: boolean;
+    /** /reserved-memory is scanned with its deeper descendants (5.10's flat scan) */
+    readonly reservedMemoryDescendants: boolean;
+    /**
+     * linux,usable-memory-range: arm64's early_init_dt_scan_usablemem caps memory to the first range
+     * (5.10); early_init_dt_check_for_usable_mem_range caps to the first and adds the second (6.1)
+     */
+    readonly usableMemRangeAddsSecond: boolean;
+  };
+  readonly memblock: {
+    /** memblock_add_node takes flags and logs them (6.1) */
+    readonly addNodeFlags: boolean;
+    /** memblock_phys_alloc_range logs its own memblock=debug line (6.1) */
+    readonly physAllocDebugLine: boolean;
+    /** the name of memblock_free (5.10) / memblock_phys_free (6.1) */
+    readonly freeFn: 'memblock_free' | 'memblock_phys_free';
+    readonly freeLateFn: '__memblock_free_late' | 'memblock_free_late';
+    /** memblock_double_array gives the old array back with memblock_free (6.1) or its own name in the log (5.10) */
+    readonly doubleArrayFreeFn: 'memblock_double_array' | 'memblock_free';
+    /** should_skip_region skips HOTPLUG regions under movable_node even when HOTPLUG was requested (5.10) */
+    readonly hotplugSkipIgnoresRequest: boolean;
+    /** MEMBLOCK_DRIVER_MANAGED regions exist and are skipped unless requested (6.1) */
+    readonly driverManaged: boolean;
+  };
+  readonly noMap: {
+    /** a static no-map region fails with -EBUSY when it overlaps reserved (5.10.44+), or memory and reserved (6.1) */
+    readonly staticBusy: 'reserved' | 'memory-and-reserved';
+    /** a dynamic no-map region is found and memblock_remove'd (5.10), or allocated (reserved) and marked NOMAP (6.1) */
+    readonly dynamic: 'remove' | 'reserve-nomap';
+    /** a failed reserved-memory region is given back: memblock_free (+ add for no-map) (5.10), clear NOMAP or memblock_phys_free (6.1) */
+    readonly giveBack: 'free-and-add' | 'clear-nomap-or-free';
+  };
+
+  // ---- setup_arch and start_kernel code paths ----
+  readonly arm64: {
+    /** arm64_memblock_init's initrd: remove, add, reserve (5.10) or add, clear NOMAP, reserve (6.1) */
+    readonly initrdClearsNomap: boolean;
+    /** early_init_fdt_scan_reserved_mem handles /memreserve/ before the reserved-memory node (5.10) or after it (6.1) */
+    readonly memreserveFirst: boolean;
+    /** early_pgtable_alloc: memblock_phys_alloc_range(PAGE_SIZE, PAGE_SIZE, 0, MEMBLOCK_ALLOC_NOLEAKTRACE) (6.1) or memblock_phys_alloc (5.10) */
+    readonly pgtableAllocNoLeakTrace: boolean;
+    /** SECTION_SIZE_BITS with 4K pages: 30 (5.10), 27 (6.1) */
+    readonly sectionSizeBits: number;
+  };
+  readonly arm: {
+    /** vmalloc= keeps its size and always subtracts VMALLOC_OFFSET (6.1, since 5.14) */
+    readonly vmallocOffsetAlways: boolean;
+  };
+  readonly x86: {
+    /** the low memory kept from the buddy: reserve_bios_regions + reserve_real_mode + 64 KiB (5.10), the whole first 1 MiB (6.1) */
+    readonly lowMemory: 'bios-regions' | 'first-1mib';
+  };
+  /** swiotlb_init's bookkeeping: io_tlb_list + io_tlb_orig_addr arrays (5.10), slots + areas (6.1) */
+  readonly swiotlbMeta: 'list-and-orig' | 'slots-and-areas';
+  /** pcpu_setup_first_chunk's chunk lists: the empty slot × 2 chunk types (5.10), 4 extra slots × 1 (6.1) */
+  readonly percpuChunkLists: { readonly extraSlots: number; readonly chunkTypes: number };
+  /** find_zone_movable_pfns_for_nodes resets zone_movable_pfn to 0 when it reaches the node's end (6.1; 5.10.198) */
+  readonly zoneMovableResetAtNodeEnd: boolean;
+}
+
+/** fallbacks[] (mm/page_alloc.c), the same in 5.10 and 6.1: Unmovable ← Reclaimable, Movable; Movable ← Reclaimable, Unmovable; Reclaimable ← Unmovable, Movable. */
+const FALLBACKS: readonly (readonly number[])[] = Object.freeze([
+  Object.freeze([MIGRATE_RECLAIMABLE, MIGRATE_MOVABLE]),
+  Object.freeze([MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE]),
+  Object.freeze([MIGRATE_UNMOVABLE, MIGRATE_MOVABLE]),
+]);
+
+function deepFreeze<T>(o: T): T {
+  for (const v of Object.values(o as object)) if (v && typeof v === 'object' && !Object.isFrozen(v)) deepFreeze(v);
+  return Object.freeze(o);
+}
+
+const RULES: Readonly<Record<KernelVersion, VersionRules>> = {
+  '5.10': deepFreeze<VersionRules>({
+    kernel: '5.10',
+    freeMerge: 'except-isolate',
+    fallbacks: FALLBACKS,
+    nofragmentEveryOrder: true,
+    watermarkFastClamp: false,
+    zonelistMembership: 'managed',
+    warnAllocDmaSilent: false,
+    pinNoCma: 'PF_MEMALLOC_NOCMA',
+    pcp: { maxOrder: 0, thpList: false, high: 'six-batch', drain: 'batch-free-rotation', emptyRefillFallsThrough: false, reclaimActiveCap: false, fractionSysctl: 'percpu_pagelist_fraction' },
+    promoWatermark: false,
+    watermarkScaleFactorMax: 1000,
+    thpOffRecalculatesMinFree: false,
+    cma: { alignment: 'max-order', bottomUpAbove4G: false, failedAreaToBuddy: false, activationFree: 'direct', debugfsDir: 'cma-prefixed' },
+    fdt: { memoryAnyDepth: true, flatScanLookup: true, reservedMemoryDescendants: true, usableMemRangeAddsSecond: false },
+    memblock: { addNodeFlags: false, physAllocDebugLine: false, freeFn: 'memblock_free', freeLateFn: '__memblock_free_late', doubleArrayFreeFn: 'memblock_double_array', hotplugSkipIgnoresRequest: true, driverManaged: false },
+    noMap: { staticBusy: 'reserved', dynamic: 'remove', giveBack: 'free-and-add' },
+    arm64: { initrdClearsNomap: false, memreserveFirst: true, pgtableAllocNoLeakTrace: false, sectionSizeBits: 30 },
+    arm: { vmallocOffsetAlways: false },
+    x86: { lowMemory: 'bios-regions' },
+    swiotlbMeta: 'list-and-orig',
+    percpuChunkLists: { extraSlots: 2, chunkTypes: 2 },
+    zoneMovableResetAtNodeEnd: false,
+  }),
+  '6.1': deepFreeze<VersionRules>({
+    kernel: '6.1',
+    freeMerge: 'mergeable-only',
+    fallbacks: FALLBACKS,
+    nofragmentEveryOrder: false,
+    watermarkFastClamp: true,
+    zonelistMembership: 'populated',
+    warnAllocDmaSilent: true,
+    pinNoCma: 'PF_MEMALLOC_PIN',
+    pcp: { maxOrder: 3, thpList: true, high: 'low-wmark', drain: 'free-factor', emptyRefillFallsThrough: true, reclaimActiveCap: true, fractionSysctl: 'percpu_pagelist_high_fraction' },
+    promoWatermark: true,
+    watermarkScaleFactorMax: 3000,
+    thpOffRecalculatesMinFree: true,
+    cma: { alignment: 'pageblock', bottomUpAbove4G: true, failedAreaToBuddy: true, activationFree: 'pcp', debugfsDir: 'name' },
+    fdt: { memoryAnyDepth: false, flatScanLookup: false, reservedMemoryDescendants: false, usableMemRangeAddsSecond: true },
+    memblock: { addNodeFlags: true, physAllocDebugLine: true, freeFn: 'memblock_phys_free', freeLateFn: 'memblock_free_late', doubleArrayFreeFn: 'memblock_free', hotplugSkipIgnoresRequest: false, driverManaged: true },
+    noMap: { staticBusy: 'memory-and-reserved', dynamic: 'reserve-nomap', giveBack: 'clear-nomap-or-free' },
+    arm64: { initrdClearsNomap: true, memreserveFirst: false, pgtableAllocNoLeakTrace: true, sectionSizeBits: 27 },
+    arm: { vmallocOffsetAlways: true },
+    x86: { lowMemory: 'first-1mib' },
+    swiotlbMeta: 'slots-and-areas',
+    percpuChunkLists: { extraSlots: 4, chunkTypes: 1 },
+    zoneMovableResetAtNodeEnd: true,
+  }),
+};
+
+export const KERNEL_VERSIONS: readonly KernelVersion[] = Object.freeze(['5.10', '6.1'] as KernelVersion[]);
+
+export function isKernelVersion(v: unknown): v is KernelVersion {
+  return typeof v === 'string' && Object.prototype.hasOwnProperty.call(RULES, v);
+}
+
+/** The rules of a kernel version; BAD_KERNEL for a version no profile models. */
+export function versionRules(kernel: string): VersionRules {
+  if (!isKernelVersion(kernel)) throw new MmError('BAD_KERNEL', `unknown kernel profile '${String(kernel)}'; expected ${KERNEL_VERSIONS.join(' or ')}`);
+  return RULES[kernel];
+}
+
+export interface KernelBehaviour extends VersionRules {
+  /** MAX_ORDER (exclusive in 5.10 and 6.1): orders 0..maxOrder−1 */
+  readonly maxOrder: number;
+  readonly pageblockOrder: number;
+  /** the orders pcp_allowed_order takes: 0..pcp.maxOrder, plus pageblock_order when the THP list exists and THP is built */
+  readonly pcpOrders: readonly number[];
+  /** MIGRATE_CMA exists (CONFIG_CMA) */
+  readonly cmaConfigured: boolean;
+}
+
+/** The behaviour of a profile: its version's rules plus what its configuration decides. */
+export function kernelBehaviour(kernel: KernelVersion, config: KernelConfig): KernelBehaviour {
+  const r = versionRules(kernel);
+  const pcpOrders: number[] = [];
+  for (let o = 0; o <= r.pcp.maxOrder && o < config.maxOrder; o++) pcpOrders.push(o);
+  if (r.pcp.thpList && config.thp !== 'off' && !pcpOrders.includes(config.pageblockOrder)) pcpOrders.push(config.pageblockOrder);
+  return Object.freeze({ ...r, maxOrder: config.maxOrder, pageblockOrder: config.pageblockOrder, pcpOrders: Object.freeze(pcpOrders), cmaConfigured: config.cma });
+}
