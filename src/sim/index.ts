@@ -18,3 +18,8 @@ export type { CmdlineToken } from './input/cmdline';
 export { tunableSysctlNames, defaultLowmemReserveRatio, watermarkScaleFactorMax } from './tunables';
 export { zoneNames, zoneId, zoneOfId } from './zone-types';
 export { versionRules, kernelBehaviour, isKernelVersion, KERNEL_VERSIONS, type VersionRules, type KernelBehaviour } from './kernel-behaviour';
+export { RunningMachine, type AllocOptions, type AllocResult, type RunOp, type RunSummary } from './run/running-machine';
+export { RunState, type RunOptions } from './run/run-state';
+export { TraceRecorder, TraceCounter, type TraceSink, type TraceEventName, type TraceRecord } from './run/trace';
+export { parseGfp, formatGfp, formatGfpMode } from './page_alloc/gfp';
+export { KIND_NAMES, type PageKindName } from './run/page-flags';

@@ -42,6 +42,16 @@ export interface VersionRules {
    * PF_MEMALLOC_NOCMA skips ALLOC_CMA (5.10), PF_MEMALLOC_PIN drops __GFP_MOVABLE (6.1).
    */
   readonly pinNoCma: 'PF_MEMALLOC_NOCMA' | 'PF_MEMALLOC_PIN';
+  /**
+   * Where mm_page_alloc_zone_locked fires: in __rmqueue after the fallbacks, with the requested
+   * migratetype, and for rmqueue's HIGHATOMIC take (5.10); in __rmqueue_smallest with the list's
+   * migratetype and a percpu_refill field (6.1)
+   */
+  readonly zoneLockedTrace: 'rmqueue' | 'rmqueue-smallest';
+  /** rmqueue's boosted-watermark kswapd wake also runs when the buddy path failed (6.1; 5.10 returns early) */
+  readonly boostWakeOnFailure: boolean;
+  /** __GFP_ZEROTAGS (0x800000) exists and %pGg names it (6.1); in 5.10 that bit is __GFP_NOLOCKDEP, lockdep kernels only */
+  readonly gfpZeroTags: boolean;
 
   // ---- per-cpu page lists (mm/page_alloc.c) ----
   readonly pcp: {
@@ -170,6 +180,9 @@ const RULES: Readonly<Record<KernelVersion, VersionRules>> = {
     zonelistMembership: 'managed',
     warnAllocDmaSilent: false,
     pinNoCma: 'PF_MEMALLOC_NOCMA',
+    gfpZeroTags: false,
+    zoneLockedTrace: 'rmqueue',
+    boostWakeOnFailure: false,
     pcp: { maxOrder: 0, thpList: false, high: 'six-batch', drain: 'batch-free-rotation', emptyRefillFallsThrough: false, reclaimActiveCap: false, fractionSysctl: 'percpu_pagelist_fraction' },
     promoWatermark: false,
     watermarkScaleFactorMax: 1000,
@@ -194,6 +207,9 @@ const RULES: Readonly<Record<KernelVersion, VersionRules>> = {
     zonelistMembership: 'populated',
     warnAllocDmaSilent: true,
     pinNoCma: 'PF_MEMALLOC_PIN',
+    gfpZeroTags: true,
+    zoneLockedTrace: 'rmqueue-smallest',
+    boostWakeOnFailure: true,
     pcp: { maxOrder: 3, thpList: true, high: 'low-wmark', drain: 'free-factor', emptyRefillFallsThrough: true, reclaimActiveCap: true, fractionSysctl: 'percpu_pagelist_high_fraction' },
     promoWatermark: true,
     watermarkScaleFactorMax: 3000,

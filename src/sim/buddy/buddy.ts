@@ -49,6 +49,8 @@ export interface FreeFlags {
 }
 
 const MAX_PFN_LIMIT = 2 ** 31;
+/** pbZone value of a pageblock whose pfns are not all in one zone */
+export const PB_ZONE_MIXED = 0xff;
 
 function isInt(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v);
@@ -83,9 +85,12 @@ export class Buddy {
   readonly nrFree: Int32Array;
   /** @internal present sections (only with sectionShift) */
   sectionPresent: Uint8Array | null = null;
+  /** @internal per pageblock: the internal zone index holding all its pfns, or PB_ZONE_MIXED */
+  readonly pbZone: Uint8Array;
   private readonly opts: BuddyOptions;
 
-  constructor(opts: BuddyOptions) {
+  /** `from`: copy that buddy's state (clone()); the options must be its own. */
+  constructor(opts: BuddyOptions, from?: Buddy) {
     const where = 'BuddyOptions';
     if (!isKernelVersion(opts.kernel)) {
       throw new MmError('BUDDY_BAD_OPTIONS', `kernel must be one of ${KERNEL_VERSIONS.join(', ')}, got ${String(opts.kernel)}`, where);
@@ -112,15 +117,75 @@ export class Buddy {
     this.sectionShift = opts.sectionShift;
     this.z = new BuddyZones(opts.zones, opts.basePfn, opts.endPfn);
     const n = opts.endPfn - opts.basePfn;
+    this.pbBase = opts.basePfn >> opts.pageblockOrder;
+    const lists = this.z.count * opts.maxOrder * MIGRATE_TYPES;
+    if (from) {
+      // one copy pass per array (a fresh typed array would be zero-filled first)
+      this.next = from.next.slice();
+      this.prev = from.prev.slice();
+      this.tag = from.tag.slice();
+      this.pbType = from.pbType.slice();
+      this.head = from.head.slice();
+      this.tail = from.tail.slice();
+      this.nrFree = from.nrFree.slice();
+      this.z.copyCountersFrom(from.z);
+      this.sectionPresent = from.sectionPresent ? from.sectionPresent.slice() : null;
+      this.pbZone = from.pbZone.slice();
+      return;
+    }
     this.next = new Int32Array(n);
     this.prev = new Int32Array(n);
     this.tag = new Uint8Array(n);
-    this.pbBase = opts.basePfn >> opts.pageblockOrder;
     this.pbType = new Uint8Array(((opts.endPfn - 1) >> opts.pageblockOrder) - this.pbBase + 1);
-    const lists = this.z.count * opts.maxOrder * MIGRATE_TYPES;
     this.head = new Int32Array(lists).fill(-1);
     this.tail = new Int32Array(lists).fill(-1);
     this.nrFree = new Int32Array(lists);
+    this.pbZone = new Uint8Array(this.pbType.length).fill(PB_ZONE_MIXED);
+    for (let zi = 0; zi < this.z.count; zi++) {
+      const s = this.z.start[zi];
+      const e = this.z.end[zi];
+      if (e <= s) continue;
+      const first = Math.ceil(s / (1 << this.pageblockOrder)) * (1 << this.pageblockOrder);
+      for (let p = first; p + (1 << this.pageblockOrder) <= e; p += 1 << this.pageblockOrder) this.pbZone[(p >> this.pageblockOrder) - this.pbBase] = zi;
+    }
+  }
+
+  /** @internal page_zone(): the internal zone index of pfn (which must be in [basePfn, endPfn)), or −1. */
+  zoneIndexOf(pfn: number): number {
+    const zi = this.pbZone[(pfn >> this.pageblockOrder) - this.pbBase];
+    return zi !== PB_ZONE_MIXED ? zi : this.z.indexOfPfn(pfn);
+  }
+
+  /**
+   * @internal __rmqueue_smallest + expand without argument checks, for the run-time allocator: takes
+   * the head of the first non-empty free_list[mt] at order..MAX_ORDER-1, splits it (upper halves to
+   * the list heads), updates the free counters, and returns the taken block's index (pfn − basePfn)
+   * or −1. The taken block's own state bytes are left for the caller to set. `countFree` false
+   * leaves NR_FREE_PAGES to the caller (rmqueue_bulk subtracts it once, after its loop) and only
+   * moves NR_FREE_CMA_PAGES, as the kernel's callers do.
+   */
+  takeSmallest(zi: number, order: number, mt: number, countFree = true): number {
+    const { head, tag } = this;
+    for (let o = order; o < this.maxOrder; o++) {
+      const li = (zi * this.maxOrder + o) * MIGRATE_TYPES + mt;
+      const h = head[li];
+      if (h < 0) continue;
+      this.unlink(h, li);
+      let high = o;
+      let size = 1 << o;
+      while (high > order) {
+        high--;
+        size >>= 1;
+        tag[h + size] = buddyTag(high, mt);
+        this.linkHead(h + size, (zi * this.maxOrder + high) * MIGRATE_TYPES + mt);
+      }
+      if (mt !== MIGRATE_ISOLATE) {
+        if (countFree) this.z.free[zi] -= 1 << order;
+        if (mt === MIGRATE_CMA) this.z.freeCma[zi] -= 1 << order;
+      }
+      return h;
+    }
+    return -1;
   }
 
   // ---- boot-time hand-over (memmap.ts, handover.ts, cma-activate.ts) ----
@@ -251,30 +316,11 @@ export class Buddy {
   rmqueueSmallest(zoneId: number, order: number, mt: number): number {
     const zi = this.z.index(zoneId);
     this.checkOrderMt(order, mt, 'rmqueueSmallest');
-    const { head, tag } = this;
-    for (let o = order; o < this.maxOrder; o++) {
-      const li = this.listIndex(zi, o, mt);
-      const h = head[li];
-      if (h < 0) continue;
-      this.unlink(h, li);
-      // expand(): the upper halves go to the heads of the lower orders, the caller keeps the lowest part
-      let high = o;
-      let size = 1 << o;
-      while (high > order) {
-        high--;
-        size >>= 1;
-        tag[h + size] = buddyTag(high, mt);
-        this.linkHead(h + size, this.listIndex(zi, high, mt));
-      }
-      tag.fill(PS_INUSE, h, h + (1 << order));
-      // the caller's __mod_zone_freepage_state(zone, -(1 << order), mt)
-      if (mt !== MIGRATE_ISOLATE) {
-        this.z.free[zi] -= 1 << order;
-        if (mt === MIGRATE_CMA) this.z.freeCma[zi] -= 1 << order;
-      }
-      return h + this.basePfn;
-    }
-    return -1;
+    // expand(): the upper halves go to the heads of the lower orders, the caller keeps the lowest part
+    const h = this.takeSmallest(zi, order, mt);
+    if (h < 0) return -1;
+    this.tag.fill(PS_INUSE, h, h + (1 << order));
+    return h + this.basePfn;
   }
 
   /** move_freepages_block (mm/page_alloc.c): move every free block of pfn's pageblock to the tail of list mt. Returns pages moved. */
@@ -304,24 +350,14 @@ export class Buddy {
   }
 
   clone(): Buddy {
-    const c = new Buddy(this.opts);
-    c.next.set(this.next);
-    c.prev.set(this.prev);
-    c.tag.set(this.tag);
-    c.pbType.set(this.pbType);
-    c.head.set(this.head);
-    c.tail.set(this.tail);
-    c.nrFree.set(this.nrFree);
-    c.z.copyCountersFrom(this.z);
-    c.sectionPresent = this.sectionPresent ? this.sectionPresent.slice() : null;
-    return c;
+    return new Buddy(this.opts, this);
   }
 
   /** Bytes of typed-array state. */
   stateBytes(): number {
     return (
       this.next.byteLength + this.prev.byteLength + this.tag.byteLength + this.pbType.byteLength +
-      this.head.byteLength + this.tail.byteLength + this.nrFree.byteLength + (this.sectionPresent?.byteLength ?? 0) +
+      this.head.byteLength + this.tail.byteLength + this.nrFree.byteLength + (this.sectionPresent?.byteLength ?? 0) + this.pbZone.byteLength +
       this.z.byteLength()
     );
   }

@@ -16,7 +16,7 @@
 import { MIGRATE_CMA, MIGRATE_ISOLATE, MIGRATE_PCPTYPES, MIGRATE_TYPES, MIGRATETYPE_NAMES } from '../types';
 import type { Buddy } from './buddy';
 import type { VersionRules } from '../kernel-behaviour';
-import { PS_BUDDY, PS_FREE_TAIL, PS_HOLE, PS_INUSE, PS_MT_MASK, PS_MT_SHIFT, PS_ORDER_MASK, PS_RESERVED, buddyTag } from './page-state';
+import { PS_ALLOC, PS_BUDDY, PS_FREE_TAIL, PS_HOLE, PS_INUSE, PS_MT_MASK, PS_MT_SHIFT, PS_ORDER_MASK, PS_PCP, PS_PCP_TAIL, PS_RESERVED, buddyTag } from './page-state';
 
 function fail(msg: string): never {
   throw new Error(`buddy invariant: ${msg}`);
@@ -72,12 +72,29 @@ export function checkBuddyInvariants(b: Buddy, strictMerge = true): void {
     if (b.z.free[zi] !== freePages) fail(`${zoneName(zi)}: NR_FREE_PAGES is ${b.z.free[zi]}, lists hold ${freePages} (non-Isolate)`);
     if (b.rules.freeMerge === 'mergeable-only' && b.z.freeCma[zi] !== cmaPages) fail(`${zoneName(zi)}: NR_FREE_CMA_PAGES is ${b.z.freeCma[zi]}, CMA lists hold ${cmaPages}`);
   }
+  // run-time blocks: an allocated (or per-cpu list) head covers exactly 2^order pages of its tail state
+  for (let i = 0; i < n; i++) {
+    const t = tag[i];
+    if (covered[i] || !(t & (PS_ALLOC | PS_PCP))) continue;
+    const pfn = i + basePfn;
+    const o = t & PS_ORDER_MASK;
+    const tail = t & PS_ALLOC ? PS_INUSE : PS_PCP_TAIL;
+    const what = t & PS_ALLOC ? 'allocated' : 'per-cpu list';
+    if (pfn & ((1 << o) - 1)) fail(`${what} order-${o} block at pfn ${pfn} is not aligned to its order`);
+    if (i + (1 << o) > n) fail(`${what} order-${o} block at pfn ${pfn} runs past endPfn`);
+    covered[i] = 2;
+    for (let k = i + 1; k < i + (1 << o); k++) {
+      if (covered[k] || tag[k] !== tail) fail(`pfn ${k + basePfn} inside the ${what} order-${o} block at ${pfn} has state 0x${tag[k].toString(16)}`);
+      covered[k] = 2;
+    }
+  }
   for (let i = 0; i < n; i++) {
     const t = tag[i];
     const pfn = i + basePfn;
     if (covered[i]) continue;
     if (t & PS_BUDDY) fail(`pfn ${pfn} is marked as a free block head but is on no free list`);
     if (t === PS_FREE_TAIL) fail(`pfn ${pfn} is marked free-tail but no free block covers it`);
+    if (t === PS_PCP_TAIL) fail(`pfn ${pfn} is marked as inside a per-cpu list block but no such block covers it`);
     if (t !== PS_HOLE && t !== PS_RESERVED && t !== PS_INUSE) fail(`pfn ${pfn} has unknown state 0x${t.toString(16)}`);
     if (t !== PS_HOLE && b.z.indexOfPfn(pfn) < 0) fail(`pfn ${pfn} has a struct page but is in no zone`);
   }

@@ -15,6 +15,8 @@ import type { FirmwareDesc, Reservation } from '../boot/context';
 import type { ZoneLayoutResult } from '../mm-init/zone-layout';
 import type { LateFree } from '../arch/kernel-build';
 import { machineView } from './machine-view';
+import { RunningMachine } from '../run/running-machine';
+import type { RunOptions } from '../run/run-state';
 
 export interface MachineParts {
   profile: Profile;
@@ -86,6 +88,14 @@ export class Machine {
     const full = name.startsWith('vm.') ? name : `vm.${name}`;
     const tunables = writeSysctl(this.parts.tunables, full, value);
     return new Machine({ ...this.parts, tunables, sysctlLog: [...(this.parts.sysctlLog ?? []), [full, String(value)]] });
+  }
+
+  /**
+   * Start running this machine: a RunningMachine whose run state owns a copy of the page arrays, so
+   * this snapshot (and every cell that reads it) never changes.
+   */
+  start(opts?: RunOptions): RunningMachine {
+    return RunningMachine.start(this, opts);
   }
 
   readSysctl(name: string): string {

@@ -1,0 +1,74 @@
+/**
+ * The watermark checks (mm/page_alloc.c): __zone_watermark_unusable_free, __zone_watermark_ok and
+ * zone_watermark_fast. Free pages are NR_FREE_PAGES (the buddy's count; pages on per-cpu lists do
+ * not count). The kernel reads zone_page_state, which lags the exact count by the per-cpu vmstat
+ * deltas (at most the zone's stat threshold per CPU); the model reads the exact count.
+ */
+import { MIGRATE_CMA, MIGRATE_HIGHATOMIC, MIGRATE_PCPTYPES, MIGRATE_TYPES } from '../types';
+import { ALLOC_CMA, ALLOC_HARDER, ALLOC_HIGH, ALLOC_OOM, ALLOC_WMARK_MASK, ALLOC_WMARK_MIN } from './alloc-flags';
+import { __GFP_ATOMIC } from './gfp';
+import { NR_WMARK, WMARK_MIN, type RunState } from '../run/run-state';
+
+/** __zone_watermark_unusable_free: pages a request may not count toward the mark. */
+export function zoneWatermarkUnusableFree(rs: RunState, zi: number, order: number, allocFlags: number): number {
+  let unusable = (1 << order) - 1;
+  if (!(allocFlags & (ALLOC_HARDER | ALLOC_OOM))) unusable += rs.nrReservedHighatomic[zi];
+  if (rs.rules.cmaConfigured && !(allocFlags & ALLOC_CMA)) unusable += rs.buddy.z.freeCma[zi];
+  return unusable;
+}
+
+/** The mark after ALLOC_HIGH and ALLOC_HARDER/ALLOC_OOM lower it (integer halving and quartering). */
+export function effectiveMin(mark: number, allocFlags: number): number {
+  let min = mark;
+  if (allocFlags & ALLOC_HIGH) min -= Math.floor(min / 2);
+  if (allocFlags & (ALLOC_HARDER | ALLOC_OOM)) min -= allocFlags & ALLOC_OOM ? Math.floor(min / 2) : Math.floor(min / 4);
+  return min;
+}
+
+/** __zone_watermark_ok: strictly more than min + lowmem_reserve[highest_zoneidx], then a usable block at ≥ order. */
+export function zoneWatermarkOkFree(rs: RunState, zi: number, order: number, mark: number, highestZoneidx: number, allocFlags: number, freePages: number): boolean {
+  const free = freePages - zoneWatermarkUnusableFree(rs, zi, order, allocFlags);
+  const min = effectiveMin(mark, allocFlags);
+  if (free <= min + rs.lowmemReserve[zi * rs.nz + highestZoneidx]) return false;
+  if (order === 0) return true;
+  return hasSuitableBlock(rs, zi, order, allocFlags);
+}
+
+/** The high-order half of __zone_watermark_ok: a free block at ≥ order on a list this request may take from. */
+export function hasSuitableBlock(rs: RunState, zi: number, order: number, allocFlags: number): boolean {
+  const b = rs.buddy;
+  const harder = (allocFlags & (ALLOC_HARDER | ALLOC_OOM)) !== 0;
+  for (let o = order; o < b.maxOrder; o++) {
+    const base = (zi * b.maxOrder + o) * MIGRATE_TYPES;
+    let any = 0;
+    for (let mt = 0; mt < MIGRATE_TYPES; mt++) any += b.nrFree[base + mt];
+    if (any === 0) continue;
+    for (let mt = 0; mt < MIGRATE_PCPTYPES; mt++) if (b.head[base + mt] >= 0) return true;
+    if (allocFlags & ALLOC_CMA && b.head[base + MIGRATE_CMA] >= 0) return true;
+    if (harder && b.head[base + MIGRATE_HIGHATOMIC] >= 0) return true;
+  }
+  return false;
+}
+
+/** zone_watermark_ok: __zone_watermark_ok with NR_FREE_PAGES. */
+export function zoneWatermarkOk(rs: RunState, zi: number, order: number, mark: number, highestZoneidx: number, allocFlags: number): boolean {
+  return zoneWatermarkOkFree(rs, zi, order, mark, highestZoneidx, allocFlags, rs.buddy.z.free[zi]);
+}
+
+/**
+ * zone_watermark_fast: an order-0 shortcut without the mark's reductions, then __zone_watermark_ok,
+ * then for order-0 __GFP_ATOMIC at the MIN mark one more try against the unboosted min.
+ */
+export function zoneWatermarkFast(rs: RunState, zi: number, order: number, mark: number, highestZoneidx: number, allocFlags: number, gfp: number): boolean {
+  const freePages = rs.buddy.z.free[zi];
+  if (order === 0) {
+    const reserved = zoneWatermarkUnusableFree(rs, zi, 0, allocFlags);
+    const usable = rs.rules.watermarkFastClamp ? freePages - Math.min(freePages, reserved) : freePages - reserved;
+    if (usable > mark + rs.lowmemReserve[zi * rs.nz + highestZoneidx]) return true;
+  }
+  if (zoneWatermarkOkFree(rs, zi, order, mark, highestZoneidx, allocFlags, freePages)) return true;
+  if (order === 0 && gfp & __GFP_ATOMIC && rs.boost[zi] > 0 && (allocFlags & ALLOC_WMARK_MASK) === ALLOC_WMARK_MIN) {
+    return zoneWatermarkOkFree(rs, zi, 0, rs.wmark[zi * NR_WMARK + WMARK_MIN], highestZoneidx, allocFlags, freePages);
+  }
+  return false;
+}

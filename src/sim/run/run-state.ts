@@ -1,0 +1,226 @@
+/**
+ * RunState: the one mutable state of a running machine. A booted Machine is an immutable snapshot
+ * that every reactive cell may read; running it starts a RunState that owns copies of the page
+ * arrays (one copy pass per typed array, see Buddy.clone) and holds every per-zone run-time field in
+ * typed arrays: watermarks and boost, lowmem_reserve, the highatomic reserve, the per-cpu lists,
+ * the LRU lists and the vmstat counters. Nothing in the alloc/free path allocates objects.
+ *
+ * Per page it adds two arrays to the buddy's 9 bytes: a flags byte (run/page-flags.ts) and a
+ * 16-bit owner (the task id the OOM killer's accounting charges; 0 = the kernel), 12 bytes in all.
+ *
+ * The tunables stay a pure calculator (src/sim/tunables): a sysctl write recomputes a TunableState
+ * with the current managed counts, and its results are copied into the typed arrays here.
+ */
+import type { Buddy } from '../buddy/buddy';
+import { MmError } from '../errors';
+import type { KernelBehaviour } from '../kernel-behaviour';
+import type { Machine } from '../machine/machine';
+import { PcpLists } from '../page_alloc/pcp-lists';
+import { buildAllZonelists, type Zonelists } from '../page_alloc/zonelist';
+import type { TunableState } from '../tunables';
+import { MIGRATE_TYPES, type Profile, type ZoneName } from '../types';
+import { Lru } from '../vmscan/lru';
+import { zoneId as zoneIdOf } from '../zone-types';
+import { applyTunables, runSysctl } from './run-tunables';
+import type { TraceSink } from './trace';
+import { VmEvents } from './vm-events';
+import type { AllocContext } from '../page_alloc/alloc-pages';
+import type { AllocFailure } from '../page_alloc/warn-alloc';
+import { gfpZone } from '../page_alloc/gfp';
+import { NodeRun } from './node-run';
+import { Tasks } from './tasks';
+
+/** zone flags (enum zone_flags, include/linux/mmzone.h) */
+export const ZONE_BOOSTED_WATERMARK = 0x1;
+export const ZONE_RECLAIM_ACTIVE = 0x2;
+
+/** watermark slots per zone: WMARK_MIN, WMARK_LOW, WMARK_HIGH, WMARK_PROMO (enum zone_watermarks) */
+export const WMARK_MIN = 0;
+export const WMARK_LOW = 1;
+export const WMARK_HIGH = 2;
+export const WMARK_PROMO = 3;
+export const NR_WMARK = 4;
+
+export interface RunOptions {
+  /** swap space is configured (swapless anon and shmem pages are unreclaimable); default: off */
+  swap?: boolean;
+  /** vm.swappiness (default 60) */
+  swappiness?: number;
+}
+
+export class RunState {
+  readonly machine: Machine;
+  readonly profile: Profile;
+  readonly rules: KernelBehaviour;
+  /** the profile's zone enum (MAX_NR_ZONES names) */
+  readonly names: readonly ZoneName[];
+  readonly nz: number;
+  readonly buddy: Buddy;
+  /** per pfn (index pfn − basePfn): run/page-flags.ts */
+  readonly pflags: Uint8Array;
+  /** per pfn: owning task id (0 = kernel) */
+  readonly owner: Uint16Array;
+  /** zones the buddy holds (internal index zi), with their identity */
+  readonly zones: number;
+  readonly zoneId: Int32Array;
+  readonly zoneIdx: Int8Array;
+  readonly zoneNid: Int32Array;
+  /** internal node index of each zone (into nodes[]) */
+  readonly zoneNode: Int32Array;
+  /** pgdat->node_zones: the internal zone index of (node index, zone enum index), −1 when the buddy has none; index ni * nz + idx */
+  readonly nodeZone: Int32Array;
+  /** _watermark[] without boost, index zi * NR_WMARK + WMARK_* */
+  readonly wmark: Float64Array;
+  /** watermark_boost */
+  readonly boost: Float64Array;
+  /** lowmem_reserve[], index zi * nz + highest_zoneidx */
+  readonly lowmemReserve: Float64Array;
+  /** nr_reserved_highatomic */
+  readonly nrReservedHighatomic: Float64Array;
+  readonly zoneFlags: Uint8Array;
+  /** nr_isolate_pageblock */
+  readonly nrIsolatePageblock: Int32Array;
+  readonly pcp: PcpLists;
+  readonly lru: Lru;
+  readonly vm: VmEvents;
+  /** per-node run state: kswapd, kcompactd, node stats (index = position in nodeIds) */
+  readonly nodes: NodeRun[];
+  readonly nodeIds: readonly number[];
+  readonly tasks: Tasks;
+  readonly zonelists: Zonelists;
+  readonly cpus: number;
+  /** page_group_by_mobility_disabled */
+  readonly mobilityDisabled: boolean;
+  readonly swap: boolean;
+  swappiness: number;
+  /** the tunables as last computed (boot values, or after the last sysctl write) */
+  tunables: TunableState;
+  /** the tracepoint subscriber, or null (no cost) */
+  trace: TraceSink | null = null;
+  /** the allocation context of the request being served (reused) */
+  readonly ac: AllocContext;
+  /** gfp_zone by the four zone bits of a GFP mask: the highest zone index, −1 = an invalid combination */
+  readonly gfpZoneTable: Int8Array;
+  /** enum indexes of ZONE_NORMAL and ZONE_DMA32 (−1 when not configured) */
+  readonly normalIdx: number;
+  readonly dma32Idx: number;
+  /** present pages per zone */
+  readonly zonePresent: Float64Array;
+  /** failed allocations, oldest first (warn_alloc) */
+  readonly failures: AllocFailure[] = [];
+
+  constructor(machine: Machine, opts: RunOptions = {}, from?: RunState) {
+    const p = machine.parts;
+    if (!p.buddy) {
+      throw new MmError('RUN_NO_PAGE_STATE', 'this machine has no page state to run: it was imported from /proc/zoneinfo alone; give its page state too (buddyinfo and pagetypeinfo, or a kpageflags snapshot)');
+    }
+    this.machine = machine;
+    this.profile = machine.profile;
+    this.rules = machine.profile.behaviour;
+    this.names = p.names;
+    this.nz = p.names.length;
+    const src = from?.buddy ?? p.buddy;
+    this.buddy = src.clone();
+    const n = this.buddy.endPfn - this.buddy.basePfn;
+    this.pflags = from ? from.pflags.slice() : new Uint8Array(n);
+    this.owner = from ? from.owner.slice() : new Uint16Array(n);
+    const z = this.buddy.z;
+    this.zones = z.count;
+    this.zoneId = Int32Array.from(z.ids);
+    this.zoneIdx = Int8Array.from(z.specs.map((s) => s.zoneIdx));
+    this.zoneNid = Int32Array.from(z.specs.map((s) => s.nid));
+    this.nodeIds = p.layout.nodes.map((nd) => nd.nid);
+    this.zoneNode = Int32Array.from(z.specs.map((s) => this.nodeIds.indexOf(s.nid)));
+    this.nodeZone = new Int32Array(this.nodeIds.length * this.nz).fill(-1);
+    for (let zi = 0; zi < z.count; zi++) this.nodeZone[this.zoneNode[zi] * this.nz + this.zoneIdx[zi]] = zi;
+    this.cpus = p.cpus;
+    this.swap = from?.swap ?? opts.swap ?? false;
+    this.swappiness = from?.swappiness ?? opts.swappiness ?? 60;
+    this.tunables = from?.tunables ?? p.tunables;
+    if (from) {
+      this.wmark = from.wmark.slice();
+      this.boost = from.boost.slice();
+      this.lowmemReserve = from.lowmemReserve.slice();
+      this.nrReservedHighatomic = from.nrReservedHighatomic.slice();
+      this.zoneFlags = from.zoneFlags.slice();
+      this.nrIsolatePageblock = from.nrIsolatePageblock.slice();
+    } else {
+      this.wmark = new Float64Array(this.zones * NR_WMARK);
+      this.boost = new Float64Array(this.zones);
+      this.lowmemReserve = new Float64Array(this.zones * this.nz);
+      this.nrReservedHighatomic = new Float64Array(this.zones);
+      this.zoneFlags = new Uint8Array(this.zones);
+      this.nrIsolatePageblock = new Int32Array(this.zones);
+    }
+    this.pcp = new PcpLists(this.rules, this.zones, this.cpus, from?.pcp);
+    this.lru = new Lru(this.nodeIds.length, this.zones, from?.lru);
+    this.vm = new VmEvents(this.names, from?.vm);
+    this.nodes = this.nodeIds.map((nid, i) => (from ? from.nodes[i]!.clone() : new NodeRun(nid, this.zones)));
+    this.tasks = from ? from.tasks.clone() : new Tasks();
+    if (!from) applyTunables(this, this.tunables, { pcp: true });
+    this.normalIdx = this.names.indexOf('Normal');
+    this.dma32Idx = this.names.indexOf('DMA32');
+    this.gfpZoneTable = new Int8Array(16);
+    for (let bits = 0; bits < 16; bits++) {
+      try {
+        this.gfpZoneTable[bits] = gfpZone(bits, this.names);
+      } catch {
+        this.gfpZoneTable[bits] = -1;
+      }
+    }
+    this.ac = { gfp: 0, order: 0, zonelist: new Int32Array(0), preferred: -1, highestZoneidx: 0, migratetype: 0, cpu: 0, kind: 0, owner: 0, pinned: false, noCma: false };
+    if (from) this.failures.push(...from.failures);
+    // build_all_zonelists: the zones the buddy holds, with their present and managed pages
+    const present = new Map(p.layout.nodes.flatMap((nd) => nd.zones.map((zl) => [zoneIdOf(nd.nid, zl.idx, this.nz), zl.present] as const)));
+    const withCpus = new Set(this.tunables.cpusPerNode.flatMap((c, nid) => (c > 0 ? [nid] : [])));
+    this.zonelists = buildAllZonelists(
+      this.rules,
+      Array.from({ length: this.zones }, (_, zi) => ({ zi, nid: this.zoneNid[zi], idx: this.zoneIdx[zi], present: present.get(this.zoneId[zi]) ?? 0, managed: z.managed[zi] })),
+      p.fw?.distance,
+      withCpus,
+    );
+    this.zonePresent = Float64Array.from({ length: this.zones }, (_, zi) => present.get(this.zoneId[zi]) ?? 0);
+    // build_all_zonelists: grouping by mobility is off when nr_free_pagecache_pages < pageblock_nr_pages * MIGRATE_TYPES
+    let total = 0;
+    for (let zi = 0; zi < this.zones; zi++) total += Math.max(0, z.managed[zi] - this.wmark[zi * NR_WMARK + WMARK_HIGH]);
+    this.mobilityDisabled = total < (1 << this.buddy.pageblockOrder) * MIGRATE_TYPES;
+  }
+
+  /** A run state of a booted machine (copies its page arrays once). */
+  static start(machine: Machine, opts?: RunOptions): RunState {
+    return new RunState(machine, opts);
+  }
+
+  /** An independent copy of this run state (a checkpoint that can run on). */
+  clone(): RunState {
+    const c = new RunState(this.machine, {}, this);
+    return c;
+  }
+
+  /** The internal zone index of a zone id, or −1 when the buddy does not hold it (an empty zone). */
+  zoneIndex(id: number): number {
+    const k = this.zoneId.indexOf(id);
+    return k;
+  }
+
+  /** The internal node index of a node id, or −1. */
+  nodeIndex(nid: number): number {
+    return this.nodeIds.indexOf(nid);
+  }
+
+  /** min/low/high_wmark_pages: _watermark + watermark_boost */
+  wmarkPages(zi: number, w: number): number {
+    return this.wmark[zi * NR_WMARK + w] + this.boost[zi];
+  }
+
+  /** A run-time write of vm.NAME: the kernel's handler recomputes from the current managed counts. */
+  sysctl(name: string, value: string | number): void {
+    runSysctl(this, name, value);
+  }
+
+  /** Bytes of typed-array state per page of the machine's pfn range (the issue's ≤ 12 goal). */
+  bytesPerPage(): number {
+    const n = this.buddy.endPfn - this.buddy.basePfn;
+    return (this.buddy.next.byteLength + this.buddy.prev.byteLength + this.buddy.tag.byteLength + this.pflags.byteLength + this.owner.byteLength) / n;
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * RunningMachine: the run-time API over a RunState, for notebooks, the CLI and the worker.
+ *
+ *   const run = machine.start();                       // copies the boot snapshot's page arrays once
+ *   const r = run.alloc('GFP_KERNEL', 3);              // { ok: true, pfn, order, zone, nid } or { ok: false, failure }
+ *   run.free(r.pfn);
+ *   run.run([{ op: 'alloc', gfp: 'GFP_HIGHUSER_MOVABLE', order: 0, count: 1000, kind: 'anon', as: 'a' }, { op: 'free', ref: 'a', every: 2 }]);
+ *   run.view(); run.render('buddyinfo'); run.sysctl('vm.watermark_scale_factor', 200);
+ *
+ * Requests are checked (MmError for an order ≥ MAX_ORDER, an unknown GFP flag or page kind, a bad
+ * node or CPU, freeing a page that is not allocated); a failed allocation is a result, not an
+ * exception, and its report is kept in failures.
+ */
+import { MmError } from '../errors';
+import { renderProc, type ProcName } from '../format/proc';
+import type { MachineViewExtra } from '../format/extra';
+import { allocPages, REQ_PIN } from '../page_alloc/alloc-pages';
+import { freePages } from '../page_alloc/free';
+import { formatGfp, parseGfp } from '../page_alloc/gfp';
+import { drainAllPages } from '../page_alloc/pcp';
+import type { AllocFailure } from '../page_alloc/warn-alloc';
+import { KIND_NAMES, kindOf, type PageKindName } from './page-flags';
+import { RunState, type RunOptions } from './run-state';
+import { runView } from './run-view';
+import type { TraceSink } from './trace';
+import { checkRunInvariants } from './run-invariants';
+import type { Machine } from '../machine/machine';
+
+export interface AllocOptions {
+  /** preferred node (default: the first node) */
+  node?: number;
+  /** the CPU whose per-cpu lists serve the request (default 0) */
+  cpu?: number;
+  /** what the pages hold: kernel (default), anon, file, file-dirty, shmem, slab-reclaimable, slab, hugetlb */
+  kind?: PageKindName;
+  /** the owning task's id (RunningMachine.task) */
+  task?: number;
+  /** the caller pins the pages (FOLL_LONGTERM): they never migrate, and 6.1 keeps them out of CMA */
+  pin?: boolean;
+}
+
+export type AllocResult =
+  | { ok: true; pfn: number; order: number; nid: number; zone: string }
+  | { ok: false; order: number; gfp: string; failure: number };
+
+export type RunOp =
+  | ({ op: 'alloc'; gfp: string | number; order?: number; count?: number; as?: string } & AllocOptions)
+  | { op: 'free'; pfn?: number; ref?: string; every?: number; count?: number }
+  | { op: 'sysctl'; name: string; value: string | number }
+  | { op: 'drain' };
+
+export interface RunSummary {
+  allocated: number;
+  failed: number;
+  freed: number;
+  /** pfns of the allocations labelled with `as`, by label */
+  refs: Record<string, number[]>;
+}
+
+export class RunningMachine {
+  readonly rs: RunState;
+  /** pfns allocated by run() under a label */
+  private readonly refs = new Map<string, number[]>();
+
+  constructor(rs: RunState) {
+    this.rs = rs;
+  }
+
+  static start(machine: Machine, opts?: RunOptions): RunningMachine {
+    return new RunningMachine(new RunState(machine, opts));
+  }
+
+  get arch(): string {
+    return this.rs.profile.arch;
+  }
+  get kernel(): string {
+    return this.rs.profile.kernel;
+  }
+
+  /** A task that pages can be charged to (the OOM killer's accounting); returns its id. */
+  task(comm: string, oomScoreAdj = 0): number {
+    return this.rs.tasks.add(comm, oomScoreAdj);
+  }
+
+  /** alloc_pages(gfp, order) on the preferred node. */
+  alloc(gfp: string | number, order = 0, opts: AllocOptions = {}): AllocResult {
+    const rs = this.rs;
+    const mask = parseGfp(gfp);
+    if (!Number.isInteger(order) || order < 0 || order >= rs.buddy.maxOrder) {
+      throw new MmError('ALLOC_BAD_ORDER', `order ${order} is outside 0..${rs.buddy.maxOrder - 1} (MAX_ORDER is ${rs.buddy.maxOrder} on this profile)`, 'alloc');
+    }
+    const nid = opts.node ?? rs.nodeIds[0]!;
+    if (rs.nodeIndex(nid) < 0) throw new MmError('ALLOC_BAD_NODE', `node ${nid} has no memory; nodes: ${rs.nodeIds.join(', ')}`, 'alloc');
+    const cpu = opts.cpu ?? 0;
+    if (!Number.isInteger(cpu) || cpu < 0 || cpu >= rs.cpus) throw new MmError('ALLOC_BAD_CPU', `cpu ${cpu} is outside 0..${rs.cpus - 1}`, 'alloc');
+    const kind = kindOf(opts.kind ?? 'kernel');
+    if (kind < 0) throw new MmError('ALLOC_BAD_KIND', `unknown page kind "${String(opts.kind)}"; kinds: ${KIND_NAMES.join(', ')}`, 'alloc');
+    const task = opts.task ?? 0;
+    if (!Number.isInteger(task) || task < 0 || task >= rs.tasks.list.length) throw new MmError('ALLOC_BAD_TASK', `no task ${task}; create one with task(name)`, 'alloc');
+    const pfn = allocPages(rs, mask, order, nid, cpu, kind, task, opts.pin ? REQ_PIN : 0);
+    if (pfn < 0) return { ok: false, order, gfp: formatGfp(mask, rs.profile.kernel), failure: rs.failures.length - 1 };
+    const zi = rs.buddy.zoneIndexOf(pfn);
+    return { ok: true, pfn, order, nid: rs.zoneNid[zi], zone: rs.names[rs.zoneIdx[zi]]! };
+  }
+
+  /** __free_pages of a block this run allocated; returns its order. */
+  free(pfn: number, cpu = 0): number {
+    if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.rs.cpus) throw new MmError('ALLOC_BAD_CPU', `cpu ${cpu} is outside 0..${this.rs.cpus - 1}`, 'free');
+    return freePages(this.rs, pfn, cpu);
+  }
+
+  /** Run a list of operations (plain JSON); see RunOp. */
+  run(ops: readonly RunOp[]): RunSummary {
+    const sum: RunSummary = { allocated: 0, failed: 0, freed: 0, refs: {} };
+    ops.forEach((op, k) => {
+      const where = `ops[${k}]`;
+      switch (op.op) {
+        case 'alloc': {
+          const count = op.count ?? 1;
+          if (!Number.isInteger(count) || count < 0) throw new MmError('RUN_BAD_OP', `count must be a non-negative integer, got ${String(op.count)}`, where);
+          const list = op.as !== undefined ? this.refList(op.as) : null;
+          for (let n = 0; n < count; n++) {
+            const r = this.alloc(op.gfp, op.order ?? 0, op);
+            if (r.ok) {
+              sum.allocated++;
+              list?.push(r.pfn);
+            } else sum.failed++;
+          }
+          break;
+        }
+        case 'free': {
+          if (op.pfn !== undefined) {
+            this.free(op.pfn);
+            sum.freed++;
+            break;
+          }
+          if (op.ref === undefined) throw new MmError('RUN_BAD_OP', 'free needs a pfn or a ref', where);
+          const list = this.refs.get(op.ref);
+          if (!list) throw new MmError('RUN_BAD_OP', `no allocations labelled "${op.ref}"`, where);
+          const every = op.every ?? 1;
+          let left = op.count ?? Infinity;
+          const keep: number[] = [];
+          list.forEach((pfn, idx) => {
+            if (left > 0 && idx % every === every - 1) {
+              this.free(pfn);
+              sum.freed++;
+              left--;
+            } else keep.push(pfn);
+          });
+          list.splice(0, list.length, ...keep);
+          break;
+        }
+        case 'sysctl':
+          this.sysctl(op.name, op.value);
+          break;
+        case 'drain':
+          drainAllPages(this.rs);
+          break;
+        default:
+          throw new MmError('RUN_BAD_OP', `unknown op ${JSON.stringify((op as { op?: unknown }).op)}`, where);
+      }
+    });
+    for (const [k, v] of this.refs) sum.refs[k] = [...v];
+    return sum;
+  }
+
+  private refList(name: string): number[] {
+    let l = this.refs.get(name);
+    if (!l) this.refs.set(name, (l = []));
+    return l;
+  }
+
+  sysctl(name: string, value: string | number): void {
+    this.rs.sysctl(name, value);
+  }
+
+  /** drain_all_pages(NULL) */
+  drain(): void {
+    drainAllPages(this.rs);
+  }
+
+  /** The live state as a MachineView (a plain-data checkpoint). */
+  view(): MachineViewExtra {
+    return runView(this.rs);
+  }
+
+  render(file: ProcName): string {
+    return renderProc(this.view(), file);
+  }
+
+  /** Failed allocations so far (warn_alloc), oldest first. */
+  get failures(): readonly AllocFailure[] {
+    return this.rs.failures;
+  }
+
+  /** Subscribe to the tracepoints (null unsubscribes). */
+  setTrace(sink: TraceSink | null): void {
+    this.rs.trace = sink;
+  }
+
+  /** The invariants CONFIG_DEBUG_VM would check; throws naming the first broken one. */
+  checkInvariants(): void {
+    checkRunInvariants(this.rs);
+  }
+
+  /** An independent copy (a checkpoint that can run on). */
+  clone(): RunningMachine {
+    const c = new RunningMachine(this.rs.clone());
+    for (const [k, v] of this.refs) c.refs.set(k, [...v]);
+    return c;
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Tracepoints of the run-time model, under the kernel's event names (include/trace/events/kmem.h,
+ * vmscan.h, compaction.h, cma.h, oom.h). The allocator calls `rs.trace?.emit(...)` with numbers
+ * only, so with no subscriber an event costs one null check and allocates nothing.
+ *
+ * Arguments per event (unused ones are 0):
+ *   mm_page_alloc               pfn (−1: failed), order, gfp, migratetype
+ *   mm_page_free                pfn, order
+ *   mm_page_free_batched        pfn
+ *   mm_page_alloc_zone_locked   pfn, order, migratetype, percpu_refill (0/1)
+ *   mm_page_pcpu_drain          pfn, order, migratetype
+ *   mm_page_alloc_extfrag       pfn, alloc_order, fallback_order, alloc_migratetype, fallback_migratetype
+ *                               (fragmenting = fallback_order < pageblock_order; change_ownership follows the block's new type)
+ *   mm_vmscan_wakeup_kswapd     nid, zid (zone enum index), order, gfp
+ *   mm_vmscan_kswapd_wake       nid, zid, order
+ *   mm_vmscan_kswapd_sleep      nid
+ *   mm_vmscan_direct_reclaim_begin  order, gfp
+ *   mm_vmscan_direct_reclaim_end    nr_reclaimed
+ *   mm_compaction_begin         zone start pfn, migrate pfn, free pfn, zone end pfn, sync (0/1)
+ *   mm_compaction_end           same, then status (compact_result)
+ *   mm_compaction_migratepages  nr_migrated, nr_failed
+ *   mm_compaction_kcompactd_wake nid, order, zid
+ *   cma_alloc_start             area index, count, align
+ *   cma_alloc_finish            area index, pfn (−1: failed), count, align, errno
+ *   cma_release                 area index, pfn, count
+ *   mark_victim                 task id
+ */
+export type TraceEventName =
+  | 'mm_page_alloc'
+  | 'mm_page_free'
+  | 'mm_page_free_batched'
+  | 'mm_page_alloc_zone_locked'
+  | 'mm_page_pcpu_drain'
+  | 'mm_page_alloc_extfrag'
+  | 'mm_vmscan_wakeup_kswapd'
+  | 'mm_vmscan_kswapd_wake'
+  | 'mm_vmscan_kswapd_sleep'
+  | 'mm_vmscan_direct_reclaim_begin'
+  | 'mm_vmscan_direct_reclaim_end'
+  | 'mm_compaction_begin'
+  | 'mm_compaction_end'
+  | 'mm_compaction_migratepages'
+  | 'mm_compaction_kcompactd_wake'
+  | 'cma_alloc_start'
+  | 'cma_alloc_finish'
+  | 'cma_release'
+  | 'mark_victim';
+
+export interface TraceSink {
+  emit(event: TraceEventName, a: number, b: number, c: number, d: number, e: number): void;
+}
+
+/** A sink that keeps every event as a plain record (for notebooks and tests; it allocates per event). */
+export interface TraceRecord {
+  event: TraceEventName;
+  args: [number, number, number, number, number];
+}
+
+export class TraceRecorder implements TraceSink {
+  readonly events: TraceRecord[] = [];
+  constructor(private readonly only?: ReadonlySet<TraceEventName>) {}
+  emit(event: TraceEventName, a: number, b: number, c: number, d: number, e: number): void {
+    if (this.only && !this.only.has(event)) return;
+    this.events.push({ event, args: [a, b, c, d, e] });
+  }
+}
+
+/** A sink that only counts events per name. */
+export class TraceCounter implements TraceSink {
+  readonly counts = new Map<TraceEventName, number>();
+  emit(event: TraceEventName): void {
+    this.counts.set(event, (this.counts.get(event) ?? 0) + 1);
+  }
+}
