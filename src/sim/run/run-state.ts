@@ -46,6 +46,8 @@ export interface RunOptions {
   swap?: boolean;
   /** vm.swappiness (default 60) */
   swappiness?: number;
+  /** 'auto' (default): kswapd and kcompactd run after every top-level operation; 'manual': only when asked */
+  daemons?: 'auto' | 'manual';
 }
 
 export class RunState {
