@@ -25,6 +25,9 @@ export interface MmBootRequest {
   dtb?: Uint8Array;
   e820?: string;
   zoneinfo?: string;
+  /** with zoneinfo: the same machine's /proc/buddyinfo and /proc/pagetypeinfo (its free-list shape) */
+  buddyinfo?: string;
+  pagetypeinfo?: string;
   topology?: Omit<Topology, 'arch' | 'kernel'> & Partial<Pick<Topology, 'arch' | 'kernel'>>;
   cmdline?: string;
   cpus?: number;
@@ -52,6 +55,8 @@ export interface MmMachine {
   readSysctl(name: string): string;
   /** plain-data snapshots of each boot stage: firmware, memblock, zones, buddy */
   readonly stages: MachineStages;
+  /** warnings about the input ("CODE: message"): what an imported zoneinfo lacked, inferred sysctls */
+  readonly warnings: string[];
 }
 
 class MachineHandle implements MmMachine {
@@ -63,6 +68,7 @@ class MachineHandle implements MmMachine {
   render(file: ProcName): string { return this.machine.render(file); }
   sysctl(name: string, value: string | number): MmMachine { return new MachineHandle(this.machine.sysctl(name, value)); }
   readSysctl(name: string): string { return this.machine.readSysctl(name); }
+  get warnings(): string[] { return [...(this.machine.parts.warnings ?? [])]; }
   get stages(): MachineStages {
     this.cachedStages ??= machineStages(this.machine);
     return this.cachedStages;
@@ -88,8 +94,11 @@ function boot(req: MmBootRequest): MmMachine {
   const kernel = req.kernel ?? req.topology?.kernel ?? fx?.kernel;
   if (!arch || !kernel) throw new MmError('BOOT_INPUT', 'mm.boot needs arch and kernel (or a fixture)');
   const sysctls = sysctlList(req.sysctls);
+  if (req.zoneinfo === undefined && (req.buddyinfo !== undefined || req.pagetypeinfo !== undefined)) {
+    throw new MmError('BOOT_INPUT', 'buddyinfo and pagetypeinfo give the free lists of a machine imported from its zoneinfo: paste the zoneinfo too');
+  }
   if (req.zoneinfo !== undefined) {
-    return new MachineHandle(bootFromZoneinfo({ arch, kernel, zoneinfo: req.zoneinfo, cmdline: req.cmdline, cpus: req.cpus, kconfig: req.kconfig, bootLog: req.bootLog, sysctls }));
+    return new MachineHandle(bootFromZoneinfo({ arch, kernel, zoneinfo: req.zoneinfo, buddyinfo: req.buddyinfo, pagetypeinfo: req.pagetypeinfo, cmdline: req.cmdline, cpus: req.cpus, kconfig: req.kconfig, bootLog: req.bootLog, sysctls }));
   }
   const r: BootRequest = {
     arch,

@@ -53,7 +53,7 @@ describe.each(cases.map((c) => [c.name, c] as const))('oracle %s', (_name, c) =>
     const sim = simZones(model);
     for (const [key, r] of real) {
       if (!r.managed) continue;
-      const s = sim.get(key)!.managed;
+      const s = sim.get(key)!.managed!;
       const err = (s - r.managed) / r.managed;
       console.log(`[model error] ${c.name} node ${key}: managed ${s} vs ${r.managed} (${(err * 100).toFixed(3)}%)`);
       expect({ key, managed: s }).toEqual({ key, managed: r.managed });
@@ -93,7 +93,7 @@ describe.each(cases.map((c) => [c.name, c] as const))('oracle %s', (_name, c) =>
       expect(simRows[i].counts.length).toBe(r.counts.length);
       // The real snapshot was taken after init had run: the pages it allocated since boot can have broken
       // about ceil(used / 2^top) top-order blocks; beyond that the two must agree within a few (4) blocks.
-      const used = Math.max(0, simFree.get(`${r.nid}/${r.zone}`)! - real.get(`${r.nid}/${r.zone}`)!.free);
+      const used = Math.max(0, simFree.get(`${r.nid}/${r.zone}`)! - real.get(`${r.nid}/${r.zone}`)!.free!);
       const slack = Math.ceil(used / 2 ** top) + 4;
       expect({ zone: r.zone, diff: Math.abs(simRows[i].counts[top] - r.counts[top]) <= slack }).toEqual({ zone: r.zone, diff: true });
     }

@@ -41,6 +41,8 @@ export interface MachineParts {
   lateFrees: LateFree[];
   managedAtWmark: number[];
   sysctlLog?: Array<[string, string]>;
+  /** warnings about the input ("CODE: message"), e.g. what an imported /proc/zoneinfo lacked */
+  warnings?: string[];
 }
 
 export class Machine {
