@@ -94,8 +94,8 @@ export function bootFromZoneinfo(req: ZoneinfoImportRequest): ImportedMachine {
   const cfg = profile.config;
   const parsed = parseZoneinfo(req.zoneinfo);
   const warnings = parsed.warnings.map((w) => `${w.code}: ${w.message}`);
-  warnings.push(...checkZoneinfoLayout(parsed.format, profile.kernel).map((w) => `${w.code}: ${w.message}`));
   checkZoneinfoArch(parsed, profile.arch);
+  warnings.push(...checkZoneinfoLayout(parsed.format, profile.kernel).map((w) => `${w.code}: ${w.message}`));
   const ptOrder = pagetypeinfoPageblockOrder(req.pagetypeinfo);
   if (ptOrder !== undefined) checkPageblockOrder(ptOrder, cfg.pageblockOrder, profile.arch);
   const names = chooseZoneNames(parsed, zoneNames(profile.arch, cfg), warnings);
@@ -116,6 +116,8 @@ export function bootFromZoneinfo(req: ZoneinfoImportRequest): ImportedMachine {
     const d = z.dump;
     const boost = d?.boost ?? 0;
     const wm = d && d.min !== undefined && d.low !== undefined && d.high !== undefined;
+    // a zone an old layout did not print is empty: its min is 0
+    if (!d) return { name: z.name, highmem: rec.tunables.zones[i]!.highmem, min: 0, low: 0, high: 0, managed: 0, atWmark: 0 };
     return { name: z.name, highmem: rec.tunables.zones[i]!.highmem, min: wm ? d.min! - boost : undefined, low: wm ? d.low! - boost : undefined, high: wm ? d.high! - boost : undefined, managed: z.managed, atWmark: rec.atWmark[i]! };
   });
   const inferred = {

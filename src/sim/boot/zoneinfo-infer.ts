@@ -90,24 +90,31 @@ export function inferWatermarkScaleFactor(zones: InferZone[], kernel: KernelVers
   if (low.some((z) => z.high! - z.low! !== z.low! - z.min!)) {
     return { value: 10, inferred: true, exact: false, basis: 'none: high - low differs from low - min, so these watermarks are not low = min + dist, high = low + dist (kernels before 4.6 had no watermark_scale_factor); the default 10 is assumed' };
   }
-  let lo = 1;
-  let hi = max;
-  for (const z of low) {
-    const dist = z.low! - z.min!;
-    // late frees make the boot managed smaller by an unknown amount; without a boot log allow 20 %
-    const mHi = z.managed;
-    const mLo = bootLogKnown ? z.atWmark : Math.floor(z.managed * 0.8);
-    if (dist > (z.min! >> 2)) {
-      lo = Math.max(lo, Math.ceil((dist * 10000) / mHi));
-      hi = Math.min(hi, Math.ceil(((dist + 1) * 10000) / Math.max(1, mLo)) - 1);
-    } else {
-      hi = Math.min(hi, Math.ceil((((z.min! >> 2) + 1) * 10000) / Math.max(1, mLo)) - 1);
+  /** the scale factors consistent with every zone for managed in [mLo(z), z.managed] */
+  const bounds = (mLo: (z: InferZone) => number): [number, number] => {
+    let lo = 1;
+    let hi = max;
+    for (const z of low) {
+      const dist = z.low! - z.min!;
+      if (dist > (z.min! >> 2)) {
+        lo = Math.max(lo, Math.ceil((dist * 10000) / z.managed));
+        hi = Math.min(hi, Math.ceil(((dist + 1) * 10000) / Math.max(1, mLo(z))) - 1);
+      } else {
+        hi = Math.min(hi, Math.ceil((((z.min! >> 2) + 1) * 10000) / Math.max(1, mLo(z))) - 1);
+      }
     }
-  }
+    return [lo, hi];
+  };
   const gives = (w: number, m: (z: InferZone) => number) => low.every((z) => Math.max(z.min! >> 2, multFrac(m(z), w, 10000)) === z.low! - z.min!);
+  // computed with the managed mmbook has (the dump's, less a boot log's late frees: a run-time
+  // write uses the managed the dump prints), else at boot with up to 20 % less (late frees)
+  const tight = bounds((z) => z.atWmark);
+  const loose = bootLogKnown ? tight : bounds((z) => Math.floor(z.managed * 0.8));
+  const pinned = low.some((z) => z.low! - z.min! > (z.min! >> 2));
+  const useTight = pinned && tight[0] <= tight[1] && (bootLogKnown || low.every((z) => z.atWmark === z.managed)) && [tight[0], 10].some((w) => w >= tight[0] && w <= tight[1] && gives(w, (z) => z.atWmark));
+  const [lo, hi] = useTight ? tight : loose;
   if (lo > hi) return { value: 10, inferred: true, exact: false, basis: 'none: no scale factor gives these watermarks with the printed managed counts; the default 10 is assumed' };
   const value = lo <= 10 && 10 <= hi ? 10 : lo;
-  const pinned = low.some((z) => z.low! - z.min! > (z.min! >> 2));
   const exact = pinned && lo === hi && gives(value, (z) => z.atWmark);
   const basis = !pinned
     ? `an upper bound only: low - min is min/4 in every zone, which any value up to ${hi} gives${value === 10 ? '; the default 10 is assumed' : ''}`

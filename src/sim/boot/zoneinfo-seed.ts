@@ -21,6 +21,7 @@ export interface SeedResult {
 export function seedFromDump(recomputed: TunableState, dumpZones: Array<ParsedZoneinfoZone | undefined>, minFreeKbytes: number, watermarkScaleFactor: number): SeedResult {
   const d = cloneState(recomputed);
   const warnings: string[] = [];
+  const badProtection: string[] = [];
   d.zones.forEach((z, i) => {
     const dz = dumpZones[i];
     if (!dz) return;
@@ -41,7 +42,7 @@ export function seedFromDump(recomputed: TunableState, dumpZones: Array<ParsedZo
     }
     if (dz.protection !== undefined) {
       if (dz.protection.length === d.nrZoneTypes) z.lowmemReserve = [...dz.protection];
-      else warnings.push(`ZONEINFO_PROTECTION: ${where} prints ${dz.protection.length} protection entries for a kernel with ${d.nrZoneTypes} zone types; mmbook's own lowmem_reserve is used`);
+      else badProtection.push(`${dz.zone} (line ${dz.line}: ${dz.protection.length})`);
     }
     const cpu = dz.pagesets.find((p) => p.high !== undefined && p.batch !== undefined);
     if (cpu) {
@@ -51,6 +52,9 @@ export function seedFromDump(recomputed: TunableState, dumpZones: Array<ParsedZo
     const th = dz.pagesets.find((p) => p.statThreshold !== undefined);
     if (th) z.statThreshold = th.statThreshold;
   });
+  if (badProtection.length > 0) {
+    warnings.push(`ZONEINFO_PROTECTION: the dump's protection tuples have another number of entries than the machine's ${d.nrZoneTypes} zone types (${badProtection.join(', ')}): its kernel had other zones configured; mmbook's own lowmem_reserve is printed`);
+  }
   d.minFreeKbytes = minFreeKbytes;
   d.watermarkScaleFactor = watermarkScaleFactor;
   // calculate_totalreserve_pages of the kept values, as the kernel last computed it

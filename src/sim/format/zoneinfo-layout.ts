@@ -59,6 +59,7 @@ function differences(layout: ZoneinfoLayout, kernel: KernelVersion): string {
   if (['3.0–3.7'].includes(layout.name)) out.push('no managed line (present is used, as those kernels did)');
   if (['3.0–3.7', '3.8–4.7'].includes(layout.name)) out.push('no per-node stats');
   if (layout.name === '≥6.7') out.push('pcp high_min/high_max and promo are not printed');
+  if (kernel === '5.10' && ['5.12–5.15', '5.16–6.6', '≥6.7'].includes(layout.name)) out.push('its boost and cma lines are not printed (the 5.10 layout has none)');
   return out.length ? out.join('; ') : 'the lines it lacks are not printed';
 }
 

@@ -104,7 +104,7 @@ export function zoneinfoToView(p: ParsedZoneinfo, hints: ViewHints = {}): Machin
     z.pcp = pcpFromParsed(pz, z.statThreshold);
     z.nodeUnreclaimable = pz.nodeUnreclaimable ?? 0;
     z.startPfn = pz.startPfn ?? 0;
-    const firstOfNode = p.zones.find((q) => q.nid === pz.nid && q.populated) === pz;
+    const firstOfNode = p.zones.find((q) => q.nid === pz.nid && ((q.present ?? 0) > 0 || q.populated)) === pz;
     const miss = missingLines(pz, firstOfNode, (p.nodes.find((n) => n.nid === pz.nid)?.statNames.length ?? 0) > 0);
     if (pz.protection && pz.protection.length !== v.zoneNames.length) miss.push('protection');
     if (miss.length > 0) z.missing = miss;
