@@ -46,7 +46,7 @@ function countOf(l: Line, s: string | undefined, field: string, huge: { n: numbe
     const n = Number(s);
     if (n >= HUGE_COUNTER) { huge.n++; return n; }
   }
-  const n = parseUint(s, CODE, WHAT, l.no, field);
+  const n = SIZE_KEYS.has(field) && s !== undefined && /^\d{14,}$/.test(s) ? Number(s) : parseUint(s, CODE, WHAT, l.no, field);
   if (SIZE_KEYS.has(field) && n > MAX_ZONE_PAGES) {
     throw fail(l, `${field} ${n} pages is more than a 52-bit physical address space holds (2^40 pages of 4 KiB)`);
   }
