@@ -7,6 +7,7 @@ import { bootMachine, type BootRequest, type BootStage } from '../sim/boot/boot'
 import type { Topology } from '../sim/boot/firmware';
 import { Machine } from '../sim/boot/machine';
 import { bootFromZoneinfo } from '../sim/boot/zoneinfo-import';
+import { ImportedMachine, type ImportInfo } from '../sim/boot/zoneinfo-machine';
 import { MmError } from '../sim/errors';
 import type { ProcName } from '../sim/format/proc';
 import { defaultKernelConfig } from '../sim/input/profiles';
@@ -55,8 +56,13 @@ export interface MmMachine {
   readSysctl(name: string): string;
   /** plain-data snapshots of each boot stage: firmware, memblock, zones, buddy */
   readonly stages: MachineStages;
-  /** warnings about the input ("CODE: message"): what an imported zoneinfo lacked, inferred sysctls */
+  /** warnings about the input ("CODE: message"): what an imported zoneinfo lacked or had unusual */
   readonly warnings: string[];
+  /**
+   * A machine imported from /proc/zoneinfo: the layout recognised, the sysctls inferred from it,
+   * and mmbook's own recomputation of its derived values (to show beside the dump's); else null.
+   */
+  imported(): { layout: string; inferred: ImportInfo['inferred']; recomputedView: MachineView } | null;
 }
 
 class MachineHandle implements MmMachine {
@@ -69,6 +75,11 @@ class MachineHandle implements MmMachine {
   sysctl(name: string, value: string | number): MmMachine { return new MachineHandle(this.machine.sysctl(name, value)); }
   readSysctl(name: string): string { return this.machine.readSysctl(name); }
   get warnings(): string[] { return [...(this.machine.parts.warnings ?? [])]; }
+  imported(): ReturnType<MmMachine['imported']> {
+    const m = this.machine;
+    if (!(m instanceof ImportedMachine)) return null;
+    return { layout: m.imported.layout, inferred: m.imported.inferred, recomputedView: m.recomputedView() };
+  }
   get stages(): MachineStages {
     this.cachedStages ??= machineStages(this.machine);
     return this.cachedStages;

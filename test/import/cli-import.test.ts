@@ -48,5 +48,9 @@ describe('mm.boot({ zoneinfo })', () => {
     expect(m.warnings.map((w) => w.split(':')[0])).toEqual(['ZONEINFO_LAYOUT']);
     expect(m.render('buddyinfo')).toBe(oracle('a64-2g-cma64', 'buddyinfo.txt'));
     expect(() => mm.boot({ arch: 'arm64', kernel: '6.1', buddyinfo: 'x' })).toThrow(/paste the zoneinfo too/);
+    const info = m.imported()!;
+    expect([info.layout, info.inferred.minFreeKbytes!.value]).toEqual(['5.12–5.15', 22528]);
+    expect(info.recomputedView.nodes[0]!.zones[0]!.managed).toBe(507392);
+    expect(mm.boot({ fixture: 'x64-1g' }).imported()).toBeNull();
   });
 });
