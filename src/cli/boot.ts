@@ -6,11 +6,12 @@ import { readFileSync } from 'node:fs';
 import { MmError } from '../sim/errors';
 import { bootMachine, bootFromZoneinfo, PROC_NAMES, type Machine, type ProcName } from '../sim/index';
 import { checkProfileName } from '../sim/boot/boot';
+import { ImportedMachine } from '../sim/machine/zoneinfo-machine';
 import { kconfigArch, kconfigVersion, readKconfigValues } from '../sim/input/kconfig';
 import type { Arch, KernelVersion } from '../sim/types';
 import { loadTopology } from './topology';
 import { unmodeledParams } from './cmdline-check';
-import { checkBootLogProfile, checkZoneinfoProfile } from './input-check';
+import { checkBootLogProfile } from './input-check';
 
 export interface BootArgs {
   arch?: string;
@@ -18,6 +19,9 @@ export interface BootArgs {
   dtb?: string;
   e820?: string;
   zoneinfo?: string;
+  /** the same machine's /proc/buddyinfo and /proc/pagetypeinfo (with --zoneinfo only) */
+  buddyinfo?: string;
+  pagetypeinfo?: string;
   topology?: string;
   cmdline?: string;
   cpus?: number;
@@ -31,6 +35,7 @@ export interface BootArgs {
 const VALUE_FLAGS: Record<string, keyof BootArgs> = {
   '--arch': 'arch', '--kernel': 'kernel', '--dtb': 'dtb', '--e820': 'e820', '--zoneinfo': 'zoneinfo',
   '--topology': 'topology', '--cmdline': 'cmdline', '--kconfig': 'kconfig', '--boot-log': 'bootLog', '--reserved': 'reserved',
+  '--buddyinfo': 'buddyinfo', '--pagetypeinfo': 'pagetypeinfo',
 };
 
 export function parseBootArgs(argv: string[]): BootArgs {
@@ -77,6 +82,9 @@ export function parseBootArgs(argv: string[]): BootArgs {
   checkProfileName(a.arch, a.kernel, { arch: '--arch', kernel: '--kernel' });
   const inputs = ['dtb', 'e820', 'zoneinfo', 'topology'].filter((k) => (a as unknown as Record<string, unknown>)[k] !== undefined);
   if (inputs.length !== 1) throw new MmError('CLI_USAGE', `give exactly one of --dtb, --e820, --zoneinfo or --topology (got ${inputs.length ? inputs.map((k) => '--' + k).join(', ') : 'none'})`);
+  if (a.zoneinfo === undefined && (a.buddyinfo !== undefined || a.pagetypeinfo !== undefined)) {
+    throw new MmError('CLI_USAGE', `--${a.buddyinfo !== undefined ? 'buddyinfo' : 'pagetypeinfo'} gives the free lists of a machine imported with --zoneinfo; a --dtb, --e820 or --topology boot has its own`);
+  }
   if (a.zoneinfo !== undefined && a.reserved !== undefined) throw new MmError('CLI_USAGE', '--reserved replays a memblock/reserved listing into a --dtb, --e820 or --topology boot; a --zoneinfo import takes managed from the file and has no memblock');
   return a;
 }
@@ -114,6 +122,8 @@ function checkKconfig(path: string, text: string, arch: Arch, kernel: KernelVers
 const FILE_OF_CODE: Array<[RegExp, keyof BootArgs, string]> = [
   [/^FDT_/, 'dtb', '--dtb'],
   [/^E820_/, 'e820', '--e820'],
+  [/^BUDDYINFO_/, 'buddyinfo', '--buddyinfo'],
+  [/^PAGETYPEINFO_/, 'pagetypeinfo', '--pagetypeinfo'],
   [/^(ZONEINFO_|FORMAT_)/, 'zoneinfo', '--zoneinfo'],
   [/^KCONFIG_/, 'kconfig', '--kconfig'],
   [/^BOOTLOG_/, 'bootLog', '--boot-log'],
@@ -141,9 +151,11 @@ function bootFromFiles(a: BootArgs): Machine {
   if (bootLog !== undefined) checkBootLogProfile(bootLog, arch, kernel);
   const common = { arch, kernel, cmdline: a.cmdline, cpus: a.cpus, kconfig, bootLog, sysctls: a.sysctls };
   if (a.zoneinfo !== undefined) {
+    // the layout and arch checks run in bootFromZoneinfo (src/sim), as for mm.boot
     const zoneinfo = readText('--zoneinfo', a.zoneinfo);
-    checkZoneinfoProfile(zoneinfo, kernel);
-    return bootFromZoneinfo({ ...common, zoneinfo });
+    const buddyinfo = a.buddyinfo !== undefined ? readText('--buddyinfo', a.buddyinfo) : undefined;
+    const pagetypeinfo = a.pagetypeinfo !== undefined ? readText('--pagetypeinfo', a.pagetypeinfo) : undefined;
+    return bootFromZoneinfo({ ...common, zoneinfo, buddyinfo, pagetypeinfo });
   }
   return bootMachine({
     ...common,
@@ -157,13 +169,29 @@ function bootFromFiles(a: BootArgs): Machine {
 export async function bootCommand(argv: string[]): Promise<number> {
   const a = parseBootArgs(argv);
   const m = bootFromArgs(a);
-  // the command line as booted: --cmdline, or the DTB's /chosen/bootargs
-  for (const w of unmodeledParams(m.parts.params.tokens, m.parts.profile.arch)) process.stderr.write(`mmbook: warning: ${w}\n`);
   const out: string[] = [];
   for (const name of a.show) {
     if (a.show.length > 1) out.push(`==> ${name} <==\n`);
     out.push(m.render(name));
   }
+  // the command line as booted: --cmdline, or the DTB's /chosen/bootargs
+  for (const w of unmodeledParams(m.parts.params.tokens, m.parts.profile.arch)) process.stderr.write(`mmbook: warning: ${w}\n`);
+  // what an imported /proc/zoneinfo lacked or had unusual; the sysctls inferred from it
+  for (const w of m.parts.warnings ?? []) process.stderr.write(`mmbook: warning: ${w}\n`);
+  for (const n of importNotes(m)) process.stderr.write(`mmbook: note: ${n}\n`);
   process.stdout.write(out.join(''));
   return 0;
+}
+
+/** "vm.NAME = V (inferred from the dump's watermarks: basis)" for each sysctl an import inferred and no --sysctl wrote. */
+function importNotes(m: Machine): string[] {
+  if (!(m instanceof ImportedMachine)) return [];
+  const written = new Set((m.parts.sysctlLog ?? []).map(([n]) => n));
+  const out: string[] = [];
+  for (const [name, inf] of Object.entries({ 'vm.min_free_kbytes': m.imported.inferred.minFreeKbytes, 'vm.watermark_scale_factor': m.imported.inferred.watermarkScaleFactor })) {
+    if (!inf || written.has(name)) continue;
+    const range = inf.range && inf.range[0] !== inf.range[1] ? `; ${inf.range[0]}–${inf.range[1]} are consistent` : '';
+    out.push(`${name} = ${inf.value}, inferred from the dump's watermarks (${inf.basis}${range})${inf.exact ? '' : '; not exact'}`);
+  }
+  return out;
 }

@@ -8,6 +8,7 @@ import {
   watermarkScaleFactorMax, zoneNames,
   type Arch, type BootRequest, type BootStage, type KernelVersion, type MachineView, type ProcName, type Topology,
 } from '../sim/index';
+import { ImportedMachine, type ImportInfo } from '../sim/machine/zoneinfo-machine';
 import { fixture, fixtures, type Fixture } from './fixtures/fixture';
 import { machineStages, type MachineStages } from './stages';
 
@@ -19,6 +20,9 @@ export interface MmBootRequest {
   dtb?: Uint8Array;
   e820?: string;
   zoneinfo?: string;
+  /** with zoneinfo: the same machine's /proc/buddyinfo and /proc/pagetypeinfo (its free-list shape) */
+  buddyinfo?: string;
+  pagetypeinfo?: string;
   topology?: Omit<Topology, 'arch' | 'kernel'> & Partial<Pick<Topology, 'arch' | 'kernel'>>;
   cmdline?: string;
   cpus?: number;
@@ -46,6 +50,13 @@ export interface MmMachine {
   readSysctl(name: string): string;
   /** plain-data snapshots of each boot stage: firmware, memblock, zones, buddy */
   readonly stages: MachineStages;
+  /** warnings about the input ("CODE: message"): what an imported zoneinfo lacked or had unusual */
+  readonly warnings: string[];
+  /**
+   * A machine imported from /proc/zoneinfo: the layout recognised, the sysctls inferred from it,
+   * and mmbook's own recomputation of its derived values (to show beside the dump's); else null.
+   */
+  imported(): { layout: string; inferred: ImportInfo['inferred']; recomputedView: MachineView } | null;
 }
 
 class MachineHandle implements MmMachine {
@@ -57,6 +68,12 @@ class MachineHandle implements MmMachine {
   render(file: ProcName): string { return this.machine.render(file); }
   sysctl(name: string, value: string | number): MmMachine { return new MachineHandle(this.machine.sysctl(name, value)); }
   readSysctl(name: string): string { return this.machine.readSysctl(name); }
+  get warnings(): string[] { return [...(this.machine.parts.warnings ?? [])]; }
+  imported(): ReturnType<MmMachine['imported']> {
+    const m = this.machine;
+    if (!(m instanceof ImportedMachine)) return null;
+    return { layout: m.imported.layout, inferred: m.imported.inferred, recomputedView: m.recomputedView() };
+  }
   get stages(): MachineStages {
     this.cachedStages ??= machineStages(this.machine);
     return this.cachedStages;
@@ -82,8 +99,11 @@ function boot(req: MmBootRequest): MmMachine {
   const kernel = req.kernel ?? req.topology?.kernel ?? fx?.kernel;
   if (!arch || !kernel) throw new MmError('BOOT_INPUT', 'mm.boot needs arch and kernel (or a fixture)');
   const sysctls = sysctlList(req.sysctls);
+  if (req.zoneinfo === undefined && (req.buddyinfo !== undefined || req.pagetypeinfo !== undefined)) {
+    throw new MmError('BOOT_INPUT', 'buddyinfo and pagetypeinfo give the free lists of a machine imported from its zoneinfo: paste the zoneinfo too');
+  }
   if (req.zoneinfo !== undefined) {
-    return new MachineHandle(bootFromZoneinfo({ arch, kernel, zoneinfo: req.zoneinfo, cmdline: req.cmdline, cpus: req.cpus, kconfig: req.kconfig, bootLog: req.bootLog, sysctls }));
+    return new MachineHandle(bootFromZoneinfo({ arch, kernel, zoneinfo: req.zoneinfo, buddyinfo: req.buddyinfo, pagetypeinfo: req.pagetypeinfo, cmdline: req.cmdline, cpus: req.cpus, kconfig: req.kconfig, bootLog: req.bootLog, sysctls }));
   }
   const r: BootRequest = {
     arch,

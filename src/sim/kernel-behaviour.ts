@@ -154,6 +154,8 @@ export interface VersionRules {
   readonly swiotlbMeta: 'list-and-orig' | 'slots-and-areas';
   /** pcpu_setup_first_chunk's chunk lists: the empty slot × 2 chunk types (5.10), 4 extra slots × 1 (6.1) */
   readonly percpuChunkLists: { readonly extraSlots: number; readonly chunkTypes: number };
+  /** /proc/zoneinfo prints `boost` and `cma` lines (both 6.1; neither 5.10) */
+  readonly zoneinfoBoostCma: boolean;
   /** find_zone_movable_pfns_for_nodes resets zone_movable_pfn to 0 when it reaches the node's end (6.1; 5.10.198) */
   readonly zoneMovableResetAtNodeEnd: boolean;
 }
@@ -197,6 +199,7 @@ const RULES: Readonly<Record<KernelVersion, VersionRules>> = {
     swiotlbMeta: 'list-and-orig',
     percpuChunkLists: { extraSlots: 2, chunkTypes: 2 },
     zoneMovableResetAtNodeEnd: false,
+    zoneinfoBoostCma: false,
   }),
   '6.1': deepFreeze<VersionRules>({
     kernel: '6.1',
@@ -224,6 +227,7 @@ const RULES: Readonly<Record<KernelVersion, VersionRules>> = {
     swiotlbMeta: 'slots-and-areas',
     percpuChunkLists: { extraSlots: 4, chunkTypes: 1 },
     zoneMovableResetAtNodeEnd: true,
+    zoneinfoBoostCma: true,
   }),
 };
 

@@ -60,7 +60,7 @@ describe('notebooks/watermarks.html: your own machine', () => {
     const tuned = (await nb.value('tunedView')) as MachineView;
     const direct = mm.boot({ arch: 'arm64', kernel: '6.1', zoneinfo: text, sysctls: [['vm.watermark_scale_factor', 200]] }).view();
     expect(marks(tuned)).toEqual(marks(direct));
-    const real = parseZoneinfo(text).zones.filter((z) => z.managed > 0).map((z) => [z.zone, z.spanned, z.present, z.managed]);
+    const real = parseZoneinfo(text).zones.filter((z) => z.managed! > 0).map((z) => [z.zone, z.spanned, z.present, z.managed]);
     expect(tuned.nodes.flatMap((n) => n.zones.filter((z) => z.managed > 0).map((z) => [z.name, z.spanned, z.present, z.managed]))).toEqual(real);
     nb.dispose();
   });

@@ -60,13 +60,14 @@ describe('zoneinfo parse errors', () => {
     expect([e.code, e.location]).toEqual(['ZONEINFO_PARSE', `line ${n}`]);
     expect(e.message).toMatch(/unknown zone name "DMA31"/);
   });
-  it('a file cut inside a populated zone', () => {
+  it('a file cut inside a populated zone is read as far as it goes, with a ZONEINFO_TRUNCATED warning', () => {
     const n = lineOf(zoneinfo, 'pagesets');
     const cut = zoneinfo.split('\n').slice(0, n - 1).join('\n') + '\n';
-    const e = mmError(() => parseZoneinfo(cut));
-    expect(e.code).toBe('ZONEINFO_PARSE');
-    expect(e.location).toBe('line 1');
-    expect(e.message).toMatch(/truncated zone record for node 0 zone DMA/);
+    const p = parseZoneinfo(cut);
+    expect(p.zones.map((z) => z.zone)).toEqual(['DMA']);
+    expect(p.zones[0]!.hasPagesets).toBe(false);
+    expect(p.warnings.map((w) => w.code)).toEqual(['ZONEINFO_TRUNCATED']);
+    expect(p.warnings[0]!.message).toMatch(/node 0 zone DMA \(line 1\) stops before its pagesets/);
   });
   it('a 5.10 zone mixed into a 6.1 file', () => {
     const first510Zone = zoneinfo510.split('Node 0, zone    DMA32')[1]!.split('Node 0, zone   Normal')[0]!;
@@ -75,9 +76,12 @@ describe('zoneinfo parse errors', () => {
     expect(e.message).toMatch(/mixed 5.10 and 6.1 layout/);
     expect(e.location).toBe(`line ${lineOf(text, 'zone   Normal')}`);
   });
-  it('garbage line', () => {
-    const e = mmError(() => parseZoneinfo('Node 0, zone      DMA\n  pages free     1\nhello world\n'));
-    expect([e.code, e.location]).toEqual(['ZONEINFO_PARSE', 'line 3']);
+  it('a garbage line inside a zone is counted and named; one after the dump is skipped text', () => {
+    const inside = parseZoneinfo('Node 0, zone      DMA\n  pages free     1\n  hello world\n        min      2\n');
+    expect(inside.warnings.map((w) => w.code)).toEqual(['ZONEINFO_UNKNOWN_LINES']);
+    expect(inside.warnings[0]!.message).toMatch(/^1 line not in the Linux partial layout was ignored \(first at line 3: "hello world"\)$/);
+    const after = parseZoneinfo('Node 0, zone      DMA\n  pages free     1\nhello world\n');
+    expect(after.warnings.map((w) => [w.code, w.message])).toEqual([['ZONEINFO_SKIPPED_TEXT', '1 line around the dump was skipped (first at line 3: "hello world")']]);
   });
   it('text not starting with a zone header', () => {
     expect(mmError(() => parseZoneinfo('  pages free     1\n')).location).toBe('line 1');

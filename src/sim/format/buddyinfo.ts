@@ -9,6 +9,7 @@ import { padLeft, padNum } from './printf';
 import { emptyView, populatedZone } from './view-build';
 import type { ViewHints } from './view-build';
 import { ZONE_NAMES } from './zoneinfo-parse';
+import { echoText } from './echo';
 
 export interface BuddyinfoRow {
   nid: number;
@@ -43,9 +44,9 @@ export function parseBuddyinfo(text: string): BuddyinfoRow[] {
   const rows: BuddyinfoRow[] = [];
   for (const l of readLines(text)) {
     const m = /^Node\s+(\S+),\s+zone\s+(\S+)\s*(.*)$/.exec(l.text);
-    if (!m) throw parseError(CODE, WHAT, l.no, `expected "Node N, zone NAME counts...", got "${l.text.trim()}"`);
+    if (!m) throw parseError(CODE, WHAT, l.no, `expected "Node N, zone NAME counts...", got "${echoText(l.text.trim())}"`);
     const nid = parseUint(m[1], CODE, WHAT, l.no, 'node id');
-    if (!ZONE_NAMES.includes(m[2] as ZoneName)) throw parseError(CODE, WHAT, l.no, `unknown zone name "${m[2]}"`);
+    if (!ZONE_NAMES.includes(m[2] as ZoneName)) throw parseError(CODE, WHAT, l.no, `unknown zone name "${echoText(m[2]!)}"`);
     const fields = m[3]!.trim() === '' ? [] : m[3]!.trim().split(/\s+/);
     if (fields.length === 0) throw parseError(CODE, WHAT, l.no, 'truncated line: no free counts');
     const counts = fields.map((f, order) => parseUint(f, CODE, WHAT, l.no, `order ${order}`));

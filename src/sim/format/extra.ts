@@ -45,15 +45,27 @@ export interface FormatFeatures {
   hpagePmdNr: number;
 }
 
+/**
+ * The zoneinfo lines of a zone that an imported dump did not have (an older layout, a partial
+ * paste): the renderer leaves them out rather than print a value nobody read.
+ */
+export type ZoneinfoLineKey =
+  | 'nodeStats' | 'free' | 'boost' | 'watermarks' | 'sizes' | 'managed' | 'cma' | 'protection'
+  | 'stats' | 'pagesets' | 'nodeUnreclaimable' | 'startPfn';
+
 /** Extra per-zone fields (all optional). */
 export interface ZoneViewExtra extends ZoneView {
   /** the zone stat nr_free_pages when it differs from `free` (two reads raced) */
   freeStat?: number;
+  /** lines the imported text did not have (not printed) */
+  missing?: ZoneinfoLineKey[];
 }
 
 export interface PcpViewExtra extends PcpView {
   /** per-CPU "vm stats threshold" when it differs from the zone's statThreshold */
   statThreshold?: number;
+  /** the imported text had no such line for this CPU (a cut paste): not printed */
+  missing?: Array<'count' | 'high' | 'batch' | 'statThreshold'>;
 }
 
 /** Explicit name lists, used instead of the per-version lists when a pasted text had others. */
@@ -70,6 +82,12 @@ export interface StatNameOverrides {
 export interface MachineViewExtra extends MachineView {
   features?: Partial<FormatFeatures>;
   statNames?: StatNameOverrides;
+  /**
+   * What the free lists of an imported machine are known from: 'types' (a pagetypeinfo: orders
+   * and migratetypes), 'orders' (a buddyinfo only: pagetypeinfo cannot be printed). Absent: the
+   * view's own free areas (a simulated buddy, or none for a zoneinfo-only import).
+   */
+  freeLists?: 'types' | 'orders';
 }
 
 /**

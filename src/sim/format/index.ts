@@ -29,6 +29,8 @@ export * from './view-build';
 export * from './zoneinfo';
 export * from './zoneinfo-parse';
 export * from './zoneinfo-view';
+export * from './zoneinfo-layout';
+export * from './free-lists-import';
 export * from './buddyinfo';
 export * from './pagetypeinfo';
 export * from './pagetypeinfo-parse';

@@ -1,5 +1,6 @@
 /** Line reading and error reporting shared by the /proc parsers. */
 import { MmError } from '../errors';
+import { echoText } from './echo';
 
 export interface Line {
   /** 1-based line number in the pasted text */
@@ -39,9 +40,9 @@ export function parseError(code: string, what: string, line: number | undefined,
 /** A decimal unsigned integer, else the parser's error naming the line. */
 export function parseUint(s: string | undefined, code: string, what: string, line: number, field: string): number {
   if (s === undefined || s === '') throw parseError(code, what, line, `truncated line: missing value for ${field}`);
-  if (!/^\d+$/.test(s)) throw parseError(code, what, line, `bad number "${s}" for ${field}`);
+  if (!/^\d+$/.test(s)) throw parseError(code, what, line, `bad number "${echoText(s)}" for ${field}`);
   const n = Number(s);
-  if (!Number.isSafeInteger(n)) throw parseError(code, what, line, `number "${s}" for ${field} is too large`);
+  if (!Number.isSafeInteger(n)) throw parseError(code, what, line, `number "${echoText(s)}" for ${field} is too large`);
   return n;
 }
 

@@ -5,6 +5,7 @@
 import type { MachineView, MemblockRegionView } from '../view';
 import { parseError, parseUint, readLines } from './lines';
 import { formatPa, padNum } from './printf';
+import { echoText } from './echo';
 
 export type MemblockType = 'memory' | 'reserved';
 
@@ -38,7 +39,7 @@ export function parseMemblockDebugfs(text: string): ParsedMemblock {
   let dummy = false;
   for (const l of readLines(text)) {
     const m = /^\s*(\S+):\s+0x([0-9a-f]+)\.\.0x([0-9a-f]*)\s*$/.exec(l.text);
-    if (!m) throw parseError(CODE, WHAT, l.no, `expected "N: 0xBASE..0xEND", got "${l.text.trim()}"`);
+    if (!m) throw parseError(CODE, WHAT, l.no, `expected "N: 0xBASE..0xEND", got "${echoText(l.text.trim())}"`);
     const idx = parseUint(m[1], CODE, WHAT, l.no, 'region index');
     if (idx !== regions.length + (dummy ? 1 : 0)) throw parseError(CODE, WHAT, l.no, `region index ${idx}, expected ${regions.length}`);
     const digits = m[2]!.length;

@@ -9,6 +9,7 @@ import { meminfoLabels } from './meminfo-lines';
 import { meminfoValue } from './meminfo';
 import { emptyView } from './view-build';
 import type { ViewHints } from './view-build';
+import { echoText } from './echo';
 
 const CODE = 'MEMINFO_PARSE';
 const WHAT = '/proc/meminfo';
@@ -23,7 +24,7 @@ export function parseMeminfo(text: string): ParsedMeminfo {
     if (!m) {
       const bad = /^([A-Za-z0-9_()]+):\s*(\S+)\s+(.*)$/.exec(l.text);
       if (bad) throw parseError(CODE, WHAT, l.no, `bad unit "${bad[3]}" after ${bad[1]}`);
-      throw parseError(CODE, WHAT, l.no, `expected "Label: value [kB]", got "${l.text.trim()}"`);
+      throw parseError(CODE, WHAT, l.no, `expected "Label: value [kB]", got "${echoText(l.text.trim())}"`);
     }
     if (m[1]! in out) throw parseError(CODE, WHAT, l.no, `${m[1]} printed twice`);
     out[m[1]!] = parseUint(m[2], CODE, WHAT, l.no, m[1]!);

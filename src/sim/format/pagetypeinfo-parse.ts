@@ -9,6 +9,7 @@ import { FREE_LIST_WALK_CAP } from './pagetypeinfo';
 import { emptyView } from './view-build';
 import type { ViewHints } from './view-build';
 import { ZONE_NAMES } from './zoneinfo-parse';
+import { echoText } from './echo';
 
 export interface PagetypeFreeRow {
   nid: number;
@@ -40,7 +41,7 @@ const CODE = 'PAGETYPEINFO_PARSE';
 const WHAT = '/proc/pagetypeinfo';
 
 function zoneName(l: Line, s: string): ZoneName {
-  if (!ZONE_NAMES.includes(s as ZoneName)) throw parseError(CODE, WHAT, l.no, `unknown zone name "${s}"`);
+  if (!ZONE_NAMES.includes(s as ZoneName)) throw parseError(CODE, WHAT, l.no, `unknown zone name "${echoText(s)}"`);
   return s as ZoneName;
 }
 
@@ -87,7 +88,7 @@ export function parsePagetypeinfo(text: string): ParsedPagetypeinfo {
       out.types.forEach((type, i) => { counts[type] = parseUint(fields[i], CODE, WHAT, l.no, `${type} blocks`); });
       out.blocks.push({ nid, zone: zoneName(l, m[2]!), counts });
     } else {
-      throw parseError(CODE, WHAT, l.no, `unrecognised line "${t.trim()}"`);
+      throw parseError(CODE, WHAT, l.no, `unrecognised line "${echoText(t.trim())}"`);
     }
   }
   if (out.pageblockOrder < 0 || out.pagesPerBlock < 0 || out.orders < 0 || out.types.length === 0) {

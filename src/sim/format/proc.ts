@@ -7,6 +7,7 @@
  */
 import { MmError } from '../errors';
 import type { MachineView } from '../view';
+import type { MachineViewExtra } from './extra';
 import { renderBuddyinfo } from './buddyinfo';
 import { renderMeminfo } from './meminfo';
 import { renderMemblockDebugfs } from './memblock';
@@ -48,10 +49,14 @@ export function renderProc(v: MachineView, name: ProcName): string {
  * invented text.
  */
 function requireFreeLists(v: MachineView, name: ProcName): MachineView {
+  // an import given only a buddyinfo knows the counts per order, not their migratetypes
+  if (name === 'pagetypeinfo' && (v as MachineViewExtra).freeLists === 'orders') {
+    throw new MmError('FORMAT_UNAVAILABLE', 'this machine\'s free lists come from a /proc/buddyinfo, which does not split them by migratetype: give its /proc/pagetypeinfo too', name);
+  }
   const zones = v.nodes.flatMap((n) => n.zones);
   const listed = zones.some((z) => z.freeArea.some((row) => row.some((x) => x > 0)));
   if (!listed && zones.some((z) => z.free > 0)) {
-    throw new MmError('FORMAT_UNAVAILABLE', `the free lists of this machine are unknown (it was imported from /proc/zoneinfo, which has only each zone's free page count): no /proc/${name}`, name);
+    throw new MmError('FORMAT_UNAVAILABLE', `the free lists of this machine are unknown (it was imported from /proc/zoneinfo, which has only each zone's free page count; give the machine's /proc/buddyinfo or /proc/pagetypeinfo with it): no /proc/${name}`, name);
   }
   return v;
 }

@@ -11,6 +11,7 @@ import { emptyView, globalFreeCmaPages, globalFreePages, globalStat } from './vi
 import type { ViewHints } from './view-build';
 import { zoneStatValue } from './zoneinfo';
 import { allZones } from './view-build';
+import { echoText } from './echo';
 
 /** The value vmstat_start computes for one name. */
 export function vmstatValue(v: MachineView, name: string): number {
@@ -38,7 +39,7 @@ export function parseVmstat(text: string): ParsedVmstat {
   const out: ParsedVmstat = {};
   for (const l of readLines(text)) {
     const m = /^([a-z][a-z0-9_]*)(?:\s+(\S+))?\s*$/.exec(l.text);
-    if (!m) throw parseError(CODE, WHAT, l.no, `expected "name value", got "${l.text.trim()}"`);
+    if (!m) throw parseError(CODE, WHAT, l.no, `expected "name value", got "${echoText(l.text.trim())}"`);
     if (m[1]! in out) throw parseError(CODE, WHAT, l.no, `${m[1]} printed twice`);
     out[m[1]!] = parseUint(m[2], CODE, WHAT, l.no, m[1]!);
   }

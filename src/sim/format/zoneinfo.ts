@@ -23,31 +23,46 @@ function isZoneFirstPopulated(node: NodeView, z: ZoneView): boolean {
   return node.zones.find(populatedZone) === z;
 }
 
-/** zoneinfo_show_print (mm/vmstat.c): one zone's block. */
+/**
+ * zoneinfo_show_print (mm/vmstat.c): one zone's block. A zone imported from a dump that lacked
+ * some lines (ZoneViewExtra.missing: an older layout, a partial paste) prints the profile's
+ * layout without those lines, instead of inventing their values.
+ */
 export function zoneinfoShowPrint(v: MachineView, node: NodeView, z: ZoneView): string {
   const v61 = v.kernel === '6.1';
+  const miss = new Set((z as ZoneViewExtra).missing ?? []);
   let s = `Node ${node.nid}, zone ${padLeft(z.name, 8)}`;
-  if (isZoneFirstPopulated(node, z)) {
+  if (isZoneFirstPopulated(node, z) && !miss.has('nodeStats')) {
     s += '\n  per-node stats';
     for (const name of nodeStatNames(v)) s += statLine(name, node.stats[name] ?? 0);
   }
-  s += `\n  pages free     ${z.free}`;
-  if (v61) s += `\n        boost    ${z.boost}`;
-  s += `\n        min      ${z.min}\n        low      ${z.low}\n        high     ${z.high}`;
-  s += `\n        spanned  ${z.spanned}\n        present  ${z.present}\n        managed  ${z.managed}`;
-  if (v61) s += `\n        cma      ${z.cma}`;
-  s += `\n        protection: (${z.protection.join(', ')})`;
+  if (!miss.has('free')) s += `\n  pages free     ${z.free}`;
+  if (v61 && !miss.has('boost')) s += `\n        boost    ${z.boost}`;
+  if (!miss.has('watermarks')) s += `\n        min      ${z.min}\n        low      ${z.low}\n        high     ${z.high}`;
+  if (!miss.has('sizes')) s += `\n        spanned  ${z.spanned}\n        present  ${z.present}`;
+  if (!miss.has('managed')) s += `\n        managed  ${z.managed}`;
+  if (v61 && !miss.has('cma')) s += `\n        cma      ${z.cma}`;
+  if (!miss.has('protection')) s += `\n        protection: (${z.protection.join(', ')})`;
   if (!populatedZone(z)) return s + '\n';
-  for (const name of zoneStatNames(v)) s += statLine(name, zoneStatValue(z, name));
-  for (const name of numaStatNames(v)) s += statLine(name, z.stats[name] ?? 0);
-  s += '\n  pagesets';
-  const smp = featuresOf(v).smp;
-  for (const p of z.pcp) {
-    s += `\n    cpu: ${p.cpu}\n              count: ${p.count}\n              high:  ${p.high}\n              batch: ${p.batch}`;
-    if (smp) s += `\n  vm stats threshold: ${(p as PcpViewExtra).statThreshold ?? z.statThreshold}`;
+  if (!miss.has('stats')) {
+    for (const name of zoneStatNames(v)) s += statLine(name, zoneStatValue(z, name));
+    for (const name of numaStatNames(v)) s += statLine(name, z.stats[name] ?? 0);
   }
-  s += `\n  node_unreclaimable:  ${z.nodeUnreclaimable}\n  start_pfn:           ${z.startPfn}\n`;
-  return s;
+  if (!miss.has('pagesets')) {
+    s += '\n  pagesets';
+    const smp = featuresOf(v).smp;
+    for (const p of z.pcp as PcpViewExtra[]) {
+      const pm = new Set(p.missing ?? []);
+      s += `\n    cpu: ${p.cpu}`;
+      if (!pm.has('count')) s += `\n              count: ${p.count}`;
+      if (!pm.has('high')) s += `\n              high:  ${p.high}`;
+      if (!pm.has('batch')) s += `\n              batch: ${p.batch}`;
+      if (smp && !pm.has('statThreshold')) s += `\n  vm stats threshold: ${p.statThreshold ?? z.statThreshold}`;
+    }
+  }
+  if (!miss.has('nodeUnreclaimable')) s += `\n  node_unreclaimable:  ${z.nodeUnreclaimable}`;
+  if (!miss.has('startPfn')) s += `\n  start_pfn:           ${z.startPfn}`;
+  return s + '\n';
 }
 
 /** /proc/zoneinfo: every zone of every online node, populated or not. */

@@ -44,6 +44,8 @@ export interface MachineParts {
   /** managed pages per zone id (zone-types.ts zoneId) when the watermarks were computed */
   managedAtWmark: ReadonlyMap<number, number>;
   sysctlLog?: Array<[string, string]>;
+  /** warnings about the input ("CODE: message"), e.g. what an imported /proc/zoneinfo lacked */
+  warnings?: string[];
 }
 
 export class Machine {
