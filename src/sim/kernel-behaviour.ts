@@ -1,5 +1,9 @@
 /**
- * The differences between the kernels the profiles model, in one table. Code never compares
+ * The differences between the kernels the profiles model, in one table. The profiles are the Debian
+ * builds the oracle boots came from, 5.10.0-32 (5.10.223) and 6.1.0-50 (6.1.176), with the stable
+ * backports they carry (for the page allocator: the 6.3 reserve-flag rework, the split THP pcp
+ * lists and the pcp batch scale cap in 6.1.170+; the watermark_scale_factor limit of 3000 and the
+ * watermark fast-check clamp in 5.10.135+/5.10.186+). Code never compares
  * version strings: it reads a rule from here (`profile.behaviour.pcp.maxOrder`), so a rule's
  * 5.10 and 6.1 values sit side by side, each with the kernel source it comes from. Facts of one
  * kernel *build* (struct sizes, symbol offsets in memblock=debug lines, image layout) are not
@@ -29,6 +33,18 @@ export interface VersionRules {
    */
   readonly nofragmentEveryOrder: boolean;
   /**
+   * The reserve flags: 'harder' is ALLOC_HARDER (0x10, GFP_ATOMIC and RT tasks) and ALLOC_HIGH
+   * (0x20, __GFP_HIGH) as in 5.10; 'reserves' is the 6.3 rework backported to 6.1.y:
+   * ALLOC_NON_BLOCK (0x10, no __GFP_DIRECT_RECLAIM), ALLOC_MIN_RESERVE (0x20, __GFP_HIGH) and
+   * ALLOC_HIGHATOMIC (0x200, order > 0 non-blocking __GFP_HIGH), which change who may use the
+   * highatomic reserve and how far below min (gfp_to_alloc_flags, __zone_watermark_ok, rmqueue_buddy).
+   */
+  readonly allocFlags: 'harder' | 'reserves';
+  /** should_reclaim_retry unreserves the highatomic blocks (force) whenever it is about to give up, before OOM (6.1.170+) */
+  readonly unreserveHighatomicBeforeOom: boolean;
+  /** zone_reclaimable_pages counts NR_FREE_PAGES when the zone's LRU lists are empty (6.1.y backport of the 6.13 fix) */
+  readonly zoneReclaimableCountsFree: boolean;
+  /**
    * zone_watermark_fast's order-0 shortcut: free − unusable may go negative (5.10.89), or
    * free − min(free, unusable) (6.1; 5.10.198).
    */
@@ -57,8 +73,8 @@ export interface VersionRules {
   readonly pcp: {
     /** the highest order pcp_allowed_order takes besides the THP order: 0 (5.10), PAGE_ALLOC_COSTLY_ORDER = 3 (6.1) */
     readonly maxOrder: number;
-    /** 6.1 keeps one more list for pageblock_order pages when THP is built */
-    readonly thpList: boolean;
+    /** 6.1 keeps lists for pageblock_order pages when THP is built: 0 (5.10), 2 in 6.1.170+ (Movable and the rest) */
+    readonly thpLists: number;
     /** pcp->high: 6 × batch, or managed/fraction (5.10); zone_highsize from the low watermark (6.1) */
     readonly high: 'six-batch' | 'low-wmark';
     /** free_pcppages_bulk: batch_free rotation over the three lists (5.10); whole lists round-robin, nr_pcp_free with free_factor (6.1) */
@@ -67,6 +83,8 @@ export interface VersionRules {
     readonly emptyRefillFallsThrough: boolean;
     /** nr_pcp_high caps high at 4 × batch while kswapd has ZONE_RECLAIM_ACTIVE set (6.1) */
     readonly reclaimActiveCap: boolean;
+    /** drain_pages_zone frees at most batch << CONFIG_PCP_BATCH_SCALE_MAX pages per lock hold, in chunks (6.1.170+) */
+    readonly drainInChunks: boolean;
     /** the sysctl that sizes pcp high from managed pages */
     readonly fractionSysctl: 'percpu_pagelist_fraction' | 'percpu_pagelist_high_fraction';
   };
@@ -178,16 +196,23 @@ const RULES: Readonly<Record<KernelVersion, VersionRules>> = {
     freeMerge: 'except-isolate',
     fallbacks: FALLBACKS,
     nofragmentEveryOrder: true,
-    watermarkFastClamp: false,
-    zonelistMembership: 'managed',
-    warnAllocDmaSilent: false,
+    allocFlags: 'harder',
+    unreserveHighatomicBeforeOom: false,
+    zoneReclaimableCountsFree: false,
+    // 5.10.135 "fix invalid watermark check on a negative value"
+    watermarkFastClamp: true,
+    // 5.10.112 "fix build_zonerefs_node()"
+    zonelistMembership: 'populated',
+    // 5.10.94 "do not warn allocation failure on zone DMA if no managed pages"
+    warnAllocDmaSilent: true,
     pinNoCma: 'PF_MEMALLOC_NOCMA',
     gfpZeroTags: false,
     zoneLockedTrace: 'rmqueue',
     boostWakeOnFailure: false,
-    pcp: { maxOrder: 0, thpList: false, high: 'six-batch', drain: 'batch-free-rotation', emptyRefillFallsThrough: false, reclaimActiveCap: false, fractionSysctl: 'percpu_pagelist_fraction' },
+    pcp: { maxOrder: 0, thpLists: 0, high: 'six-batch', drain: 'batch-free-rotation', emptyRefillFallsThrough: false, reclaimActiveCap: false, drainInChunks: false, fractionSysctl: 'percpu_pagelist_fraction' },
     promoWatermark: false,
-    watermarkScaleFactorMax: 1000,
+    // 5.10.186 "change watermark_scale_factor max limit to 30%"
+    watermarkScaleFactorMax: 3000,
     thpOffRecalculatesMinFree: false,
     cma: { alignment: 'max-order', bottomUpAbove4G: false, failedAreaToBuddy: false, activationFree: 'direct', debugfsDir: 'cma-prefixed' },
     fdt: { memoryAnyDepth: true, flatScanLookup: true, reservedMemoryDescendants: true, usableMemRangeAddsSecond: false },
@@ -206,6 +231,9 @@ const RULES: Readonly<Record<KernelVersion, VersionRules>> = {
     freeMerge: 'mergeable-only',
     fallbacks: FALLBACKS,
     nofragmentEveryOrder: false,
+    allocFlags: 'reserves',
+    unreserveHighatomicBeforeOom: true,
+    zoneReclaimableCountsFree: true,
     watermarkFastClamp: true,
     zonelistMembership: 'populated',
     warnAllocDmaSilent: true,
@@ -213,7 +241,7 @@ const RULES: Readonly<Record<KernelVersion, VersionRules>> = {
     gfpZeroTags: true,
     zoneLockedTrace: 'rmqueue-smallest',
     boostWakeOnFailure: true,
-    pcp: { maxOrder: 3, thpList: true, high: 'low-wmark', drain: 'free-factor', emptyRefillFallsThrough: true, reclaimActiveCap: true, fractionSysctl: 'percpu_pagelist_high_fraction' },
+    pcp: { maxOrder: 3, thpLists: 2, high: 'low-wmark', drain: 'free-factor', emptyRefillFallsThrough: true, reclaimActiveCap: true, drainInChunks: true, fractionSysctl: 'percpu_pagelist_high_fraction' },
     promoWatermark: true,
     watermarkScaleFactorMax: 3000,
     thpOffRecalculatesMinFree: true,
@@ -258,6 +286,6 @@ export function kernelBehaviour(kernel: KernelVersion, config: KernelConfig): Ke
   const r = versionRules(kernel);
   const pcpOrders: number[] = [];
   for (let o = 0; o <= r.pcp.maxOrder && o < config.maxOrder; o++) pcpOrders.push(o);
-  if (r.pcp.thpList && config.thp !== 'off' && !pcpOrders.includes(config.pageblockOrder)) pcpOrders.push(config.pageblockOrder);
+  if (r.pcp.thpLists > 0 && config.thp !== 'off' && !pcpOrders.includes(config.pageblockOrder)) pcpOrders.push(config.pageblockOrder);
   return Object.freeze({ ...r, maxOrder: config.maxOrder, pageblockOrder: config.pageblockOrder, pcpOrders: Object.freeze(pcpOrders), cmaConfigured: config.cma });
 }

@@ -80,6 +80,8 @@ export interface KernelConfig {
   deferredStructPageInit: boolean;
   /** CONFIG_NR_CPUS */
   nrCpus: number;
+  /** CONFIG_PCP_BATCH_SCALE_MAX (6.1.y+, 5 in Debian's 6.1 builds): caps pcp free_factor and drain chunks */
+  pcpBatchScaleMax: number;
 }
 
 export interface Profile {

@@ -107,6 +107,7 @@ export function parseKconfig(text: string, name = '.config', opts: { complete?: 
   num('cmaSizePercentage', 'CONFIG_CMA_SIZE_PERCENTAGE');
   num('cmaAreas', 'CONFIG_CMA_AREAS');
   num('nrCpus', 'CONFIG_NR_CPUS');
+  num('pcpBatchScaleMax', 'CONFIG_PCP_BATCH_SCALE_MAX');
   if (complete) {
     out.cmaSizeMbytes ??= 0;
     out.cmaSizePercentage ??= 0;

@@ -41,6 +41,7 @@ const ARM64: KernelConfig = {
   cmdlineMode: 'default',
   deferredStructPageInit: true,
   nrCpus: 256,
+  pcpBatchScaleMax: 5,
 };
 
 const AMD64: KernelConfig = {

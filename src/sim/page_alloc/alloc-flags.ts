@@ -1,9 +1,11 @@
 /**
- * The allocator's internal flags (mm/internal.h ALLOC_*, the same values in 5.10 and 6.1) and how
- * a GFP mask becomes them: gfp_to_alloc_flags and gfp_to_alloc_flags_cma (5.10
- * current_alloc_flags), alloc_flags_nofragment (mm/page_alloc.c).
+ * The allocator's internal flags (mm/internal.h ALLOC_*) and how a GFP mask becomes them:
+ * gfp_to_alloc_flags and gfp_to_alloc_flags_cma (5.10 current_alloc_flags) (mm/page_alloc.c).
+ * 5.10 has ALLOC_HARDER (0x10) and ALLOC_HIGH (0x20); the 6.1 profile (6.1.176, with the 6.3
+ * rework backported) names the same bits ALLOC_NON_BLOCK and ALLOC_MIN_RESERVE and adds
+ * ALLOC_HIGHATOMIC (0x200); rules.allocFlags says which scheme applies.
  */
-import { __GFP_ATOMIC, __GFP_HIGH, __GFP_KSWAPD_RECLAIM, __GFP_NOMEMALLOC, gfpMigratetype } from './gfp';
+import { __GFP_ATOMIC, __GFP_DIRECT_RECLAIM, __GFP_HIGH, __GFP_KSWAPD_RECLAIM, __GFP_NOMEMALLOC, gfpMigratetype } from './gfp';
 import { MIGRATE_MOVABLE } from '../types';
 
 export const ALLOC_WMARK_MIN = 0x00;
@@ -18,17 +20,24 @@ export const ALLOC_CPUSET = 0x40;
 export const ALLOC_CMA = 0x80;
 export const ALLOC_NOFRAGMENT = 0x100;
 export const ALLOC_KSWAPD = 0x800;
+/** 6.1 profile: the 5.10 bits under their new names, and ALLOC_HIGHATOMIC */
+export const ALLOC_NON_BLOCK = ALLOC_HARDER;
+export const ALLOC_MIN_RESERVE = ALLOC_HIGH;
+export const ALLOC_HIGHATOMIC = 0x200;
+/** ALLOC_RESERVES: the flags that may go below the min watermark */
+export const ALLOC_RESERVES = ALLOC_NON_BLOCK | ALLOC_MIN_RESERVE | ALLOC_HIGHATOMIC | ALLOC_OOM;
 
-export const ALLOC_FLAG_NAMES: ReadonlyArray<readonly [string, number]> = [
-  ['ALLOC_NO_WATERMARKS', ALLOC_NO_WATERMARKS], ['ALLOC_OOM', ALLOC_OOM], ['ALLOC_HARDER', ALLOC_HARDER],
-  ['ALLOC_HIGH', ALLOC_HIGH], ['ALLOC_CPUSET', ALLOC_CPUSET], ['ALLOC_CMA', ALLOC_CMA],
-  ['ALLOC_NOFRAGMENT', ALLOC_NOFRAGMENT], ['ALLOC_KSWAPD', ALLOC_KSWAPD],
-];
-
-/** ALLOC_WMARK_* | ALLOC_* as text, e.g. "ALLOC_WMARK_MIN|ALLOC_HIGH|ALLOC_HARDER|ALLOC_KSWAPD". */
-export function formatAllocFlags(f: number): string {
+/** ALLOC_WMARK_* | ALLOC_* as text under the scheme's names, e.g. "ALLOC_WMARK_MIN|ALLOC_HIGH|ALLOC_HARDER|ALLOC_KSWAPD". */
+export function formatAllocFlags(f: number, scheme: 'harder' | 'reserves' = 'harder'): string {
+  const names: ReadonlyArray<readonly [string, number]> = [
+    ['ALLOC_NO_WATERMARKS', ALLOC_NO_WATERMARKS], ['ALLOC_OOM', ALLOC_OOM],
+    [scheme === 'harder' ? 'ALLOC_HARDER' : 'ALLOC_NON_BLOCK', ALLOC_HARDER],
+    [scheme === 'harder' ? 'ALLOC_HIGH' : 'ALLOC_MIN_RESERVE', ALLOC_HIGH],
+    ['ALLOC_CPUSET', ALLOC_CPUSET], ['ALLOC_CMA', ALLOC_CMA], ['ALLOC_NOFRAGMENT', ALLOC_NOFRAGMENT],
+    ...(scheme === 'reserves' ? [['ALLOC_HIGHATOMIC', ALLOC_HIGHATOMIC] as const] : []), ['ALLOC_KSWAPD', ALLOC_KSWAPD],
+  ];
   const w = ['ALLOC_WMARK_MIN', 'ALLOC_WMARK_LOW', 'ALLOC_WMARK_HIGH', 'ALLOC_WMARK_MASK'][f & ALLOC_WMARK_MASK]!;
-  return [w, ...ALLOC_FLAG_NAMES.filter(([, m]) => f & m).map(([n]) => n)].join('|');
+  return [w, ...names.filter(([, m]) => f & m).map(([n]) => n)].join('|');
 }
 
 /**
@@ -40,13 +49,32 @@ export function gfpToAllocFlagsCma(gfp: number, allocFlags: number, cmaConfigure
   return allocFlags;
 }
 
-/** gfp_to_alloc_flags (mm/page_alloc.c): the slow path's flags. The model has no real-time tasks. */
-export function gfpToAllocFlags(gfp: number, cmaConfigured: boolean, noCma: boolean): number {
+/**
+ * gfp_to_alloc_flags (mm/page_alloc.c): the slow path's flags. The model has no real-time tasks.
+ * 'harder': __GFP_ATOMIC gives ALLOC_HARDER (unless __GFP_NOMEMALLOC) and drops ALLOC_CPUSET.
+ * 'reserves': a request that cannot reclaim directly gets ALLOC_NON_BLOCK (unless
+ * __GFP_NOMEMALLOC), and ALLOC_HIGHATOMIC when order > 0 and __GFP_HIGH; __GFP_HIGH without
+ * direct reclaim drops ALLOC_CPUSET.
+ */
+export function gfpToAllocFlags(gfp: number, order: number, scheme: 'harder' | 'reserves', cmaConfigured: boolean, noCma: boolean): number {
   let f = ALLOC_WMARK_MIN | ALLOC_CPUSET;
   f |= gfp & (__GFP_HIGH | __GFP_KSWAPD_RECLAIM);
-  if (gfp & __GFP_ATOMIC) {
-    if (!(gfp & __GFP_NOMEMALLOC)) f |= ALLOC_HARDER;
-    f &= ~ALLOC_CPUSET;
+  if (scheme === 'harder') {
+    if (gfp & __GFP_ATOMIC) {
+      if (!(gfp & __GFP_NOMEMALLOC)) f |= ALLOC_HARDER;
+      f &= ~ALLOC_CPUSET;
+    }
+  } else if (!(gfp & __GFP_DIRECT_RECLAIM)) {
+    if (!(gfp & __GFP_NOMEMALLOC)) {
+      f |= ALLOC_NON_BLOCK;
+      if (order > 0 && f & ALLOC_MIN_RESERVE) f |= ALLOC_HIGHATOMIC;
+    }
+    if (f & ALLOC_MIN_RESERVE) f &= ~ALLOC_CPUSET;
   }
   return gfpToAllocFlagsCma(gfp, f, cmaConfigured, noCma);
+}
+
+/** May this request take pages from the HighAtomic lists (HARDER or OOM; 6.1: HIGHATOMIC or OOM)? */
+export function mayUseHighatomic(allocFlags: number, scheme: 'harder' | 'reserves'): boolean {
+  return (allocFlags & (scheme === 'harder' ? ALLOC_HARDER | ALLOC_OOM : ALLOC_HIGHATOMIC | ALLOC_OOM)) !== 0;
 }

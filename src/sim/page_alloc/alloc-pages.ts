@@ -4,7 +4,7 @@
  * get_page_from_freelist. The slow path is slowpath.ts. Everything here works on numbers and typed
  * arrays; a successful allocation allocates no object.
  */
-import { ALLOC_HARDER, ALLOC_NOFRAGMENT, ALLOC_NO_WATERMARKS, ALLOC_WMARK_LOW, ALLOC_WMARK_MASK, gfpToAllocFlagsCma } from './alloc-flags';
+import { ALLOC_HARDER, ALLOC_HIGHATOMIC, ALLOC_NOFRAGMENT, ALLOC_NO_WATERMARKS, ALLOC_WMARK_LOW, ALLOC_WMARK_MASK, gfpToAllocFlagsCma } from './alloc-flags';
 import { __GFP_KSWAPD_RECLAIM, __GFP_MOVABLE, __GFP_THISNODE, gfpMigratetype } from './gfp';
 import { reserveHighatomicPageblock } from './fallback';
 import { rmqueue } from './rmqueue';
@@ -98,7 +98,8 @@ export function getPageFromFreelist(rs: RunState, ac: AllocContext, allocFlags: 
       rs.vm.v[rs.vm.pgallocBase + rs.zoneIdx[zi]] += 1 << order;
       trackPage(rs, zi, i, order, ac.kind, ac.owner, ac.pinned);
       const pfn = i + b.basePfn;
-      if (order && allocFlags & ALLOC_HARDER) reserveHighatomicPageblock(rs, zi, pfn);
+      // reserve_highatomic_pageblock: 5.10 after order > 0 ALLOC_HARDER allocations, 6.1 after ALLOC_HIGHATOMIC ones
+      if (rs.rules.allocFlags === 'harder' ? order && allocFlags & ALLOC_HARDER : allocFlags & ALLOC_HIGHATOMIC) reserveHighatomicPageblock(rs, zi, pfn);
       return pfn;
     }
     if (restart) continue;

@@ -5,10 +5,12 @@
  * per page beyond what the buddy already has.
  *
  * List index (order_to_pindex): 5.10 has one list per pcp migratetype (order 0 only); 6.1 has
- * MIGRATE_PCPTYPES lists per order up to PAGE_ALLOC_COSTLY_ORDER, plus one list for the THP order.
+ * MIGRATE_PCPTYPES lists per order up to PAGE_ALLOC_COSTLY_ORDER, plus the THP order's lists:
+ * one in 6.1.0, two in the 6.1.176 profile ("Separate THP PCP into movable and non-movable
+ * categories": NR_LOWORDER_PCP_LISTS for the other types, + 1 for Movable).
  * `count` is in pages, as the kernel's pcp->count.
  */
-import { MIGRATE_PCPTYPES } from '../types';
+import { MIGRATE_MOVABLE, MIGRATE_PCPTYPES } from '../types';
 import type { KernelBehaviour } from '../kernel-behaviour';
 
 export class PcpLists {
@@ -30,8 +32,10 @@ export class PcpLists {
   readonly orderBase: Int8Array;
   /** pindex → order */
   readonly pindexOrder: Int8Array;
-  /** per order: 1 when it has one list per pcp migratetype, 0 for the single THP list */
+  /** per order: 1 when it has one list per pcp migratetype, 0 for the THP lists */
   readonly perMt: Uint8Array;
+  /** lists for the THP order (rules.pcp.thpLists) */
+  readonly thpLists: number;
 
   constructor(rules: KernelBehaviour, zones: number, cpus: number, from?: PcpLists) {
     this.cpus = cpus;
@@ -44,8 +48,14 @@ export class PcpLists {
         n = Math.max(n, (o + 1) * MIGRATE_PCPTYPES);
       }
     }
-    // the THP list: one list (NR_LOWORDER_PCP_LISTS), whatever the migratetype
-    for (const o of rules.pcpOrders) if (o > rules.pcp.maxOrder) this.orderBase[o] = n++;
+    // the THP lists at NR_LOWORDER_PCP_LISTS: one shared list, or non-Movable and Movable
+    this.thpLists = rules.pcp.thpLists;
+    for (const o of rules.pcpOrders) {
+      if (o > rules.pcp.maxOrder) {
+        this.orderBase[o] = n;
+        n += Math.max(1, this.thpLists);
+      }
+    }
     this.nrLists = n;
     this.perMt = new Uint8Array(rules.maxOrder);
     for (const o of rules.pcpOrders) if (o <= rules.pcp.maxOrder) this.perMt[o] = 1;
@@ -53,7 +63,7 @@ export class PcpLists {
     for (let o = 0; o < rules.maxOrder; o++) {
       const b = this.orderBase[o];
       if (b < 0) continue;
-      const span = o > rules.pcp.maxOrder ? 1 : MIGRATE_PCPTYPES;
+      const span = o > rules.pcp.maxOrder ? Math.max(1, this.thpLists) : MIGRATE_PCPTYPES;
       for (let k = 0; k < span; k++) this.pindexOrder[b + k] = o;
     }
     const lists = zones * cpus * n;
@@ -81,7 +91,8 @@ export class PcpLists {
   pindex(order: number, mt: number): number {
     const b = this.orderBase[order];
     if (b < 0) return -1;
-    return this.perMt[order] ? b + mt : b;
+    if (this.perMt[order]) return b + mt;
+    return this.thpLists > 1 && mt === MIGRATE_MOVABLE ? b + 1 : b;
   }
 
   byteLength(): number {

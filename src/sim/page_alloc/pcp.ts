@@ -145,7 +145,8 @@ export function nrPcpFree(rs: RunState, pc: number, high: number, batch: number,
   const minNr = batch;
   const maxNr = high - batch;
   batch = batch * 2 ** p.freeFactor[pc];
-  if (batch < maxNr) p.freeFactor[pc]++;
+  // 6.1.y "restrict the pcp batch scale factor": free_factor stops at CONFIG_PCP_BATCH_SCALE_MAX
+  if (batch < maxNr && p.freeFactor[pc] < rs.pcpBatchScaleMax) p.freeFactor[pc]++;
   return Math.min(Math.max(batch, minNr), maxNr);
 }
 
@@ -170,11 +171,18 @@ export function freeUnrefPageCommit(rs: RunState, zi: number, cpu: number, i: nu
   if (p.count[pc] >= high) freePcppagesBulk(rs, zi, cpu, nrPcpFree(rs, pc, high, p.batch[pc], freeHigh), pindex);
 }
 
-/** drain_pages_zone: every page of one CPU's lists in a zone back to the buddy. */
+/**
+ * drain_pages_zone: every page of one CPU's lists in a zone back to the buddy; 6.1.170+ in chunks
+ * of batch << CONFIG_PCP_BATCH_SCALE_MAX, each chunk's round robin starting at list 0.
+ */
 export function drainPagesZone(rs: RunState, zi: number, cpu: number): void {
   const pc = zi * rs.cpus + cpu;
-  const count = rs.pcp.count[pc];
-  if (count) freePcppagesBulk(rs, zi, cpu, count, 0);
+  let count = rs.pcp.count[pc];
+  while (count > 0) {
+    const chunk = rs.rules.pcp.drainInChunks ? Math.min(count, rs.pcp.batch[pc] * 2 ** rs.pcpBatchScaleMax) : count;
+    freePcppagesBulk(rs, zi, cpu, chunk, 0);
+    count = rs.pcp.count[pc];
+  }
 }
 
 /** drain_all_pages(zone) (zi ≥ 0) or drain_all_pages(NULL) (zi < 0): every CPU's lists. */

@@ -5,7 +5,7 @@
  * allocate nothing.
  */
 import { MIGRATE_CMA, MIGRATE_HIGHATOMIC, MIGRATE_MOVABLE, MIGRATE_PCPTYPES } from '../types';
-import { ALLOC_CMA, ALLOC_HARDER } from './alloc-flags';
+import { ALLOC_CMA, ALLOC_HARDER, ALLOC_HIGHATOMIC, ALLOC_NON_BLOCK, ALLOC_OOM } from './alloc-flags';
 import { rmqueueFallback } from './fallback';
 import { pcpAddTail, pcpUnlink } from './pcp';
 import { ZONE_BOOSTED_WATERMARK, type RunState } from '../run/run-state';
@@ -109,11 +109,14 @@ export function lastServedMigratetype(): number {
 
 /**
  * rmqueue_buddy (6.1; the same steps inline in 5.10's rmqueue): for order > 0 with ALLOC_HARDER
- * the HighAtomic lists first, then __rmqueue. NR_FREE_PAGES drops by the taken list's type.
+ * (6.1: ALLOC_HIGHATOMIC) the HighAtomic lists first, then __rmqueue; in 6.1 a failed __rmqueue
+ * lets ALLOC_OOM and ALLOC_NON_BLOCK requests take HighAtomic pages. NR_FREE_PAGES drops by the
+ * taken list's type.
  */
 function rmqueueBuddy(rs: RunState, zi: number, order: number, mt: number, allocFlags: number): number {
   let i = -1;
-  if (order > 0 && allocFlags & ALLOC_HARDER) {
+  const reserves = rs.rules.allocFlags === 'reserves';
+  if (order > 0 && allocFlags & (reserves ? ALLOC_HIGHATOMIC : ALLOC_HARDER)) {
     i = rmqueueSmallest(rs, zi, order, MIGRATE_HIGHATOMIC, true);
     if (i >= 0) {
       servedMt = MIGRATE_HIGHATOMIC;
@@ -122,6 +125,10 @@ function rmqueueBuddy(rs: RunState, zi: number, order: number, mt: number, alloc
   }
   i = rmqueueCore(rs, zi, order, mt, allocFlags, true);
   servedMt = takenMt;
+  if (i < 0 && reserves && allocFlags & (ALLOC_OOM | ALLOC_NON_BLOCK)) {
+    i = rmqueueSmallest(rs, zi, order, MIGRATE_HIGHATOMIC, true);
+    if (i >= 0) servedMt = MIGRATE_HIGHATOMIC;
+  }
   return i;
 }
 

@@ -7,7 +7,7 @@
  * which the model (no cpusets, fixed zonelists) does not need.
  */
 import { MIGRATE_MOVABLE } from '../types';
-import { ALLOC_CPUSET, ALLOC_HARDER, ALLOC_KSWAPD, ALLOC_NO_WATERMARKS, ALLOC_OOM, ALLOC_WMARK_HIGH, gfpToAllocFlags, gfpToAllocFlagsCma } from './alloc-flags';
+import { ALLOC_CPUSET, ALLOC_HARDER, ALLOC_KSWAPD, ALLOC_MIN_RESERVE, ALLOC_NO_WATERMARKS, ALLOC_OOM, ALLOC_WMARK_HIGH, gfpToAllocFlags, gfpToAllocFlagsCma } from './alloc-flags';
 import { __GFP_ATOMIC, __GFP_DIRECT_RECLAIM, __GFP_FS, __GFP_HARDWALL, __GFP_MEMALLOC, __GFP_NOFAIL, __GFP_NOMEMALLOC, __GFP_NORETRY, __GFP_RETRY_MAYFAIL, __GFP_THISNODE } from './gfp';
 import { getPageFromFreelist, type AllocContext } from './alloc-pages';
 import { unreserveHighatomicPageblock } from './fallback';
@@ -59,6 +59,8 @@ export function zoneReclaimablePages(rs: RunState, zi: number): number {
   const b = zi * NR_LRU_LISTS;
   let nr = z[b + LRU_INACTIVE_FILE] + z[b + LRU_ACTIVE_FILE];
   if (rs.swap) nr += z[b + LRU_INACTIVE_ANON] + z[b + LRU_ACTIVE_ANON];
+  // 6.1.y: a zone with nothing on its LRU lists counts its free pages, so reclaim does not skip it
+  if (nr === 0 && rs.rules.zoneReclaimableCountsFree) nr = rs.buddy.z.free[zi];
   return nr;
 }
 
@@ -74,6 +76,8 @@ function shouldReclaimRetry(rs: RunState, ac: AllocContext, allocFlags: number, 
     const minWmark = rs.wmark[zi * NR_WMARK + WMARK_MIN] + rs.boost[zi];
     if (zoneWatermarkOkFree(rs, zi, ac.order, minWmark, ac.highestZoneidx, allocFlags, available)) return true;
   }
+  // 6.1.170+: before OOM, exhaust the highatomic reserve
+  if (rs.rules.unreserveHighatomicBeforeOom) return unreserveHighatomicPageblock(rs, ac.zonelist, ac.highestZoneidx, ac.migratetype, true);
   return false;
 }
 
@@ -179,7 +183,7 @@ export function allocPagesSlowpath(rs: RunState, ac: AllocContext): number {
   const cres = { result: COMPACT_SKIPPED };
   const progress = { pages: 0 };
   let nofailRetries = 0;
-  let allocFlags = gfpToAllocFlags(gfp, rs.rules.cmaConfigured, ac.noCma);
+  let allocFlags = gfpToAllocFlags(gfp, ac.order, rs.rules.allocFlags, rs.rules.cmaConfigured, ac.noCma);
   if (ac.preferred < 0) return fail(rs, ac, allocFlags);
   if (allocFlags & ALLOC_KSWAPD) wakeAllKswapds(rs, ac, gfp);
   let pfn = getPageFromFreelist(rs, ac, allocFlags);
@@ -217,9 +221,9 @@ export function allocPagesSlowpath(rs: RunState, ac: AllocContext): number {
     break;
   }
   if (gfp & __GFP_NOFAIL && canDirectReclaim && nofailRetries < NOFAIL_MODEL_RETRIES) {
-    // __alloc_pages_cpuset_fallback with ALLOC_HARDER, then retry: the kernel loops until it gets a page
+    // __alloc_pages_cpuset_fallback with ALLOC_HARDER (6.1: ALLOC_MIN_RESERVE), then retry: the kernel loops until it gets a page
     for (; nofailRetries < NOFAIL_MODEL_RETRIES; nofailRetries++) {
-      pfn = getPageFromFreelist(rs, ac, ALLOC_HARDER);
+      pfn = getPageFromFreelist(rs, ac, rs.rules.allocFlags === 'harder' ? ALLOC_HARDER : ALLOC_MIN_RESERVE);
       if (pfn >= 0) return pfn;
       if (tryToFreePages(rs, ac) === 0 && !outOfMemory(rs, ac)) break;
     }

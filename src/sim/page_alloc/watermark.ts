@@ -5,30 +5,46 @@
  * deltas (at most the zone's stat threshold per CPU); the model reads the exact count.
  */
 import { MIGRATE_CMA, MIGRATE_HIGHATOMIC, MIGRATE_PCPTYPES, MIGRATE_TYPES } from '../types';
-import { ALLOC_CMA, ALLOC_HARDER, ALLOC_HIGH, ALLOC_OOM, ALLOC_WMARK_MASK, ALLOC_WMARK_MIN } from './alloc-flags';
+import { ALLOC_CMA, ALLOC_HARDER, ALLOC_HIGH, ALLOC_MIN_RESERVE, ALLOC_NON_BLOCK, ALLOC_OOM, ALLOC_RESERVES, ALLOC_WMARK_MASK, ALLOC_WMARK_MIN, mayUseHighatomic } from './alloc-flags';
 import { __GFP_ATOMIC } from './gfp';
 import { NR_WMARK, WMARK_MIN, type RunState } from '../run/run-state';
 
-/** __zone_watermark_unusable_free: pages a request may not count toward the mark. */
+/** __zone_watermark_unusable_free: pages a request may not count toward the mark (the highatomic reserve unless it may dip into reserves). */
 export function zoneWatermarkUnusableFree(rs: RunState, zi: number, order: number, allocFlags: number): number {
   let unusable = (1 << order) - 1;
-  if (!(allocFlags & (ALLOC_HARDER | ALLOC_OOM))) unusable += rs.nrReservedHighatomic[zi];
+  const reserves = rs.rules.allocFlags === 'harder' ? ALLOC_HARDER | ALLOC_OOM : ALLOC_RESERVES;
+  if (!(allocFlags & reserves)) unusable += rs.nrReservedHighatomic[zi];
   if (rs.rules.cmaConfigured && !(allocFlags & ALLOC_CMA)) unusable += rs.buddy.z.freeCma[zi];
   return unusable;
 }
 
-/** The mark after ALLOC_HIGH and ALLOC_HARDER/ALLOC_OOM lower it (integer halving and quartering). */
-export function effectiveMin(mark: number, allocFlags: number): number {
+/**
+ * The mark after the reserve flags lower it (integer halving and quartering).
+ * 'harder': ALLOC_HIGH halves it, then ALLOC_OOM halves or ALLOC_HARDER takes a quarter.
+ * 'reserves': ALLOC_MIN_RESERVE halves it and, with ALLOC_NON_BLOCK, takes a further quarter;
+ * ALLOC_OOM halves again (a non-blocking request without __GFP_HIGH gets no reduction).
+ */
+export function effectiveMin(mark: number, allocFlags: number, scheme: 'harder' | 'reserves' = 'harder'): number {
   let min = mark;
-  if (allocFlags & ALLOC_HIGH) min -= Math.floor(min / 2);
-  if (allocFlags & (ALLOC_HARDER | ALLOC_OOM)) min -= allocFlags & ALLOC_OOM ? Math.floor(min / 2) : Math.floor(min / 4);
+  if (scheme === 'harder') {
+    if (allocFlags & ALLOC_HIGH) min -= Math.floor(min / 2);
+    if (allocFlags & (ALLOC_HARDER | ALLOC_OOM)) min -= allocFlags & ALLOC_OOM ? Math.floor(min / 2) : Math.floor(min / 4);
+    return min;
+  }
+  if (allocFlags & ALLOC_RESERVES) {
+    if (allocFlags & ALLOC_MIN_RESERVE) {
+      min -= Math.floor(min / 2);
+      if (allocFlags & ALLOC_NON_BLOCK) min -= Math.floor(min / 4);
+    }
+    if (allocFlags & ALLOC_OOM) min -= Math.floor(min / 2);
+  }
   return min;
 }
 
 /** __zone_watermark_ok: strictly more than min + lowmem_reserve[highest_zoneidx], then a usable block at ≥ order. */
 export function zoneWatermarkOkFree(rs: RunState, zi: number, order: number, mark: number, highestZoneidx: number, allocFlags: number, freePages: number): boolean {
   const free = freePages - zoneWatermarkUnusableFree(rs, zi, order, allocFlags);
-  const min = effectiveMin(mark, allocFlags);
+  const min = effectiveMin(mark, allocFlags, rs.rules.allocFlags);
   if (free <= min + rs.lowmemReserve[zi * rs.nz + highestZoneidx]) return false;
   if (order === 0) return true;
   return hasSuitableBlock(rs, zi, order, allocFlags);
@@ -37,7 +53,7 @@ export function zoneWatermarkOkFree(rs: RunState, zi: number, order: number, mar
 /** The high-order half of __zone_watermark_ok: a free block at ≥ order on a list this request may take from. */
 export function hasSuitableBlock(rs: RunState, zi: number, order: number, allocFlags: number): boolean {
   const b = rs.buddy;
-  const harder = (allocFlags & (ALLOC_HARDER | ALLOC_OOM)) !== 0;
+  const harder = mayUseHighatomic(allocFlags, rs.rules.allocFlags);
   for (let o = order; o < b.maxOrder; o++) {
     const base = (zi * b.maxOrder + o) * MIGRATE_TYPES;
     let any = 0;
@@ -57,7 +73,8 @@ export function zoneWatermarkOk(rs: RunState, zi: number, order: number, mark: n
 
 /**
  * zone_watermark_fast: an order-0 shortcut without the mark's reductions, then __zone_watermark_ok,
- * then for order-0 __GFP_ATOMIC at the MIN mark one more try against the unboosted min.
+ * then for an order-0 __GFP_ATOMIC (6.1: ALLOC_MIN_RESERVE) request at the MIN mark one more try
+ * against the unboosted min.
  */
 export function zoneWatermarkFast(rs: RunState, zi: number, order: number, mark: number, highestZoneidx: number, allocFlags: number, gfp: number): boolean {
   const freePages = rs.buddy.z.free[zi];
@@ -67,7 +84,8 @@ export function zoneWatermarkFast(rs: RunState, zi: number, order: number, mark:
     if (usable > mark + rs.lowmemReserve[zi * rs.nz + highestZoneidx]) return true;
   }
   if (zoneWatermarkOkFree(rs, zi, order, mark, highestZoneidx, allocFlags, freePages)) return true;
-  if (order === 0 && gfp & __GFP_ATOMIC && rs.boost[zi] > 0 && (allocFlags & ALLOC_WMARK_MASK) === ALLOC_WMARK_MIN) {
+  const atomic = rs.rules.allocFlags === 'harder' ? gfp & __GFP_ATOMIC : allocFlags & ALLOC_MIN_RESERVE;
+  if (order === 0 && atomic && rs.boost[zi] > 0 && (allocFlags & ALLOC_WMARK_MASK) === ALLOC_WMARK_MIN) {
     return zoneWatermarkOkFree(rs, zi, 0, rs.wmark[zi * NR_WMARK + WMARK_MIN], highestZoneidx, allocFlags, freePages);
   }
   return false;

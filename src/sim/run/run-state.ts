@@ -93,6 +93,8 @@ export class RunState {
   readonly cpus: number;
   /** page_group_by_mobility_disabled */
   readonly mobilityDisabled: boolean;
+  /** CONFIG_PCP_BATCH_SCALE_MAX where the kernel caps free_factor (6.1.y); Infinity without the cap */
+  readonly pcpBatchScaleMax: number;
   readonly swap: boolean;
   swappiness: number;
   /** the tunables as last computed (boot values, or after the last sysctl write) */
@@ -136,6 +138,7 @@ export class RunState {
     this.nodeZone = new Int32Array(this.nodeIds.length * this.nz).fill(-1);
     for (let zi = 0; zi < z.count; zi++) this.nodeZone[this.zoneNode[zi] * this.nz + this.zoneIdx[zi]] = zi;
     this.cpus = p.cpus;
+    this.pcpBatchScaleMax = this.rules.pcp.drainInChunks ? this.profile.config.pcpBatchScaleMax : Infinity;
     this.swap = from?.swap ?? opts.swap ?? false;
     this.swappiness = from?.swappiness ?? opts.swappiness ?? 60;
     this.tunables = from?.tunables ?? p.tunables;
