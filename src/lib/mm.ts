@@ -15,6 +15,8 @@ import type { Arch, KernelVersion } from '../sim/types';
 import type { MachineView } from '../sim/view';
 import { zoneNames } from '../sim/zones';
 import { fixture, fixtures, type Fixture } from './fixtures/fixture';
+import { LIMITS, limitProblem } from './limits';
+import { machineWarnings } from './machine-warnings';
 import { machineStages, type MachineStages } from './stages';
 
 export interface MmBootRequest {
@@ -52,10 +54,17 @@ export interface MmMachine {
   readSysctl(name: string): string;
   /** plain-data snapshots of each boot stage: firmware, memblock, zones, buddy */
   readonly stages: MachineStages;
+  /**
+   * What the kernel accepted but the reader should know (src/lib/machine-warnings.ts): command-line
+   * parameters mmbook does not model, watermarks above a zone's managed pages. Recomputed for the
+   * machine a sysctl write returns.
+   */
+  readonly warnings: string[];
 }
 
 class MachineHandle implements MmMachine {
   private cachedStages: MachineStages | null = null;
+  private cachedWarnings: string[] | null = null;
   constructor(readonly machine: Machine) {}
   get arch(): Arch { return this.machine.profile.arch; }
   get kernel(): KernelVersion { return this.machine.profile.kernel; }
@@ -66,6 +75,10 @@ class MachineHandle implements MmMachine {
   get stages(): MachineStages {
     this.cachedStages ??= machineStages(this.machine);
     return this.cachedStages;
+  }
+  get warnings(): string[] {
+    this.cachedWarnings ??= machineWarnings(this.machine);
+    return [...this.cachedWarnings];
   }
   /** What `mmbook run --json` writes for a machine value: its identity and zone state, not its page arrays. */
   toJSON(): { arch: Arch; kernel: KernelVersion; view: MachineView } {
@@ -86,7 +99,8 @@ function boot(req: MmBootRequest): MmMachine {
   }
   const arch = req.arch ?? req.topology?.arch ?? fx?.arch;
   const kernel = req.kernel ?? req.topology?.kernel ?? fx?.kernel;
-  if (!arch || !kernel) throw new MmError('BOOT_INPUT', 'mm.boot needs arch and kernel (or a fixture)');
+  if (!arch || !kernel) throw new MmError('BOOT_INPUT', `mm.boot needs arch and kernel (or a built-in machine: ${fixtures().map((f) => f.name).join(', ')})`);
+  if (req.topology) checkTopologyLimits(req.topology);
   const sysctls = sysctlList(req.sysctls);
   if (req.zoneinfo !== undefined) {
     return new MachineHandle(bootFromZoneinfo({ arch, kernel, zoneinfo: req.zoneinfo, cmdline: req.cmdline, cpus: req.cpus, kconfig: req.kconfig, bootLog: req.bootLog, sysctls }));
@@ -106,6 +120,15 @@ function boot(req: MmBootRequest): MmMachine {
     onStage: req.onStage,
   };
   return new MachineHandle(bootMachine(r));
+}
+
+/** A declarative machine inside the shared limits (src/lib/limits.ts), or TOPOLOGY_INVALID naming the field. */
+function checkTopologyLimits(t: NonNullable<MmBootRequest['topology']>): void {
+  for (const k of ['ramMiB', 'nodes', 'cpus'] as const) {
+    if (t[k] === undefined && k !== 'ramMiB') continue;
+    const problem = limitProblem(k, t[k]);
+    if (problem) throw new MmError('TOPOLOGY_INVALID', problem, `topology.${k}`);
+  }
 }
 
 export interface MmDefaults {
@@ -145,6 +168,8 @@ export const mm = {
   fixtures: (): Fixture[] => fixtures(),
   defaults,
   sysctlNames: (kernel: KernelVersion): string[] => tunableSysctlNames(kernel).map((n) => `vm.${n}`),
+  /** the largest machine mmbook simulates (src/lib/limits.ts), the same in the browser and the CLI */
+  limits: LIMITS,
 };
 
 export type Mm = typeof mm;
