@@ -29,7 +29,7 @@ export function enhanceWidget(root: HTMLElement): void {
   // a value the box takes clears an earlier refusal of it
   root.addEventListener('input', (ev) => {
     const box = ev.target as HTMLInputElement | null;
-    if (box?.tagName === 'INPUT' && box.type === 'number' && box.validity.valid) refusalFor(root, box)?.remove();
+    if (box?.tagName === 'INPUT' && box.type === 'number' && box.validity.valid) refusalFor(box)?.remove();
   }, true);
 }
 
@@ -50,7 +50,7 @@ function labelOf(input: HTMLInputElement): string {
 }
 
 function checkBox(root: HTMLElement, box: HTMLInputElement): void {
-  if (box.validity.valid) { refusalFor(root, box)?.remove(); return; }
+  if (box.validity.valid) { refusalFor(box)?.remove(); return; }
   const widget = widgetOf(box, root);
   const typed = box.value;
   const why = reason(box);
@@ -76,14 +76,14 @@ function reason(box: HTMLInputElement): string {
 
 const refusals = new WeakMap<HTMLInputElement, HTMLElement>();
 
-function refusalFor(_root: HTMLElement, box: HTMLInputElement): HTMLElement | undefined {
+function refusalFor(box: HTMLInputElement): HTMLElement | undefined {
   const r = refusals.get(box);
   return r?.isConnected ? r : undefined;
 }
 
 /** The message goes right after the widget that refused, and is read out (role=alert). */
 function show(root: HTMLElement, box: HTMLInputElement, text: string): void {
-  let p = refusalFor(root, box);
+  let p = refusalFor(box);
   if (!p) {
     p = document.createElement('p');
     p.className = 'input-refusal';
