@@ -22,7 +22,9 @@ const BUTTONS: Array<[CellAction, string, string]> = [
 export class CellView {
   readonly el: HTMLElement;
   private readonly statusEl: HTMLElement;
+  private readonly tools: HTMLElement;
   private readonly outputEl: HTMLElement;
+  private readonly warningsEl: HTMLElement;
   private readonly editorEl: HTMLElement;
   private editor: CellEditor | undefined;
   private source: CellSource;
@@ -36,12 +38,17 @@ export class CellView {
     this.el.id = `cell-${info.id}`;
     this.el.dataset.cellId = String(info.id);
     this.el.dataset.mode = info.source.mode;
-    this.el.tabIndex = -1;
+    // Tab reaches each cell; its tool buttons join the tab order while it is the current cell
+    this.el.tabIndex = 0;
+    this.el.setAttribute('aria-label', `cell ${info.id}`);
     const tools = document.createElement('div');
     tools.className = 'cell-tools';
+    tools.setAttribute('role', 'toolbar');
+    tools.setAttribute('aria-label', `cell ${info.id} actions`);
     for (const [action, label, title] of BUTTONS) {
       const b = document.createElement('button');
       b.type = 'button';
+      b.tabIndex = -1;
       b.textContent = label;
       b.title = title;
       b.setAttribute('aria-label', title);
@@ -49,18 +56,29 @@ export class CellView {
       b.onclick = () => this.onAction(this.id, action);
       tools.append(b);
     }
+    this.tools = tools;
     this.statusEl = document.createElement('div');
     this.statusEl.className = 'cell-status';
+    this.warningsEl = document.createElement('ul');
+    this.warningsEl.className = 'cell-warnings';
+    this.warningsEl.hidden = true;
     this.outputEl = document.createElement('div');
     this.outputEl.className = 'cell-output';
     this.editorEl = document.createElement('div');
     this.editorEl.className = 'cell-editor';
-    this.el.append(tools, this.statusEl, this.outputEl, this.editorEl);
+    this.el.append(tools, this.statusEl, this.warningsEl, this.outputEl, this.editorEl);
     this.updateSource(info.source);
     this.setStatus(info.status);
+    this.setWarnings(info.warnings);
   }
 
   get id(): number { return Number(this.el.dataset.cellId); }
+
+  /** The current cell shows its tools and puts them in the tab order (right after the cell itself). */
+  setCurrent(on: boolean): void {
+    this.el.classList.toggle('current', on);
+    for (const b of this.tools.querySelectorAll('button')) b.tabIndex = on ? 0 : -1;
+  }
   get editorValue(): string { return this.editor ? this.editor.value() : this.source.value; }
   get mode(): string { return this.source.mode; }
 
@@ -100,6 +118,18 @@ export class CellView {
     return node;
   }
 
+  /** What the cell's latest run passed to warn(): shown above its output, in the page's warning colour. */
+  setWarnings(warnings: readonly string[]): void {
+    this.warningsEl.replaceChildren(...warnings.map((w) => {
+      const li = document.createElement('li');
+      li.className = 'cell-warning';
+      li.textContent = w;
+      return li;
+    }));
+    this.warningsEl.hidden = !warnings.length;
+    this.el.classList.toggle('warned', warnings.length > 0);
+  }
+
   setStatus(s: CellStatus): void {
     this.status = s;
     this.el.dataset.state = s.state;
@@ -110,10 +140,20 @@ export class CellView {
       case 'running': st.textContent = `running ${fmtMs(elapsed(s.startedAt))}`; break;
       case 'done': st.textContent = `[${s.count}] ${fmtMs(s.durationMs)}`; break;
       case 'queued':
-        st.textContent = s.waitingFor ? 'waiting for ' : 'queued';
+        st.textContent = s.waitingFor ? 'queued after ' : 'queued';
         if (s.waitingFor) st.append(this.link(s.waitingFor));
         break;
       case 'blocked': st.append('blocked by ', this.link(s.by)); break;
+      case 'waiting': {
+        // calm: the cell that asked says what it needs; its dependents name the input and link to it
+        const w = document.createElement('span');
+        w.className = 'cell-waiting';
+        w.title = s.message;
+        w.append('waiting for ', this.link(s.for));
+        if (s.askedBy === this.id) w.append(`: ${s.message}`);
+        st.append(w);
+        break;
+      }
       case 'error': {
         const msg = document.createElement('span');
         msg.className = 'cell-error';

@@ -1,6 +1,10 @@
 /** The index: every notebook in notebooks/ with its title. */
 import type { CatalogEntry } from './catalog';
 
+/**
+ * The sidebar listing the notebooks. On a narrow window (styles.css) it collapses to a bar with a
+ * "Notebooks" button that opens the list.
+ */
 export function indexNav(entries: CatalogEntry[], current?: string): HTMLElement {
   const nav = document.createElement('nav');
   nav.className = 'nb-index';
@@ -11,6 +15,18 @@ export function indexNav(entries: CatalogEntry[], current?: string): HTMLElement
   home.textContent = 'mmbook';
   h.append(home);
   const ul = document.createElement('ul');
+  ul.id = 'nb-index-list';
+  const toggle = document.createElement('button');
+  toggle.type = 'button';
+  toggle.className = 'nav-toggle';
+  toggle.textContent = 'Notebooks';
+  toggle.setAttribute('aria-controls', ul.id);
+  toggle.setAttribute('aria-expanded', 'false');
+  toggle.onclick = () => {
+    const open = !nav.classList.contains('open');
+    nav.classList.toggle('open', open);
+    toggle.setAttribute('aria-expanded', String(open));
+  };
   for (const e of entries) {
     const li = document.createElement('li');
     const a = document.createElement('a');
@@ -21,7 +37,7 @@ export function indexNav(entries: CatalogEntry[], current?: string): HTMLElement
     li.append(a);
     ul.append(li);
   }
-  nav.append(h, ul);
+  nav.append(h, toggle, ul);
   return nav;
 }
 

@@ -52,10 +52,10 @@ export class InputsBridge {
   names(): string[] { return [...this.bound.keys()]; }
   get(name: string): BoundInput | undefined { return this.bound.get(name); }
 
-  /** Current values of all live inputs. */
+  /** Current values of the inputs on the page (an input its cell no longer shows is not one). */
   values(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const [name, b] of this.bound) out[name] = b.el.value;
+    for (const [name, b] of this.bound) if (b.el.isConnected) out[name] = b.el.value;
     return out;
   }
 

@@ -1,128 +1,95 @@
 /**
- * The `mm` builtin in the browser: the same method names as src/lib/mm.ts, but every call is
- * answered by a Web Worker, so notebooks write `await mm.boot(...)`, `await machine.sysctl(...)`
- * (which also works against the synchronous Node API). Each boot gets its own worker; a boot that
- * is still running when a newer boot is requested is cancelled by terminating its worker. Finished
- * machines stay in their worker (at most MAX_LIVE workers; the oldest is dropped).
+ * The `mm` builtin in the browser: the same names as src/lib/mm.ts, but every call is answered by
+ * a Web Worker through the typed RPC of worker/api.ts, so notebooks write `await mm.boot(...)`,
+ * `await machine.sysctl(...)` (which also works against the synchronous Node API).
+ *
+ * Workers: the first one is started for fixtures() and the like, and the first boot takes it over
+ * (one worker script download for a notebook that boots once). Every later boot gets a worker of
+ * its own, so that a boot still running when a newer one with the same key is requested is
+ * cancelled by terminating its worker. Finished machines stay in their worker (at most MAX_LIVE
+ * boot workers; the oldest is dropped).
  */
-import type { WorkerReply, WorkerRequest, WorkerRequestBody } from './worker/protocol';
+import { LIMITS } from '../lib/limits';
+import { api, type MachineInfo, type MmWorkerApi, type WireBootRequest } from './worker/api';
+import { CancelledError, RpcError } from './worker/rpc';
+import { RpcClient, type LocalAnswers, type RemoteObject } from './worker/rpc-client';
+
+export { CancelledError, RpcError as RemoteError };
 
 export interface Progress { active: boolean; stage: string; fraction: number }
 export type ProgressListener = (p: Progress) => void;
 
-export class CancelledError extends Error {
-  readonly code = 'CANCELLED';
-  constructor() { super('superseded by a newer boot request'); this.name = 'CancelledError'; }
-}
-export class RemoteError extends Error {
-  constructor(readonly code: string, message: string) { super(message); this.name = 'MmError'; }
-}
+/** A machine in the worker: its methods (async), and arch, kernel, warnings, stages as properties. */
+export type RemoteMachine = RemoteObject<MmWorkerApi, 'machine', MachineInfo>;
 
 const MAX_LIVE = 4;
-
-class WorkerHost {
-  private readonly pending = new Map<number, { resolve: (r: WorkerReply) => void; reject: (e: unknown) => void; onProgress?: (r: WorkerReply & { kind: 'progress' }) => void }>();
-  private nextId = 1;
-  dead = false;
-  constructor(readonly worker: Worker) {
-    worker.onmessage = (ev: MessageEvent<WorkerReply>) => {
-      const r = ev.data;
-      const p = this.pending.get(r.id);
-      if (!p) return;
-      if (r.kind === 'progress') { p.onProgress?.(r); return; }
-      this.pending.delete(r.id);
-      if (r.kind === 'error') p.reject(new RemoteError(r.code, r.message)); else p.resolve(r);
-    };
-    worker.onerror = (ev) => { ev.preventDefault(); this.fail(new RemoteError('WORKER_CRASH', ev.message || 'simulator worker failed')); };
-  }
-  send(msg: WorkerRequestBody, onProgress?: (r: WorkerReply & { kind: 'progress' }) => void): Promise<WorkerReply> {
-    if (this.dead) return Promise.reject(new RemoteError('WORKER_GONE', 'this machine was dropped from memory; re-run the cell that booted it'));
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, onProgress });
-      this.worker.postMessage({ ...msg, id } as WorkerRequest);
-    });
-  }
-  fail(e: unknown): void {
-    this.dead = true;
-    this.worker.terminate();
-    for (const p of this.pending.values()) p.reject(e);
-    this.pending.clear();
-  }
-}
-
-export class RemoteMachine {
-  constructor(private readonly host: WorkerHost, private readonly handle: number, private readonly initialView: unknown, readonly stages: unknown,
-    readonly arch: string, readonly kernel: string) {}
-  /** resolves immediately for the state the worker already sent */
-  async view(): Promise<unknown> { return this.initialView; }
-  async render(file: string): Promise<string> { return (await this.call('render', [file])) as string; }
-  async readSysctl(name: string): Promise<string> { return (await this.call('readSysctl', [name])) as string; }
-  async sysctl(name: string, value: string | number): Promise<RemoteMachine> {
-    const r = await this.host.send({ op: 'call', handle: this.handle, method: 'sysctl', args: [name, value] });
-    if (r.kind !== 'machine') throw new RemoteError('WORKER_PROTOCOL', 'expected a machine');
-    return new RemoteMachine(this.host, r.handle, r.view, this.stages, r.arch, r.kernel);
-  }
-  private async call(method: 'render' | 'readSysctl', args: unknown[]): Promise<unknown> {
-    const r = await this.host.send({ op: 'call', handle: this.handle, method, args });
-    return r.kind === 'ok' ? r.value : undefined;
-  }
-}
+/** machine.view() answers from the state the worker sent with the machine (the slider path stays one round trip) */
+const LOCAL: LocalAnswers = { machine: { view: (info) => info.snapshot } };
 
 export interface RemoteMm {
-  boot(req: unknown, opts?: { key?: string }): Promise<RemoteMachine>;
+  boot(req: WireBootRequest, opts?: { key?: string }): Promise<RemoteMachine>;
   fixtures(): Promise<unknown>;
   defaults(arch: string, kernel: string): Promise<unknown>;
+  sysctlNames(kernel: string): Promise<unknown>;
+  readonly limits: typeof LIMITS;
   onProgress(fn: ProgressListener): () => void;
   readonly cancelled: number;
+  /** workers started so far (the tests check that a notebook that boots once starts one) */
+  readonly workersStarted: number;
   dispose(): void;
-  [k: string]: unknown;
 }
 
-/**
- * fixtures() and defaults() are answered by a long-lived utility worker, so the simulator (and the
- * fixture device trees) stay out of the page's bundle.
- */
+type Statics = 'fixtures' | 'defaults' | 'sysctlNames';
+
 export function createRemoteMm(makeWorker: () => Worker): RemoteMm {
-  const live: WorkerHost[] = [];
-  let utility: WorkerHost | undefined;
+  let started = 0;
+  const spawn = (): RpcClient<MmWorkerApi> => { started++; return new RpcClient(makeWorker(), api, LOCAL); };
+  const live: Array<RpcClient<MmWorkerApi>> = [];
+  /** the worker for fixtures() & co; the first boot takes it over when it is idle */
+  let utility: RpcClient<MmWorkerApi> | undefined;
   const statics = new Map<string, Promise<unknown>>();
-  function callStatic(method: 'fixtures' | 'defaults' | 'sysctlNames', args: unknown[]): Promise<unknown> {
+  function callStatic(method: Statics, args: unknown[]): Promise<unknown> {
     const key = JSON.stringify([method, args]);
     let p = statics.get(key);
     if (!p) {
-      if (!utility || utility.dead) utility = new WorkerHost(makeWorker());
-      p = utility.send({ op: 'static', method, args }).then((r) => (r.kind === 'ok' ? r.value : undefined));
+      if (!utility || utility.dead) utility = spawn();
+      p = utility.call('root', 0, method, args as never);
       p.catch(() => statics.delete(key));
       statics.set(key, p);
     }
     return p.then((v) => structuredClone(v));
   }
+  function bootWorker(): RpcClient<MmWorkerApi> {
+    const spare = utility;
+    if (spare && !spare.dead && !spare.busy && live.length === 0) { utility = undefined; return spare; }
+    return spawn();
+  }
+
   /** in-flight boot per key: a newer boot with the same key cancels the older one */
-  const inflight = new Map<string, WorkerHost>();
+  const inflight = new Map<string, RpcClient<MmWorkerApi>>();
   let cancelled = 0;
   const listeners = new Set<ProgressListener>();
   const emit = (p: Progress): void => { for (const fn of listeners) fn(p); };
 
-  async function boot(req: unknown, opts: { key?: string } = {}): Promise<RemoteMachine> {
+  async function boot(req: WireBootRequest, opts: { key?: string } = {}): Promise<RemoteMachine> {
     const key = opts.key ?? 'default';
     const stale = inflight.get(key);
-    if (stale) { cancelled++; stale.fail(new CancelledError()); }
-    const host = new WorkerHost(makeWorker());
+    if (stale) { cancelled++; stale.fail(new CancelledError('superseded by a newer boot request')); }
+    const host = bootWorker();
     inflight.set(key, host);
     live.push(host);
-    while (live.length > MAX_LIVE) live.shift()!.fail(new RemoteError('WORKER_GONE', 'machine dropped'));
+    while (live.length > MAX_LIVE) live.shift()!.fail(new RpcError('WORKER_GONE', 'machine dropped'));
     // the bar only moves forward within a boot (the worker starts its stages from 0 after 'starting simulator')
     let shown = 0.02;
     emit({ active: true, stage: 'starting simulator', fraction: shown });
     try {
-      const r = await host.send({ op: 'boot', req }, (p) => {
-        if (inflight.get(key) !== host) return;
-        shown = Math.max(shown, p.fraction);
-        emit({ active: true, stage: p.stage, fraction: shown });
+      return await host.call('root', 0, 'boot', [req], {
+        onProgress: (stage, fraction) => {
+          if (inflight.get(key) !== host) return;
+          shown = Math.max(shown, fraction);
+          emit({ active: true, stage, fraction: shown });
+        },
       });
-      if (r.kind !== 'machine') throw new RemoteError('WORKER_PROTOCOL', 'expected a machine');
-      return new RemoteMachine(host, r.handle, r.view, r.stages, r.arch, r.kernel);
     } finally {
       if (inflight.get(key) === host) { inflight.delete(key); if (inflight.size === 0) emit({ active: false, stage: 'done', fraction: 1 }); }
     }
@@ -131,10 +98,12 @@ export function createRemoteMm(makeWorker: () => Worker): RemoteMm {
   return {
     boot,
     fixtures: () => callStatic('fixtures', []),
-    defaults: (arch: string, kernel: string) => callStatic('defaults', [arch, kernel]),
-    sysctlNames: (kernel: string) => callStatic('sysctlNames', [kernel]),
+    defaults: (arch, kernel) => callStatic('defaults', [arch, kernel]),
+    sysctlNames: (kernel) => callStatic('sysctlNames', [kernel]),
+    limits: LIMITS,
     onProgress(fn) { listeners.add(fn); return () => listeners.delete(fn); },
     get cancelled() { return cancelled; },
+    get workersStarted() { return started; },
     dispose() { for (const h of live.splice(0)) h.fail(new CancelledError()); utility?.fail(new CancelledError()); },
   };
 }

@@ -1,17 +1,20 @@
 /**
  * A notebook page: runs the notebook on the kernel, renders its cells, wires editing, the
- * keyboard, persistence (autosave, inputs, scenarios), download and share links.
+ * keyboard, persistence (autosave, revert with undo) and download; the toolbar's actions on input
+ * values (reset, scenarios, share links) are input-actions.ts.
  */
 import { NotebookSession, parseNotebook, serializeNotebook, type CellInfo, type CellSource, type KernelEvent } from '../kernel/index';
 import { NotebookStore } from '../lib/persist/notebook-store';
 import type { KvBackend } from '../lib/persist/backend';
-import { encodeShareQueryPacked } from '../lib/persist/share';
 import type { CatalogEntry } from './catalog';
 import { CellView, type CellAction } from './cell-view';
+import { InputActions } from './input-actions';
 import { InputsBridge, isInputWidget } from './inputs-bridge';
+import { enhanceWidget } from './input-widgets';
 import { Notices } from './notices';
 import { SHORTCUTS, helpPanel, type ShortcutAction } from './shortcuts';
 import { buildToolbar, type Toolbar } from './toolbar';
+import { UndoStack } from './undo';
 import { loadTypeScript } from './typescript-lazy';
 
 export interface PageContext {
@@ -34,7 +37,8 @@ export class NotebookPage {
   private unsubscribe: (() => void) | undefined;
   private store!: NotebookStore;
   private bridge!: InputsBridge;
-  private readonly undoStack: Array<{ source: CellSource; index: number }> = [];
+  private inputs!: InputActions;
+  private readonly undo = new UndoStack(this.notices);
   private current: number | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
   private readonly cleanups: Array<() => void> = [];
@@ -45,13 +49,13 @@ export class NotebookPage {
     this.el.dataset.notebook = entry.slug;
     this.toolbar = buildToolbar(entry.title, {
       revert: () => void this.revert(),
-      reset: () => void this.resetInputs(),
+      reset: () => void this.inputs.reset(),
       download: () => this.download(),
-      copyLink: () => void this.copyLink(),
+      copyLink: () => void this.inputs.copyLink(),
       help: () => { this.help.hidden = !this.help.hidden; },
-      saveScenario: (name) => this.saveScenario(name),
-      switchScenario: (name) => this.switchScenario(name),
-      deleteScenario: (name) => this.deleteScenario(name),
+      saveScenario: (name) => this.inputs.saveScenario(name),
+      switchScenario: (name) => this.inputs.switchScenario(name),
+      deleteScenario: (name) => this.inputs.deleteScenario(name),
     });
     this.cellsEl = document.createElement('div');
     this.cellsEl.className = 'cells';
@@ -72,6 +76,7 @@ export class NotebookPage {
       save: (name, value) => this.store.saveInput(name, value),
       refuse: (message) => this.notices.show('warning', message, 'link'),
     }, { ...this.ctx.linkValues });
+    this.inputs = new InputActions(this.store, this.bridge, this.notices, this.undo, this.toolbar, this.entry.slug);
     let source = this.entry.source;
     let edited = false;
     if (loaded.source) {
@@ -109,12 +114,15 @@ export class NotebookPage {
     const s = cell.status;
     const why = s.state === 'blocked' ? `its cell is blocked by ${s.by.name} (cell ${s.by.cellId})`
       : s.state === 'error' ? `its cell failed: ${s.message}`
+      : s.state === 'waiting' ? `its cell is waiting for ${s.for.name} (${s.message})`
       : `cell ${cell.id} does not show it as an input`;
     return `Link value for “${name}” not applied: ${why}.`;
   }
 
   /** The running session (tests and the benchmark use it through window.mmbook). */
   get kernel(): NotebookSession | undefined { return this.session; }
+  /** Whether edits or input values wait for the (debounced) write to IndexedDB. */
+  get unsaved(): boolean { return this.store?.hasPending ?? false; }
 
   private start(source: string): void {
     const doc = parseNotebook(source);
@@ -138,11 +146,13 @@ export class NotebookPage {
       case 'busy': this.toolbar.setBusy(e.busy); break;
       case 'clear': this.views.get(e.cellId)?.clear(); break;
       case 'status': this.views.get(e.cellId)?.setStatus(e.status); break;
+      case 'warnings': this.views.get(e.cellId)?.setWarnings(e.warnings); break;
       case 'display': {
         const view = this.views.get(e.cellId);
         if (!view) break;
         try {
           view.display(e.value);
+          if (e.value instanceof HTMLElement && e.value.querySelector('input[type=range], input[type=number]')) enhanceWidget(e.value);
           const info = this.infos.get(e.cellId);
           if (info && isInputWidget(e.value) && info.outputs.length === 1 && /\bview\s*\(/.test(info.source.value)) this.bridge.bind(info.outputs[0], e.value);
         } catch (err) {
@@ -203,18 +213,13 @@ export class NotebookPage {
         const info = this.infos.get(id);
         if (!info) return;
         const at = this.index(id);
-        this.undoStack.push({ source: info.source, index: at });
         s.remove(id);
         this.sync();
         // the cell that took its place becomes current, so Alt+D again deletes the next one
         const cells = s.cells();
         const next = cells[Math.min(at, cells.length - 1)];
         if (next) { this.setCurrent(next.id); this.views.get(next.id)?.el.focus(); }
-        const n = this.notices.show('info', `Deleted cell ${id}. Undo with Alt+Z or `, 'undo');
-        const b = document.createElement('button');
-        b.type = 'button'; b.textContent = 'Undo delete'; b.className = 'undo-delete';
-        b.onclick = () => { this.undoDelete(); n.remove(); };
-        n.querySelector('span')!.append(b);
+        this.undo.push(`Deleted cell ${id}. Undo with Alt+Z or`, 'Undo delete', () => this.restoreCell(info.source, at));
         break;
       }
       case 'up':
@@ -231,16 +236,14 @@ export class NotebookPage {
     this.persistSource();
   }
 
-  private undoDelete(): void {
-    const last = this.undoStack.pop();
-    if (!last || !this.session) return;
-    const { id: _drop, ...rest } = last.source;
+  private restoreCell(source: CellSource, index: number): void {
+    if (!this.session) return;
+    const { id: _drop, ...rest } = source;
     void _drop;
-    const nid = this.session.define(rest, Math.min(last.index, this.session.cells().length));
+    const nid = this.session.define(rest, Math.min(index, this.session.cells().length));
     this.sync();
     this.setCurrent(nid);
     this.views.get(nid)?.el.focus();
-    this.notices.clear('undo');
     this.persistSource();
   }
 
@@ -257,7 +260,7 @@ export class NotebookPage {
     if (!inPage) return;
     const action: ShortcutAction = sc.action;
     if (action === 'help') { e.preventDefault(); this.help.hidden = !this.help.hidden; return; }
-    if (action === 'undo') { e.preventDefault(); this.undoDelete(); return; }
+    if (action === 'undo') { e.preventDefault(); this.undo.undoLast(); return; }
     const focusedCell = (document.activeElement as HTMLElement | null)?.closest?.<HTMLElement>('.cell');
     // Shift+Enter only runs when typing in a cell editor; elsewhere it stays a normal key.
     if (action === 'run' && !focusedCell) return;
@@ -269,9 +272,9 @@ export class NotebookPage {
   }
 
   private setCurrent(id: number): void {
-    if (this.current !== undefined) this.views.get(this.current)?.el.classList.remove('current');
+    if (this.current !== undefined && this.current !== id) this.views.get(this.current)?.setCurrent(false);
     this.current = id;
-    this.views.get(id)?.el.classList.add('current');
+    this.views.get(id)?.setCurrent(true);
   }
 
   private reveal(id: number): void {
@@ -284,32 +287,24 @@ export class NotebookPage {
     setTimeout(() => v.el.classList.remove('flash'), 1200);
   }
 
-  /** Reload the file version at once; the stored edit is deleted after (a failure there is reported). */
+  /** Load the file version at once; Undo brings the edited version back (and saves it again). */
   private async revert(): Promise<void> {
-    this.stop();
-    this.start(this.entry.source);
-    this.toolbar.setEdited(false);
-    this.notices.clear('undo');
+    const edited = this.session ? serializeNotebook(this.session.doc) : undefined;
+    this.load(this.entry.source, false);
+    this.undo.clear();
+    if (edited !== undefined) {
+      this.undo.push('Reverted to the notebook file; your edits are set aside.', 'Undo revert', () => {
+        this.load(edited, true);
+        this.store.saveSource(edited);
+      });
+    }
     await this.store.revertSource();
   }
 
-  private async resetInputs(): Promise<void> {
-    this.bridge.reset();
-    await this.store.resetInputs();
-  }
-
-  private saveScenario(name: string): void {
-    if (!name.trim()) { this.notices.show('warning', 'Give the scenario a name first.', 'scenario'); return; }
-    this.store.saveScenario(name.trim(), this.bridge.values());
-    this.toolbar.setScenarios(this.store.scenarioNames(), name.trim());
-  }
-  private switchScenario(name: string): void {
-    const values = this.store.scenario(name);
-    if (values) this.bridge.apply(values, true);
-  }
-  private deleteScenario(name: string): void {
-    this.store.deleteScenario(name);
-    this.toolbar.setScenarios(this.store.scenarioNames());
+  private load(source: string, edited: boolean): void {
+    this.stop();
+    this.start(source);
+    this.toolbar.setEdited(edited);
   }
 
   private download(): void {
@@ -324,22 +319,6 @@ export class NotebookPage {
     setTimeout(() => URL.revokeObjectURL(a.href), 1000);
   }
 
-  /** The page URL with every input's current value in the hash query (long texts deflated). */
-  async shareLink(): Promise<string> {
-    const q = await encodeShareQueryPacked(this.bridge.values());
-    return `${location.origin}${location.pathname}#/${this.entry.slug}${q ? '?' + q : ''}`;
-  }
-
-  private async copyLink(): Promise<void> {
-    const link = await this.shareLink();
-    this.toolbar.showLink(link);
-    this.notices.clear('link-size');
-    if (link.length > LONG_LINK) {
-      this.notices.show('info', `This link is ${Math.round(link.length / 1024)} KB long: it carries the pasted machine text. Browsers open it, but some chat and mail tools cut long links; for a boot log, pasting only its BIOS-e820: (and ACPI: SRAT:) lines makes it much shorter.`, 'link-size');
-    }
-    try { await navigator.clipboard.writeText(link); this.toolbar.linkCopied(true); } catch { this.toolbar.linkCopied(false); }
-  }
-
   dispose(): void {
     void this.store?.flush();
     if (this.ticker) clearInterval(this.ticker);
@@ -348,9 +327,6 @@ export class NotebookPage {
     this.el.remove();
   }
 }
-
-/** Longer links get a note (many tools cut URLs past a few KB). */
-const LONG_LINK = 8000;
 
 function localStorageOrUndefined(): Storage | undefined {
   try { return globalThis.localStorage ?? undefined; } catch { return undefined; }

@@ -9,7 +9,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'Alt+A', action: 'above', describe: 'Add a cell above', match: alt('KeyA') },
   { keys: 'Alt+B', action: 'below', describe: 'Add a cell below', match: alt('KeyB') },
   { keys: 'Alt+D', action: 'delete', describe: 'Delete the cell', match: alt('KeyD') },
-  { keys: 'Alt+Z', action: 'undo', describe: 'Undo the last delete', match: alt('KeyZ') },
+  { keys: 'Alt+Z', action: 'undo', describe: 'Undo the last delete, revert to file, reset or scenario change', match: alt('KeyZ') },
   { keys: 'Alt+↑', action: 'up', describe: 'Move the cell up', match: alt('ArrowUp') },
   { keys: 'Alt+↓', action: 'down', describe: 'Move the cell down', match: alt('ArrowDown') },
   { keys: 'Alt+E', action: 'edit', describe: 'Show or hide the cell source', match: alt('KeyE') },

@@ -1,15 +1,18 @@
 /**
  * `mmbook run NOTEBOOK.html [-p name=value | -p name=@FILE | -p name.field=value]... [--json out.json] [--timeout SECONDS]`
- * Runs a notebook headless, prints each cell's state and a one-line rendering of its value,
- * optionally writes the JSON report. Exit 0: every cell succeeded; 1: a cell failed or timed
- * out; 2 (via MmError): user error.
+ * Runs a notebook headless, prints each cell's state and a one-line rendering of its value
+ * (run-report.ts), its warnings on stderr, optionally writes the JSON report. Exit 0: every cell
+ * succeeded; 1: a cell failed or timed out; 2 (via MmError): user error, such as a parameter the
+ * notebook does not define (run-params.ts); 3: nothing failed, but cells wait for input not given.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MmError } from '../sim/errors';
-import type { CellInfo, HeadlessNotebook } from '../kernel/index';
+import type { HeadlessNotebook } from '../kernel/index';
+import { checkParamFields, checkParamNames } from './run-params';
+import { describeCell, summary, type CellReport, type Outcome } from './run-report';
 
 export interface RunArgs { notebook: string; params: Record<string, unknown>; json?: string; timeoutSec: number }
 
@@ -147,8 +150,6 @@ async function optionalModule(base: string): Promise<Record<string, unknown> | u
   }
 }
 
-interface CellReport { id: number; state: string; durationMs: number | null; outputs: string[]; error?: string; blockedBy?: { name: string; cellId: number } }
-
 export async function runCommand(argv: string[]): Promise<number> {
   const args = parseRunArgs(argv);
   if (!existsSync(args.notebook)) throw new MmError('NOTEBOOK_NOT_FOUND', `no such notebook file '${args.notebook}'`, 'mmbook run');
@@ -162,78 +163,35 @@ export async function runCommand(argv: string[]): Promise<number> {
     throw e;
   }
   try {
-    const defined = new Set(nb.cells().flatMap((c) => c.outputs));
-    for (const p of Object.keys(args.params)) {
-      if (!defined.has(p)) process.stderr.write(`mmbook: warning: parameter '${p}' is not defined by any cell of ${args.notebook}\n`);
-    }
+    checkParamNames(nb.cells(), args.params, args.notebook);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
       nb.settled().then(() => false),
       new Promise<boolean>((r) => { timer = setTimeout(() => r(true), args.timeoutSec * 1000); }),
     ]);
     clearTimeout(timer);
+    checkParamFields(nb, args.params, args.notebook);
     const cells = nb.cells();
     const values: Record<string, unknown> = {};
     const reports: CellReport[] = [];
-    let failed = 0;
+    const outcomes: Outcome[] = [];
     for (const c of cells) {
-      const { line, report, ok } = await describeCell(nb, c, values, kernel, timedOut ? args.timeoutSec : 0);
-      if (!ok) failed++;
+      const { lines, report, outcome } = await describeCell(nb, c, values, kernel, timedOut ? args.timeoutSec : 0);
+      outcomes.push(outcome);
       reports.push(report);
-      process.stdout.write(line + '\n');
+      process.stdout.write(lines.join('\n') + '\n');
+      for (const w of c.warnings) process.stderr.write(`mmbook: warning: cell ${c.id}: ${w}\n`);
     }
-    for (const [k, v] of Object.entries(args.params)) if (!(k in values) && !defined.has(k)) values[k] = v;
     if (args.json) {
       const out = { notebook: args.notebook, values, cells: reports };
       await writeFile(args.json, reportJSON(out) + '\n');
     }
-    process.stdout.write(failed ? `${failed} of ${cells.length} cells failed\n` : `${cells.length} cells ok\n`);
-    return failed ? 1 : 0;
+    const end = summary(cells, outcomes);
+    process.stdout.write(end.line + '\n');
+    return end.code;
   } finally {
     nb.dispose();
   }
-}
-
-async function describeCell(
-  nb: HeadlessNotebook, c: CellInfo, values: Record<string, unknown>,
-  kernel: typeof import('../kernel/index'), timeoutSec: number,
-): Promise<{ line: string; report: CellReport; ok: boolean }> {
-  const s = c.status;
-  const report: CellReport = { id: c.id, state: s.state, durationMs: s.state === 'done' ? round(s.durationMs) : null, outputs: [...c.outputs] };
-  const head = `cell ${c.id}`;
-  switch (s.state) {
-    case 'done': {
-      const shown: string[] = [];
-      for (const name of c.outputs) {
-        const v = nb.session ? await valueNow(nb, name) : undefined;
-        const j = kernel.toJSONValue(v);
-        if (j !== undefined) values[name] = j;
-        shown.push(`${name} = ${kernel.renderValue(v, 80)}`);
-      }
-      for (const d of nb.displays(c.id)) shown.push(kernel.renderValue(d, 80));
-      return { ok: true, report, line: `ok      ${head} (${fmtMs(s.durationMs)})${shown.length ? '  ' + shown.join('; ') : ''}` };
-    }
-    case 'error': {
-      const where = s.line !== undefined ? ` (line ${s.line}, column ${s.column})` : '';
-      report.error = `${s.message}${where}`;
-      return { ok: false, report, line: `error   ${head}: ${s.message}${where}` };
-    }
-    case 'blocked':
-      report.blockedBy = { ...s.by };
-      return { ok: false, report, line: `blocked ${head}: blocked by ${s.by.name} (cell ${s.by.cellId})` };
-    default: {
-      const why = timeoutSec ? `did not finish within ${timeoutSec} s` : `never ran`;
-      const wait = s.state === 'queued' && s.waitingFor ? `, waiting for ${s.waitingFor.name} (cell ${s.waitingFor.cellId})` : '';
-      report.error = `${why}${wait}`;
-      return { ok: false, report, line: `${s.state.padEnd(7)} ${head}: ${why}${wait}` };
-    }
-  }
-}
-
-/** The current value of a settled name (no waiting: generators may still be running). */
-async function valueNow(nb: HeadlessNotebook, name: string): Promise<unknown> {
-  const timeout = new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000));
-  return Promise.race([nb.value(name).catch(() => undefined), timeout]);
 }
 
 /**
@@ -253,5 +211,3 @@ export function reportJSON(value: unknown, indent = ''): string {
   return `{\n${entries.map(([k, x]) => `${inner}${JSON.stringify(k)}: ${reportJSON(x, inner)}`).join(',\n')}\n${indent}}`;
 }
 
-const round = (ms: number) => Math.round(ms * 1000) / 1000;
-const fmtMs = (ms: number) => (ms < 10 ? `${ms.toFixed(2)} ms` : `${Math.round(ms)} ms`);

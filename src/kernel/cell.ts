@@ -11,12 +11,13 @@ import { seededRandom } from './random';
 import type { CellSource, CellStatus } from './types';
 
 /** Builtins the kernel supplies per cell (shadowing any global of the same name). */
-export const CELL_BUILTINS = new Set(['display', 'view', 'signal', 'random']);
+export const CELL_BUILTINS = new Set(['display', 'view', 'signal', 'random', 'warn']);
 
 export interface CellHost {
   readonly seed: string;
   emitDisplay(cell: CellRun, value: unknown): void;
   emitClear(cell: CellRun): void;
+  emitWarnings(cell: CellRun): void;
   setStatus(cell: CellRun, status: CellStatus): void;
 }
 
@@ -39,6 +40,9 @@ export class CellRun {
   displayedRun = -1;
   displays: unknown[] = [];
   views: unknown[] = [];
+  /** what warn() was given, and in which run (the previous run's stay until this one warns or ends) */
+  warnings: string[] = [];
+  private warnedRun = -1;
   abort: AbortController | null = null;
   removed = false;
   lastValue: unknown = undefined;
@@ -106,7 +110,7 @@ export class CellRun {
         const s = slots[i];
         if (s === null) continue;
         args[i] = s === 'display' ? cell.displayFn(run) : s === 'view' ? cell.viewFn(run)
-          : s === 'signal' ? cell.abort!.signal : seededRandom(cell.host.seed, cell.id);
+          : s === 'signal' ? cell.abort!.signal : s === 'warn' ? cell.warnFn(run) : seededRandom(cell.host.seed, cell.id);
       }
       const value = compiled.body.apply(this, args);
       return isGeneratorish(value) ? settlingGenerator(value) : value;
@@ -152,9 +156,27 @@ export class CellRun {
     };
   }
 
+  /** `warn(message)`: a warning about this run's result, shown with the cell (not an error). */
+  warnFn(run: number): (message: unknown) => void {
+    return (message: unknown) => {
+      if (run !== this.run || this.removed) return;
+      if (this.warnedRun !== run) { this.warnedRun = run; this.warnings = []; }
+      this.warnings.push(typeof message === 'string' ? message : message instanceof Error ? message.message : String(message));
+      this.host.emitWarnings(this);
+    };
+  }
+
+  /** A run ended (value or error): the warnings of an earlier run go if this one gave none. */
+  endWarnings(): void {
+    if (this.warnedRun === this.run || !this.warnings.length) return;
+    this.warnings = [];
+    this.host.emitWarnings(this);
+  }
+
   /** Observer callback: the value (or a generator's next value) arrived. */
   fulfilled(value: unknown): void {
     this.lastValue = value;
+    this.endWarnings();
     if (this.compiled?.autodisplay && !this.source.hidden) {
       this.displayedRun = -1;
       this.beginDisplay(this.run);

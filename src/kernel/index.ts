@@ -12,6 +12,9 @@
  * - HeadlessNotebook (loadNotebook's result) also has `session`, `settled()`, `setInput()`, `displays()`;
  *   its `status()` and `redefine()` are async (they settle first).
  * - `renderValue` (one-line text rendering) and `toJSONValue` (JSON-safe copy) for hosts.
+ * - A `waiting` status: a cell that calls the `waiting(message, {input})` builtin needs input the
+ *   reader has not given; its dependents wait for the same input (not `blocked`). CellInfo has
+ *   `warnings`: what the per-cell `warn(message)` builtin was given in the latest run.
  */
 export type {
   CellSource, NotebookDoc, CellStatus, CellInfo, KernelEvent, Diagnostic, OpenOptions, HeadlessNotebook,
@@ -22,3 +25,4 @@ export { NotebookSession } from './session';
 export { loadNotebook } from './headless';
 export { KernelError } from './errors';
 export { renderValue, toJSONValue } from './render';
+export { isWaiting, WaitingForInput } from './waiting';

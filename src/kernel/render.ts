@@ -75,6 +75,9 @@ function isPlainObject(v: object): boolean {
   return proto === null || proto === Object.prototype || Object.getPrototypeOf(proto) === null;
 }
 
+/** Elements that show a picture: rendered by their aria-label (what a plot says it shows). */
+const GRAPHICS = new Set(['svg', 'figure', 'img', 'canvas']);
+
 /** A one-line rendering of a value, at most `max` characters. */
 export function renderValue(value: unknown, max = 100): string {
   const s = render(value, 0);
@@ -93,8 +96,8 @@ function render(v: unknown, depth: number): string {
   if (isNode(v)) {
     const html = nodeHTML(v);
     const tag = /^<([a-zA-Z][\w-]*)/.exec(html)?.[1];
-    // a plot says what it shows in its aria-label; otherwise the visible text (no <style>/<script> bodies)
-    const label = (v as { getAttribute?: (n: string) => string | null }).getAttribute?.('aria-label');
+    // a plot says what it shows in its aria-label; text (a <pre>, a paragraph) is its visible text (no <style>/<script> bodies)
+    const label = tag && GRAPHICS.has(tag.toLowerCase()) ? (v as { getAttribute?: (n: string) => string | null }).getAttribute?.('aria-label') : null;
     const text = label ? `“${label}”` : visibleText(v).trim();
     return tag ? `<${tag}>${text ? ` ${text}` : ''}` : JSON.stringify(text);
   }

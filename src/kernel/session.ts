@@ -5,7 +5,7 @@
  */
 import { Runtime } from '@observablehq/runtime';
 import type { Module, Observer, Variable } from '@observablehq/runtime';
-import { classifyRejection, waitingFor } from './attribution';
+import { classifyRejection, refreshedStatus, waitingFor } from './attribution';
 import { CellRun } from './cell';
 import type { CellHost } from './cell';
 import { KernelError } from './errors';
@@ -13,6 +13,7 @@ import { isGeneratorish, nowGenerator, settlingGenerator } from './generators';
 import { DependencyGraph } from './graph';
 import { installScheduler } from './scheduler';
 import type { CellInfo, CellSource, CellStatus, Diagnostic, KernelEvent, NotebookDoc, OpenOptions } from './types';
+import { isWaiting, waiting } from './waiting';
 
 const nameOf = (v: unknown) => (isGeneratorish(v) ? settlingGenerator(v) : v);
 
@@ -46,6 +47,7 @@ export class NotebookSession implements CellHost {
     const builtins: Record<string, unknown> = {
       now: () => settlingGenerator(nowGenerator()),
       width: () => opts.width ?? 640,
+      waiting: () => waiting,
     };
     for (const [k, v] of Object.entries(opts.builtins ?? {})) builtins[k] = () => v;
     this.runtime = new Runtime(builtins);
@@ -83,6 +85,7 @@ export class NotebookSession implements CellHost {
       outputs: [...c.outputs],
       status: c.status,
       source: { ...c.source },
+      warnings: [...c.warnings],
     }));
   }
 
@@ -191,6 +194,7 @@ export class NotebookSession implements CellHost {
       const s = cell?.status;
       if (s?.state === 'blocked') throw new KernelError('CELL_BLOCKED', `${name} (cell ${id}) is blocked by ${s.by.name} (cell ${s.by.cellId})`);
       if (s?.state === 'error') throw new KernelError('CELL_ERROR', `${name} (cell ${id}): ${s.message}`);
+      if (s?.state === 'waiting') throw new KernelError('CELL_WAITING', `${name} (cell ${id}) is waiting for ${s.for.name} (cell ${s.for.cellId}): ${s.message}`);
       throw e;
     }
   }
@@ -226,12 +230,17 @@ export class NotebookSession implements CellHost {
 
   setStatus(cell: CellRun, status: CellStatus): void {
     if (cell.removed) return;
+    const prev = cell.status;
     cell.status = status;
     const active = status.state === 'queued' || status.state === 'running';
     if (active) this.markActive(cell.id);
     this.emit({ type: 'status', cellId: cell.id, status });
-    if (!active) this.refreshDependents(cell);
+    if (!active) this.refreshDependents(cell, prev);
     if (!active) this.markInactive(cell.id);
+  }
+
+  emitWarnings(cell: CellRun): void {
+    if (!cell.removed) this.emit({ type: 'warnings', cellId: cell.id, warnings: [...cell.warnings] });
   }
 
   emitDisplay(cell: CellRun, value: unknown): void {
@@ -343,7 +352,12 @@ export class NotebookSession implements CellHost {
       rejected: (error: unknown) => {
         if (cell.removed) return;
         if (cell.displayedRun !== cell.run) { cell.displayedRun = cell.run; if (cell.displays.length) { cell.displays = []; this.emitClear(cell); } }
-        this.setStatus(cell, classifyRejection(this.graph, this.byId, cell, error));
+        const status = classifyRejection(this.graph, this.byId, cell, error);
+        // warnings are about a result: a run that failed keeps its own; an upstream stop drops them
+        if (!isWaiting(error) && (status.state === 'blocked' || status.state === 'waiting')) {
+          if (cell.warnings.length) { cell.warnings = []; this.emitWarnings(cell); }
+        } else cell.endWarnings();
+        this.setStatus(cell, status);
       },
     };
   }
@@ -359,16 +373,13 @@ export class NotebookSession implements CellHost {
     } catch { /* an element without a settable value keeps showing its own */ }
   }
 
-  /** After a cell finishes: re-point queued dependents' waitingFor, and blocked ones' root cause. */
-  private refreshDependents(cell: CellRun): void {
+  /** After a cell finishes: its dependents' queued/blocked/waiting attribution may change (attribution.ts). */
+  private refreshDependents(cell: CellRun, prev: CellStatus): void {
     for (const did of this.graph.dependents(cell.id)) {
       const d = this.byId.get(did);
-      if (!d) continue;
-      if (d.status.state === 'queued' && d.status.waitingFor?.cellId === cell.id) {
-        this.setStatus(d, { state: 'queued', ...waitingFor(this.graph, this.byId, d) });
-      } else if (d.status.state === 'blocked' && d.status.by.cellId === cell.id && cell.status.state === 'blocked') {
-        this.setStatus(d, { state: 'blocked', by: cell.status.by });
-      }
+      const next = d && refreshedStatus(this.graph, this.byId, cell, prev, d);
+      if (next) this.setStatus(d!, next);
     }
   }
+
 }

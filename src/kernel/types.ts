@@ -35,7 +35,13 @@ export type CellStatus =
   | { state: 'running'; startedAt: number }
   | { state: 'done'; durationMs: number; count: number }
   | { state: 'error'; message: string; line?: number; column?: number; count: number }
-  | { state: 'blocked'; by: { name: string; cellId: number } };
+  | { state: 'blocked'; by: { name: string; cellId: number } }
+  /**
+   * The cell (or a cell it depends on) called `waiting(message, {input})`: it needs input the reader
+   * has not given yet. `for` is that input (its defining cell), or the waiting cell itself when it
+   * named none; `message` is what the waiting cell (`askedBy`) asked for. Not a failure.
+   */
+  | { state: 'waiting'; message: string; for: { name: string; cellId: number }; askedBy: number };
 
 export interface CellInfo {
   id: number;
@@ -45,12 +51,16 @@ export interface CellInfo {
   outputs: string[];
   status: CellStatus;
   source: CellSource;
+  /** what the cell's latest run passed to `warn(...)`, in order */
+  warnings: string[];
 }
 
 export type KernelEvent =
   | { type: 'status'; cellId: number; status: CellStatus }
   | { type: 'display'; cellId: number; value: unknown }
   | { type: 'clear'; cellId: number }
+  /** the cell's warnings changed (a new run's first warn(), or a run that ended without any) */
+  | { type: 'warnings'; cellId: number; warnings: string[] }
   | { type: 'busy'; busy: boolean }
   | { type: 'structure' };
 

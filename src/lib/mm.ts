@@ -10,6 +10,8 @@ import {
 } from '../sim/index';
 import { ImportedMachine, type ImportInfo } from '../sim/machine/zoneinfo-machine';
 import { fixture, fixtures, type Fixture } from './fixtures/fixture';
+import { LIMITS, limitProblem } from './limits';
+import { machineWarnings } from './machine-warnings';
 import { machineStages, type MachineStages } from './stages';
 
 export interface MmBootRequest {
@@ -50,7 +52,11 @@ export interface MmMachine {
   readSysctl(name: string): string;
   /** plain-data snapshots of each boot stage: firmware, memblock, zones, buddy */
   readonly stages: MachineStages;
-  /** warnings about the input ("CODE: message"): what an imported zoneinfo lacked or had unusual */
+  /**
+   * What the reader should know ("CODE: message"): what an imported zoneinfo lacked or had unusual,
+   * command-line parameters mmbook does not model, watermarks above a zone's managed pages
+   * (src/lib/machine-warnings.ts). Recomputed for the machine a sysctl write returns.
+   */
   readonly warnings: string[];
   /**
    * A machine imported from /proc/zoneinfo: the layout recognised, the sysctls inferred from it,
@@ -61,6 +67,7 @@ export interface MmMachine {
 
 class MachineHandle implements MmMachine {
   private cachedStages: MachineStages | null = null;
+  private cachedWarnings: string[] | null = null;
   constructor(readonly machine: Machine) {}
   get arch(): Arch { return this.machine.profile.arch; }
   get kernel(): KernelVersion { return this.machine.profile.kernel; }
@@ -68,7 +75,6 @@ class MachineHandle implements MmMachine {
   render(file: ProcName): string { return this.machine.render(file); }
   sysctl(name: string, value: string | number): MmMachine { return new MachineHandle(this.machine.sysctl(name, value)); }
   readSysctl(name: string): string { return this.machine.readSysctl(name); }
-  get warnings(): string[] { return [...(this.machine.parts.warnings ?? [])]; }
   imported(): ReturnType<MmMachine['imported']> {
     const m = this.machine;
     if (!(m instanceof ImportedMachine)) return null;
@@ -77,6 +83,10 @@ class MachineHandle implements MmMachine {
   get stages(): MachineStages {
     this.cachedStages ??= machineStages(this.machine);
     return this.cachedStages;
+  }
+  get warnings(): string[] {
+    this.cachedWarnings ??= [...(this.machine.parts.warnings ?? []), ...machineWarnings(this.machine)];
+    return [...this.cachedWarnings];
   }
   /** What `mmbook run --json` writes for a machine value: its identity and zone state, not its page arrays. */
   toJSON(): { arch: Arch; kernel: KernelVersion; view: MachineView } {
@@ -97,7 +107,8 @@ function boot(req: MmBootRequest): MmMachine {
   }
   const arch = req.arch ?? req.topology?.arch ?? fx?.arch;
   const kernel = req.kernel ?? req.topology?.kernel ?? fx?.kernel;
-  if (!arch || !kernel) throw new MmError('BOOT_INPUT', 'mm.boot needs arch and kernel (or a fixture)');
+  if (!arch || !kernel) throw new MmError('BOOT_INPUT', `mm.boot needs arch and kernel (or a built-in machine: ${fixtures().map((f) => f.name).join(', ')})`);
+  if (req.topology) checkTopologyLimits(req.topology);
   const sysctls = sysctlList(req.sysctls);
   if (req.zoneinfo === undefined && (req.buddyinfo !== undefined || req.pagetypeinfo !== undefined)) {
     throw new MmError('BOOT_INPUT', 'buddyinfo and pagetypeinfo give the free lists of a machine imported from its zoneinfo: paste the zoneinfo too');
@@ -120,6 +131,15 @@ function boot(req: MmBootRequest): MmMachine {
     onStage: req.onStage,
   };
   return new MachineHandle(bootMachine(r));
+}
+
+/** A declarative machine inside the shared limits (src/lib/limits.ts), or TOPOLOGY_INVALID naming the field. */
+function checkTopologyLimits(t: NonNullable<MmBootRequest['topology']>): void {
+  for (const k of ['ramMiB', 'nodes', 'cpus'] as const) {
+    if (t[k] === undefined && k !== 'ramMiB') continue;
+    const problem = limitProblem(k, t[k]);
+    if (problem) throw new MmError('TOPOLOGY_INVALID', problem, `topology.${k}`);
+  }
 }
 
 export interface MmDefaults {
@@ -159,6 +179,8 @@ export const mm = {
   fixtures: (): Fixture[] => fixtures(),
   defaults,
   sysctlNames: (kernel: KernelVersion): string[] => tunableSysctlNames(kernel).map((n) => `vm.${n}`),
+  /** the largest machine mmbook simulates (src/lib/limits.ts), the same in the browser and the CLI */
+  limits: LIMITS,
 };
 
 export type Mm = typeof mm;

@@ -122,3 +122,19 @@ describe('InputsBridge', () => {
     expect(refused).toEqual([]);
   });
 });
+
+describe('InputsBridge values', () => {
+  it('lists only the inputs still on the page (a link or scenario does not carry an input its cell stopped showing)', () => {
+    const { h } = host();
+    const b = new InputsBridge(h);
+    const shown = Inputs.range([1, 3000], { value: 10, step: 1 });
+    const gone = Inputs.range([0, 9], { value: 5, step: 1 });
+    document.body.append(shown, gone);
+    b.bind('wsf', shown);
+    b.bind('extra', gone);
+    expect(b.values()).toEqual({ wsf: 10, extra: 5 });
+    gone.remove();
+    expect(b.values()).toEqual({ wsf: 10 });
+    shown.remove();
+  });
+});

@@ -105,6 +105,63 @@ describe('notebooks/watermarks.html: your own machine', () => {
   });
 });
 
+describe('notebooks/watermarks.html: before any paste, the command line, limits and warnings', () => {
+  const cellsOf = async (params: Record<string, unknown>) => {
+    const nb = await kernel.loadNotebook(`${NB}/watermarks.html`, { builtins, params });
+    return { nb, cells: [...(await nb.status()).entries()] };
+  };
+
+  it('your own machine with nothing pasted yet: no error, no blocked cell; the request cell asks, its dependents wait for own', async () => {
+    const { nb, cells } = await cellsOf({ machine_name: 'your own machine' });
+    expect(cells.filter(([, s]) => s.state === 'error' || s.state === 'blocked')).toEqual([]);
+    const waiting = cells.filter(([, s]) => s.state === 'waiting');
+    expect(waiting.length).toBeGreaterThanOrEqual(14);
+    for (const [, s] of waiting) expect(s).toMatchObject({ message: "paste the machine's /proc/zoneinfo above", for: { name: 'own', cellId: 33 }, askedBy: 6 });
+    await expect(nb.value('tunedView')).rejects.toThrow(/waiting for own \(cell 33\): paste the machine's \/proc\/zoneinfo above/);
+    nb.dispose();
+  });
+
+  it('extra kernel parameters reach a shipped machine: cma=128M on a64-2g-cma64 gives a 32768-page CMA area', async () => {
+    const { nb, cells } = await cellsOf({ machine_name: 'a64-2g-cma64', extra_cmdline: 'cma=128M crashkernel=64M' });
+    expect(cells.filter(([, s]) => s.state !== 'done')).toEqual([]);
+    expect(String(await nb.value('zoneinfo'))).toContain('cma      32768');
+    expect(nb.cells().find((c) => c.id === 7)!.warnings).toEqual([expect.stringMatching(/^CMDLINE_UNSUPPORTED: crashkernel=64M: the arm64 kernel reserves the crash kernel region/)]);
+    nb.dispose();
+  });
+
+  it('min_free_kbytes=99999999 (which the kernel takes) is a warning on the writes cell naming the zone and its managed pages', async () => {
+    const { nb, cells } = await cellsOf({ min_free_kbytes: 99999999 });
+    expect(cells.filter(([, s]) => s.state !== 'done')).toEqual([]);
+    const warnings = nb.cells().find((c) => c.id === 20)!.warnings;
+    expect(warnings[0]).toMatch(/^WATERMARK_ABOVE_MANAGED: Node 0 DMA: min watermark 390340 pages is above the zone's 3840 managed pages \(vm.min_free_kbytes=99999999\)/);
+    expect(nb.cells().find((c) => c.id === 7)!.warnings).toEqual([]);
+    nb.dispose();
+  });
+
+  it('the boost slider says it shows nothing on a fresh boot, and the largest boost per zone', async () => {
+    const { nb } = await cellsOf({ watermark_boost_factor: 15000 });
+    const text = nb.displays(37).map((d) => (d as HTMLElement).textContent).join(' ');
+    const view = (await nb.value('tunedView')) as MachineView;
+    const dma32 = view.nodes[0].zones.find((z) => z.name === 'DMA32')!;
+    expect(text).toContain('boost is 0, so moving this slider changes nothing');
+    expect(text).toContain(`Node 0 DMA32: up to ${Math.floor(dma32.high / 10000) * 15000 + Math.floor((dma32.high % 10000) * 15000 / 10000)} pages`);
+    await nb.setInput('watermark_boost_factor', 0);
+    expect(nb.displays(37).map((d) => (d as HTMLElement).textContent).join(' ')).toContain('With 0, boosting is off.');
+    nb.dispose();
+  });
+
+  it('an unknown machine and a custom machine above the limits are errors that say why', async () => {
+    let { nb, cells } = await cellsOf({ machine_name: 'bogus' });
+    expect(cells.filter(([, s]) => s.state === 'error').map(([, s]) => s.state === 'error' && s.message))
+      .toEqual([expect.stringMatching(/^UNKNOWN_MACHINE: unknown machine “bogus”; the machines are: .*x64-1g.*, custom topology, your own machine$/)]);
+    nb.dispose();
+    ({ nb, cells } = await cellsOf({ machine_name: 'custom topology', topology: { arch: 'arm64', kernel: '6.1', ramMiB: 1048576, nodes: 1, cpus: 4 } }));
+    expect(cells.filter(([, s]) => s.state === 'error').map(([, s]) => s.state === 'error' && s.message))
+      .toEqual([`TOPOLOGY_INVALID: ramMiB 1048576 is above the largest machine mmbook simulates (${mm.limits.ramMiB.max / 1024} GiB) (at topology.ramMiB)`]);
+    nb.dispose();
+  });
+});
+
 describe('notebooks/boot.html', () => {
   it('changing the command line re-runs memblock/zones/buddy but not the firmware stage', async () => {
     const nb = await kernel.loadNotebook(`${NB}/boot.html`, { builtins });
@@ -138,14 +195,34 @@ describe('notebooks/boot.html', () => {
     nb.dispose();
   });
 
-  it('your own device tree: no file yet, or a broken one, stops at the source cell with a clear message', async () => {
-    for (const [own_dtb, message] of [[null, /open a device tree blob/], [{ name: 'x.dtb', arrayBuffer: async () => new Uint8Array(16).buffer }, /FDT_BAD_MAGIC: not a device tree blob/]] as const) {
-      const nb = await kernel.loadNotebook(`${NB}/boot.html`, { builtins, params: { machine_name: 'your own device tree', ...(own_dtb ? { own_dtb } : {}) } });
-      const cells = [...(await nb.status()).values()];
-      const errors = cells.filter((c) => c.state === 'error');
-      expect(errors.map((c) => c.state === 'error' && c.message)).toEqual([expect.stringMatching(message)]);
-      expect(cells.filter((c) => c.state === 'done').length).toBeGreaterThan(5);
-      nb.dispose();
-    }
+  it('your own device tree: no file yet waits for it; a broken one stops at the source cell with a clear message', async () => {
+    const waitingNb = await kernel.loadNotebook(`${NB}/boot.html`, { builtins, params: { machine_name: 'your own device tree' } });
+    const waitingCells = [...(await waitingNb.status()).values()];
+    expect(waitingCells.filter((c) => c.state === 'error' || c.state === 'blocked')).toEqual([]);
+    const waits = waitingCells.filter((c) => c.state === 'waiting');
+    expect(waits.length).toBeGreaterThan(5);
+    for (const w of waits) expect(w).toMatchObject({ message: 'open a device tree blob (.dtb) above', for: { name: 'own_dtb', cellId: 22 } });
+    waitingNb.dispose();
+    const nb = await kernel.loadNotebook(`${NB}/boot.html`, { builtins, params: { machine_name: 'your own device tree', own_dtb: { name: 'x.dtb', arrayBuffer: async () => new Uint8Array(16).buffer } } });
+    const cells = [...(await nb.status()).values()];
+    const errors = cells.filter((c) => c.state === 'error');
+    expect(errors.map((c) => c.state === 'error' && c.message)).toEqual([expect.stringMatching(/FDT_BAD_MAGIC: not a device tree blob/)]);
+    expect(cells.filter((c) => c.state === 'done').length).toBeGreaterThan(5);
+    nb.dispose();
+  });
+
+  it('parameters mmbook does not model are warnings on the boot cell, as mmbook boot prints them', async () => {
+    const nb = await kernel.loadNotebook(`${NB}/boot.html`, { builtins, params: { cmdline: 'console=ttyAMA0 crashkernel=128M hugepages=64 numa=off cma=64M' } });
+    expect([...(await nb.status()).values()].filter((c) => c.state !== 'done')).toEqual([]);
+    const warnings = nb.cells().find((c) => c.id === 6)!.warnings;
+    expect(warnings.map((w) => /^CMDLINE_UNSUPPORTED: (\S+):/.exec(w)?.[1])).toEqual(['crashkernel=128M', 'hugepages=64', 'numa=off']);
+    nb.dispose();
+  });
+
+  it('an unknown machine name says so and lists the machines', async () => {
+    const nb = await kernel.loadNotebook(`${NB}/boot.html`, { builtins, params: { machine_name: 'bogus' } });
+    const errors = [...(await nb.status()).values()].filter((c) => c.state === 'error');
+    expect(errors.map((c) => c.state === 'error' && c.message)).toEqual([expect.stringMatching(/^UNKNOWN_MACHINE: unknown machine “bogus”; the machines are: a64-.*your own device tree$/)]);
+    nb.dispose();
   });
 });

@@ -69,3 +69,26 @@ describe('diffLines', () => {
     expect(diffLines('x', 'x').every((o) => o.op === ' ')).toBe(true);
   });
 });
+
+describe('maxBoostRows (boost_watermark)', () => {
+  it('max(pageblock_nr_pages, mult_frac(high, factor, 10000)) per populated zone', async () => {
+    const { maxBoostRows } = await import('../../src/lib/plots/boost');
+    // high 8448: 15000/10000 of it is 12672 pages (49.5 MiB)
+    expect(maxBoostRows(view, 15000)).toEqual([{ node: 0, zone: 'DMA', key: 'Node 0 DMA', high: 8448, maxBoost: 12672, maxBoostMiB: 49.5 }]);
+    // a small factor is raised to one pageblock (512 pages with pageblock_order 9):
+    // mult_frac(8448, 3, 10000) = 2
+    expect(maxBoostRows(view, 3)[0]).toMatchObject({ maxBoost: 512 });
+    // … unless it truncates to 0 (8448 * 1 / 10000): then boost_watermark boosts nothing
+    expect(maxBoostRows(view, 1)[0]).toMatchObject({ maxBoost: 0, never: 'high watermark too small' });
+    expect(maxBoostRows(view, 0)[0]).toMatchObject({ maxBoost: 0, never: 'factor is 0' });
+    // the printed high includes the current boost; the ceiling comes from _watermark[HIGH]
+    const boosted = structuredClone(view);
+    boosted.nodes[0]!.zones[0]!.boost = 1000;
+    boosted.nodes[0]!.zones[0]!.high = 8448 + 1000;
+    expect(maxBoostRows(boosted, 15000)[0]).toMatchObject({ high: 8448, maxBoost: 12672 });
+    // a zone under 4 pageblocks is never boosted
+    const tiny = structuredClone(view);
+    tiny.nodes[0]!.zones[0]!.managed = 2000;
+    expect(maxBoostRows(tiny, 15000)[0]).toMatchObject({ maxBoost: 0, never: 'zone smaller than 4 pageblocks' });
+  });
+});

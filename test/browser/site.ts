@@ -1,28 +1,26 @@
-/** Builds the site once for the browser tests (or reuses a fresh dist/), and opens pages on it. */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+/** Builds the site for the browser tests (into a temporary directory, never the checkout's dist/), and opens pages on it. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const SOURCES = ['src', 'notebooks', 'public', 'index.html', 'vite.config.ts'];
+let built: Promise<string> | undefined;
 
-function newest(path: string): number {
-  if (!existsSync(path)) return 0;
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  return Math.max(st.mtimeMs, ...readdirSync(path).map((f) => newest(join(path, f))));
-}
-
-/** dist/ (or $MMBOOK_DIST), rebuilt with vite when older than any source. */
-export async function ensureSite(): Promise<string> {
-  if (process.env.MMBOOK_DIST) return process.env.MMBOOK_DIST;
-  const dist = join(ROOT, 'dist');
-  const built = existsSync(join(dist, 'index.html')) ? statSync(join(dist, 'index.html')).mtimeMs : 0;
-  if (built < Math.max(...SOURCES.map((s) => newest(join(ROOT, s))))) {
+/**
+ * $MMBOOK_DIST when set (an existing build), else a fresh vite build of the current sources in a
+ * temporary directory, made once per test process and removed when it exits.
+ */
+export function ensureSite(): Promise<string> {
+  if (process.env.MMBOOK_DIST) return Promise.resolve(process.env.MMBOOK_DIST);
+  built ??= (async () => {
+    const out = mkdtempSync(join(tmpdir(), 'mmbook-site-'));
+    process.once('exit', () => rmSync(out, { recursive: true, force: true }));
     const { build } = await import('vite');
-    await build({ root: ROOT, logLevel: 'warn', configFile: join(ROOT, 'vite.config.ts') });
-  }
-  return dist;
+    await build({ root: ROOT, logLevel: 'warn', configFile: join(ROOT, 'vite.config.ts'), build: { outDir: out, emptyOutDir: true } });
+    return out;
+  })();
+  return built;
 }
 
 export interface Opened { context: BrowserContext; page: Page; errors: string[] }
@@ -55,6 +53,11 @@ export async function setInput(page: Page, name: string, value: number | string)
     else { form.value = v; form.dispatchEvent(new Event('input', { bubbles: true })); }
   }, [name, value] as const);
   await settle(page);
+}
+
+/** Waits until every edit and input value of the page is written to IndexedDB (the autosave is debounced). */
+export async function saved(page: Page): Promise<void> {
+  await page.waitForFunction(() => window.mmbook.page?.unsaved === false, null, { timeout: 10_000 });
 }
 
 export async function inputValue(page: Page, name: string): Promise<unknown> {

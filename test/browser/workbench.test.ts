@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium, serveStatic } from './harness';
 import { ORACLE } from '../helpers/oracle-dir';
-import { cellText, editCell, ensureSite, inputValue, openPage, plotLabel, setInput, settle, zoneinfoMarks, chooseOwnMachine } from './site';
+import { cellText, editCell, ensureSite, inputValue, openPage, plotLabel, saved, setInput, settle, zoneinfoMarks, chooseOwnMachine } from './site';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts');
 let browser: Browser;
@@ -70,7 +70,7 @@ describe('workbench', () => {
     await setInput(page, 'watermark_scale_factor', 150);
     await editCell(page, 9, '## My knobs\n\nEdited in the browser.');
     expect(await cellText(page, 9)).toContain('Edited in the browser.');
-    await page.waitForTimeout(800); // autosave debounce
+    await saved(page);
     await page.reload();
     await settle(page);
     expect(await inputValue(page, 'watermark_scale_factor')).toBe(150);
@@ -83,11 +83,28 @@ describe('workbench', () => {
     expect(await cellText(page, 9)).toContain('The knobs');
     expect(await page.locator('.edited-marker').isVisible()).toBe(false);
     expect(await inputValue(page, 'watermark_scale_factor')).toBe(150); // inputs are not part of the source
+    // the revert can be undone: the edit comes back
+    await page.locator('.notice button.undo-action', { hasText: 'Undo revert' }).click();
+    await settle(page);
+    expect(await cellText(page, 9)).toContain('Edited in the browser.');
+    expect(await page.locator('.edited-marker').isVisible()).toBe(true);
+    await page.locator('button[data-action=revert]').click();
+    await settle(page);
+    expect(await cellText(page, 9)).toContain('The knobs');
 
     await page.locator('button[data-action=reset]').click();
     await settle(page);
     expect(await inputValue(page, 'watermark_scale_factor')).toBe(10);
     expect((await zoneinfoMarks(page)).low).toBeLessThan(tuned.low);
+    // so can the reset (Alt+Z undoes the latest action)
+    await page.locator('h1').first().click();
+    await page.keyboard.press('Alt+Z');
+    await settle(page);
+    expect(await inputValue(page, 'watermark_scale_factor')).toBe(150);
+    expect((await zoneinfoMarks(page)).low).toBe(tuned.low);
+    await page.locator('button[data-action=reset]').click();
+    await settle(page);
+    expect(await inputValue(page, 'watermark_scale_factor')).toBe(10);
     await page.reload();
     await settle(page);
     expect(await inputValue(page, 'watermark_scale_factor')).toBe(10);
@@ -309,9 +326,12 @@ describe('workbench', () => {
   it('your own machine: a pasted zoneinfo is imported and kept; garbage is an error; a .dtb file boots', async () => {
     const { page, context, errors } = await openPage(browser, url + '#/watermarks');
     const own = await chooseOwnMachine(page);
-    // nothing pasted yet: the request cell says what to do, its dependents wait, the page works
-    expect(await page.locator('#cell-6').getAttribute('data-state')).toBe('error');
-    expect(await page.locator('#cell-6 .cell-error').textContent()).toContain("paste the machine's /proc/zoneinfo above");
+    // nothing pasted yet: no error; the request cell says what to do, its dependents wait for own, the page works
+    expect(await page.locator('#cell-6').getAttribute('data-state')).toBe('waiting');
+    expect(await page.locator('#cell-6 .cell-waiting').textContent()).toBe("waiting for own: paste the machine's /proc/zoneinfo above");
+    expect(await page.locator('#cell-22 .cell-waiting').textContent()).toBe('waiting for own');
+    expect(await page.locator('.cell[data-state=error], .cell[data-state=blocked], .cell-error').count()).toBe(0);
+    expect(await page.locator('.cell[data-state=waiting]').count()).toBeGreaterThanOrEqual(14);
     // a zoneinfo that is not one: the simulator's parse error, naming the line
     await own.locator('textarea').fill('Node 0, zone      DMA\n  pages free  many\n');
     await settle(page);
@@ -325,7 +345,7 @@ describe('workbench', () => {
     const shown = await page.locator('pre.zoneinfo').first().textContent();
     expect(shown).toContain('managed  507392');
     expect(await plotLabel(page, 'watermarks')).toContain('Node 0 DMA');
-    await page.waitForTimeout(800); // autosave debounce
+    await saved(page);
     await page.reload();
     await settle(page);
     expect(((await inputValue(page, 'own')) as { text: string }).text).toBe(real);
@@ -351,7 +371,7 @@ describe('workbench', () => {
     const { page, context } = await openPage(browser, url);
     const r = await page.evaluate(async () => {
       const mm = window.mmbook.mm!;
-      const fx = (await mm.fixtures()) as Array<{ arch: string; kernel: string; dtb?: Uint8Array; e820?: string; cmdline: string }>;
+      const fx = (await mm.fixtures()) as Array<{ arch: 'arm64' | 'arm' | 'x86_64'; kernel: '5.10' | '6.1'; dtb?: Uint8Array; e820?: string; cmdline: string }>;
       const req = (f: (typeof fx)[number]) => ({ arch: f.arch, kernel: f.kernel, dtb: f.dtb, e820: f.e820, cmdline: f.cmdline });
       const progress: number[] = [];
       const stages: string[] = [];

@@ -12,7 +12,7 @@ describe('host value rendering', () => {
     expect(toJSONValue(new Machine())).toBeUndefined();
   });
 
-  it('renders a DOM output by its aria-label, else its text without <style> bodies', () => {
+  it('renders a picture by its aria-label, anything else by its text without <style> bodies', () => {
     const fig = document.createElement('figure');
     fig.innerHTML = '<style>:where(.plot) { display: block }</style><svg></svg>';
     expect(renderValue(fig)).toBe('<figure>');
@@ -21,6 +21,11 @@ describe('host value rendering', () => {
     const div = document.createElement('div');
     div.innerHTML = '<style>p { color: red }</style><p>Hello</p>';
     expect(renderValue(div)).toBe('<div> Hello');
+    // text is its text, even with an aria-label
+    const pre = document.createElement('pre');
+    pre.setAttribute('aria-label', 'zoneinfo');
+    pre.textContent = 'Node 0, zone      DMA\n  pages free     3\n';
+    expect(renderValue(pre)).toBe('<pre> Node 0, zone      DMA pages free     3');
   });
 
   it('keeps arrays of scalars on one line in the --json report', () => {

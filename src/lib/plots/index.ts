@@ -26,17 +26,20 @@ export function watermarkBars(view: MachineView, opts: { width?: number } = {}):
   const marks = (['min', 'low', 'high'] as const).map((k) => Plot.tickX(rows, { x: `${k}MiB`, y: 'key', stroke: WATERMARK_COLORS[k], strokeWidth: 3,
     title: (d: (typeof rows)[number]) => `${d.key} ${k}: ${d[k]} pages (${d[`${k}MiB`].toFixed(2)} MiB)` }));
   const label = `Watermarks per zone: ${rows.map((r) => `${r.key} min ${r.min} low ${r.low} high ${r.high} pages`).join('; ')}`;
+  // each row is a bar with a gap above it that holds the row's numbers, clear of the bar above
+  const step = 58, padding = 0.45, marginTop = 10, marginBottom = 36;
+  const bar = step * (1 - padding);
   return labelled(Plot.plot({
-    width: opts.width ?? W, marginLeft: 110, height: 40 + rows.length * 42, ariaLabel: label,
+    width: opts.width ?? W, marginLeft: 110, marginTop, marginBottom, height: marginTop + marginBottom + step * (rows.length + padding), ariaLabel: label,
     // √ scale: a 16 MiB DMA zone and a 16 GiB Normal zone share the axis (the label says so, the ticks are uneven)
     x: { label: 'free memory (MiB, √ scale) →', grid: true, type: 'sqrt', ticks: sqrtTicks(Math.max(0, ...rows.map((r) => Math.max(r.freeMiB, r.highMiB)))), tickFormat: (d: number) => d.toLocaleString('en-US') },
-    y: { label: null },
+    y: { label: null, padding },
     color: zoneColorScale(rows.map((r) => r.zone)),
     marks: [
       Plot.barX(rows, { x: 'freeMiB', y: 'key', fill: 'zone', fillOpacity: 0.35, title: (d: (typeof rows)[number]) => `${d.key}: ${d.free} free pages` }),
       ...marks,
-      // the numbers sit above each bar at the right edge: next to the high tick they ran off the frame when high neared free
-      Plot.text(rows, { y: 'key', frameAnchor: 'right', text: (d: (typeof rows)[number]) => `min ${d.min} · low ${d.low} · high ${d.high} pages`, dy: -14, textAnchor: 'end', fontSize: 10 }),
+      // the numbers sit in the gap above each bar, at the right edge (next to the high tick they ran off the frame when high neared free)
+      Plot.text(rows, { y: 'key', frameAnchor: 'right', text: (d: (typeof rows)[number]) => `min ${d.min} · low ${d.low} · high ${d.high} pages`, dy: -(bar / 2 + 8), textAnchor: 'end', fontSize: 10 }),
       Plot.ruleX([0]),
     ],
   }), label, 'watermarks');
@@ -60,15 +63,20 @@ export function watermarkLevels(view: MachineView, opts: { width?: number } = {}
 export function protectionHeatmap(view: MachineView, opts: { width?: number } = {}): El {
   const cells = protectionCells(view);
   const label = `Protection (lowmem_reserve) in pages: ${cells.map((c) => `${c.key} against ${c.against} ${c.pages}`).join(', ')}`;
+  // the numbers are white on the darker half of the ramp (sqrt scale from 0 to the largest reserve), black on the lighter
+  const top = Math.max(0, ...cells.map((c) => c.MiB));
+  const dark = (c: (typeof cells)[number]) => top > 0 && Math.sqrt(c.MiB / top) > 0.5;
+  const text = (on: typeof cells, fill: string) => Plot.text(on, { x: 'against', y: 'key', text: (d: (typeof cells)[number]) => String(d.pages), fill, fontSize: 11 });
   return labelled(Plot.plot({
     width: opts.width ?? W, marginLeft: 110, ariaLabel: label, padding: 0.05,
     x: { label: 'allocation may use up to zone →', domain: view.zoneNames }, y: { label: 'reserve held by', labelAnchor: 'top' },
     // no colour legend: the ramp legend needs <canvas> (absent under jsdom in the CLI); each cell prints its page count
-    color: { type: 'sqrt', scheme: 'oranges', label: 'reserved (MiB)' },
+    color: { type: 'sqrt', scheme: 'oranges', label: 'reserved (MiB)', domain: [0, top || 1] },
     caption: 'Numbers are pages (4 KiB); darker = more memory held back.',
     marks: [
       Plot.cell(cells, { x: 'against', y: 'key', fill: 'MiB', title: (d: (typeof cells)[number]) => `${d.key} keeps ${d.pages} pages (${d.MiB.toFixed(2)} MiB) from ${d.against} allocations` }),
-      Plot.text(cells, { x: 'against', y: 'key', text: (d: (typeof cells)[number]) => String(d.pages), fill: 'black', fontSize: 11 }),
+      text(cells.filter((c) => !dark(c)), 'black'),
+      text(cells.filter(dark), 'white'),
     ],
   }), label, 'protection');
 }
