@@ -85,6 +85,7 @@ export function machineLimits(arch: Arch, config: Pick<KernelConfig, 'armLpae' |
  */
 export function fmtBytes(n: number): string {
   const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+  if (n === 0) return '0 bytes';
   let exact = 0;
   while (exact < units.length - 1 && n % 2 ** (10 * (exact + 1)) === 0) exact++;
   let top = 0;

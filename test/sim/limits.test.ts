@@ -32,5 +32,6 @@ describe('machine limits', () => {
     expect(fmtBytes(1.5 * GiB)).toBe('1536 MiB');
     expect(fmtBytes(2 ** 50)).toBe('1 PiB');
     expect(fmtBytes(100)).toBe('100 bytes');
+    expect(fmtBytes(0)).toBe('0 bytes');
   });
 });
