@@ -8,6 +8,7 @@ import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:
 import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { MmError } from '../sim/errors';
+import { printable } from './printable';
 import type { CellInfo, HeadlessNotebook } from '../kernel/index';
 
 export interface RunArgs { notebook: string; params: Record<string, unknown>; json?: string; timeoutSec: number; maxHeapMiB: number }
@@ -178,7 +179,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const { runInWorker } = await import('./run-thread');
   const out = await runInWorker(
     { notebook: args.notebook, params: args.params, timeoutSec: args.timeoutSec },
-    { heapMiB: args.maxHeapMiB, warn: (t) => process.stderr.write(`mmbook: warning: ${t}\n`) },
+    { heapMiB: args.maxHeapMiB, warn: (t) => process.stderr.write(`mmbook: warning: ${printable(t)}\n`) },
   );
   for (const line of out.lines) process.stdout.write(line + '\n');
   if (args.json) {

@@ -75,7 +75,7 @@ describe('machines larger than mmbook boots', () => {
 describe('memory the early reservations leave no room in', () => {
   it.each(['arm64', 'arm'] as const)('%s: /memreserve/ over all RAM makes the first must-succeed allocation panic', (arch) => {
     const t = { memory: [{ base: BASE, size: 512 * 2 ** 20 }], memReserve: [{ address: BASE, size: 512 * 2 ** 20 }] };
-    const want = arch === 'arm64' ? /^BOOT_PANIC: the kernel panics in early_pgtable_alloc: "Failed to allocate page table page": memblock has 0 bytes/ : /^BOOT_PANIC: the kernel panics in early_alloc: "early_alloc: Failed to allocate 8192 bytes align=0x2000"/;
+    const want = arch === 'arm64' ? /^BOOT_PANIC: the kernel panics in early_pgtable_alloc: "Failed to allocate page table page": no free room for it anywhere in RAM \(0 bytes of RAM is unreserved in all/ : /^BOOT_PANIC: the kernel panics in early_alloc: "early_alloc: Failed to allocate 8192 bytes align=0x2000"/;
     expect(codeOf(() => dtb(arch, t))).toMatch(want);
     // with room left, the allocations land outside the reserved range
     const m = dtb(arch, { ...t, memReserve: [{ address: BASE, size: 256 * 2 ** 20 }] });

@@ -18,9 +18,10 @@ function freeBytes(mb: Memblock): number {
 /** `addr`, or BOOT_PANIC naming the kernel's panic text and `fn` (the kernel function that panics). */
 export function panicIfFailed(mb: Memblock, addr: number, fn: string, panicText: string): number {
   if (addr) return addr;
+  const where = mb.currentLimit >= mb.physMax ? 'anywhere in RAM' : `below memblock's current limit 0x${mb.currentLimit.toString(16)}`;
   throw new MmError(
     'BOOT_PANIC',
-    `the kernel panics in ${fn}: "${panicText}": memblock has ${fmtBytes(freeBytes(mb))} of RAM left unreserved where the allocation may go (check /memreserve/, reserved-memory and mem=)`,
+    `the kernel panics in ${fn}: "${panicText}": no free room for it ${where} (${fmtBytes(freeBytes(mb))} of RAM is unreserved in all; check /memreserve/, reserved-memory, mem= and vmalloc=)`,
     'setup_arch',
   );
 }
