@@ -11,7 +11,13 @@ import { fileURLToPath } from 'node:url';
 import { MmError } from '../sim/errors';
 import { prepareBuildOut, writeBuildStamp } from './build-out';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** The checkout: the nearest directory above this module with a package.json (src/cli/ from source, dist-cli/ compiled). */
+function checkoutRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+const ROOT = checkoutRoot();
 
 export interface BuildOptions { out: string; base?: string }
 
