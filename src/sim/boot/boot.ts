@@ -147,8 +147,12 @@ export function bootMachine(req: BootRequest): Machine {
     throw new MmError('BAD_CPUS', `--cpus must be an integer from 1 to ${cfg.nrCpus} (CONFIG_NR_CPUS), got ${req.cpus}`);
   const early: string[] = [];
   if (fw.cpuNodes.length > cfg.nrCpus) {
-    // smp_init_cpus (arch/arm64/kernel/smp.c; x86 generic_processor_info): CPUs past NR_CPUS are not possible
-    early.push(`Number of cores (${fw.cpuNodes.length}) exceeds configured maximum of ${cfg.nrCpus} - clipping`);
+    // CPUs past NR_CPUS are not possible: smp_init_cpus (arch/arm64/kernel/smp.c), arm_dt_init_cpu_maps
+    // (arch/arm/kernel/devtree.c), generic_processor_info (arch/x86/kernel/apic/apic.c, per CPU ignored)
+    const n = fw.cpuNodes.length;
+    early.push(arch === 'arm64' ? `Number of cores (${n}) exceeds configured maximum of ${cfg.nrCpus} - clipping`
+      : arch === 'arm' ? `DT /cpu ${n} nodes greater than max cores ${cfg.nrCpus}, capping them`
+      : `APIC: NR_CPUS/possible_cpus limit of ${cfg.nrCpus} reached. Processor ${cfg.nrCpus}/0x${cfg.nrCpus.toString(16)} ignored.`);
     fw = { ...fw, cpuNodes: fw.cpuNodes.slice(0, cfg.nrCpus) };
   }
   const cpus = req.cpus ?? (fw.cpuNodes.length || req.topology?.cpus || 1);
