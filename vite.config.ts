@@ -1,5 +1,6 @@
 import { defineConfig, type Plugin } from 'vite';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
@@ -51,13 +52,27 @@ function npmImportMap(): Plugin {
   };
 }
 
+/**
+ * Every build leaves a stamp in its output directory: `mmbook build --out` empties only a directory
+ * that has one (src/cli/build-out.ts, BUILD_STAMP).
+ */
+function buildStamp(): Plugin {
+  return {
+    name: 'mmbook-build-stamp',
+    apply: 'build',
+    writeBundle(o) {
+      if (o.dir) writeFileSync(join(o.dir, '.mmbook-build'), 'This directory is a site built by mmbook (mmbook build, npm run build). The next build into it deletes everything in it.\n');
+    },
+  };
+}
+
 // The workbench is one page; notebooks are bundled from notebooks/*.html (src/app/catalog.ts).
 // base './' keeps every asset URL relative, so dist/ works from any static server path, offline.
 export default defineConfig({
   base: './',
   build: { outDir: 'dist', target: 'es2022', chunkSizeWarningLimit: 4000 },
   worker: { format: 'es' },
-  plugins: [npmImportMap()],
+  plugins: [npmImportMap(), buildStamp()],
   resolve: {
     // notebook-kit imports the TypeScript compiler for `ts` cells: load it only when a notebook needs it
     alias: [{ find: /^typescript$/, replacement: here('./src/app/typescript-lazy.ts') }],

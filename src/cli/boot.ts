@@ -2,7 +2,6 @@
  * `mmbook boot`: boot a simulated machine and print /proc files in the kernel's exact text.
  * The flags are a contract other tools depend on (see README "CLI").
  */
-import { readFileSync } from 'node:fs';
 import { MmError } from '../sim/errors';
 import { bootMachine, bootFromZoneinfo, PROC_NAMES, type Machine, type ProcName } from '../sim/index';
 import { checkProfileName } from '../sim/boot/boot';
@@ -12,6 +11,9 @@ import type { Arch, KernelVersion } from '../sim/types';
 import { loadTopology } from './topology';
 import { unmodeledParams } from './cmdline-check';
 import { checkBootLogProfile } from './input-check';
+import { printable } from './printable';
+import { readInputFile } from './input-file';
+import { COMMAND_LINE_SIZE } from '../sim/limits';
 
 export interface BootArgs {
   arch?: string;
@@ -94,12 +96,7 @@ function readText(flag: string, path: string): string {
 }
 
 function readBytes(flag: string, path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new MmError('FILE_UNREADABLE', `cannot read ${flag} file '${path}'${code ? ` (${code})` : ''}`);
-  }
+  return readInputFile(flag, path);
 }
 
 /**
@@ -128,6 +125,8 @@ const FILE_OF_CODE: Array<[RegExp, keyof BootArgs, string]> = [
   [/^KCONFIG_/, 'kconfig', '--kconfig'],
   [/^BOOTLOG_/, 'bootLog', '--boot-log'],
   [/^MEMBLOCK_PARSE$/, 'reserved', '--reserved'],
+  // the machine the firmware input describes
+  ...(['dtb', 'e820', 'topology'] as const).map((k): [RegExp, keyof BootArgs, string] => [/^(TOPOLOGY_INVALID|MACHINE_TOO_LARGE|KERNEL_IMAGE_OUTSIDE_RAM)$/, k, `--${k}`]),
 ];
 
 export function bootFromArgs(a: BootArgs): Machine {
@@ -138,6 +137,7 @@ export function bootFromArgs(a: BootArgs): Machine {
     const hit = e instanceof MmError ? FILE_OF_CODE.find(([re, key]) => re.test(e.code) && a[key] !== undefined) : undefined;
     if (!hit) throw e;
     const err = e as MmError;
+    if (err.message.startsWith(`${hit[2]} file `)) throw err;
     throw new MmError(err.code, `${hit[2]} file '${String(a[hit[1]])}': ${err.message}`);
   }
 }
@@ -174,11 +174,15 @@ export async function bootCommand(argv: string[]): Promise<number> {
     if (a.show.length > 1) out.push(`==> ${name} <==\n`);
     out.push(m.render(name));
   }
+  // setup_arch keeps COMMAND_LINE_SIZE - 1 bytes of the command line, silently
+  const size = COMMAND_LINE_SIZE[m.parts.profile.arch];
+  const given = a.cmdline !== undefined ? Buffer.byteLength(a.cmdline) : 0;
+  if (given >= size) process.stderr.write(`mmbook: warning: CMDLINE_TRUNCATED: --cmdline is ${given} bytes; the ${m.parts.profile.arch} kernel keeps the first ${size - 1} (COMMAND_LINE_SIZE ${size}) and ignores the rest\n`);
   // the command line as booted: --cmdline, or the DTB's /chosen/bootargs
-  for (const w of unmodeledParams(m.parts.params.tokens, m.parts.profile.arch)) process.stderr.write(`mmbook: warning: ${w}\n`);
+  for (const w of unmodeledParams(m.parts.params.tokens, m.parts.profile.arch)) process.stderr.write(`mmbook: warning: ${printable(w)}\n`);
   // what an imported /proc/zoneinfo lacked or had unusual; the sysctls inferred from it
-  for (const w of m.parts.warnings ?? []) process.stderr.write(`mmbook: warning: ${w}\n`);
-  for (const n of importNotes(m)) process.stderr.write(`mmbook: note: ${n}\n`);
+  for (const w of m.parts.warnings ?? []) process.stderr.write(`mmbook: warning: ${printable(w)}\n`);
+  for (const n of importNotes(m)) process.stderr.write(`mmbook: note: ${printable(n)}\n`);
   process.stdout.write(out.join(''));
   return 0;
 }

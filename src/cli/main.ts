@@ -3,12 +3,13 @@
  * User errors print one line `mmbook: <CODE>: <message>` on stderr and exit 2.
  */
 import { MmError } from '../sim/errors';
+import { errorReport } from './report-error';
 
 const USAGE = `usage:
   mmbook boot --arch arm64|arm|x86_64 --kernel 5.10|6.1 (--dtb FILE | --e820 FILE | --zoneinfo FILE | --topology FILE.json)
               [--cmdline STRING] [--cpus N] [--kconfig FILE] [--boot-log FILE] [--reserved FILE]
               [--sysctl vm.NAME=VALUE]... [--show zoneinfo,buddyinfo,pagetypeinfo,meminfo,vmstat,memblock]
-  mmbook run NOTEBOOK.html [-p name=value | name=@FILE | name.field=value]... [--json out.json] [--timeout SECONDS]
+  mmbook run NOTEBOOK.html [-p name=value | name=@FILE | name.field=value]... [--json out.json] [--timeout SECONDS] [--max-heap MIB]
   mmbook build [--out DIR]`;
 
 async function main(argv: string[]): Promise<number> {
@@ -50,12 +51,8 @@ function exitWhenFlushed(code: number): void {
 main(process.argv.slice(2)).then(
   (code) => exitWhenFlushed(code),
   (err: unknown) => {
-    if (err instanceof MmError) {
-      process.stderr.write(`mmbook: ${err.code}: ${err.message}\n`);
-      exitWhenFlushed(2);
-      return;
-    }
-    process.stderr.write(`mmbook: INTERNAL: ${err instanceof Error ? err.message : String(err)}\n`);
-    exitWhenFlushed(1);
+    const r = errorReport(err);
+    process.stderr.write(r.text);
+    exitWhenFlushed(r.status);
   },
 );

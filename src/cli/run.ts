@@ -1,20 +1,24 @@
 /**
- * `mmbook run NOTEBOOK.html [-p name=value | -p name=@FILE | -p name.field=value]... [--json out.json] [--timeout SECONDS]`
- * Runs a notebook headless, prints each cell's state and a one-line rendering of its value
- * (run-report.ts), its warnings on stderr, optionally writes the JSON report. Exit 0: every cell
- * succeeded; 1: a cell failed or timed out; 2 (via MmError): user error, such as a parameter the
- * notebook does not define (run-params.ts); 3: nothing failed, but cells wait for input not given.
+ * `mmbook run NOTEBOOK.html [-p name=value | -p name=@FILE | -p name.field=value]... [--json out.json] [--timeout SECONDS] [--max-heap MIB]`
+ * Runs a notebook headless in a worker thread (run-thread.ts, run-worker.ts), prints each cell's
+ * state and a one-line rendering of its value (run-report.ts), its warnings on stderr, optionally
+ * writes the JSON report. Exit 0: every cell succeeded; 1: a cell failed, timed out or ran out of
+ * memory; 2 (via MmError): user error, such as a parameter the notebook does not define
+ * (run-params.ts); 3: nothing failed, but cells wait for input not given.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MmError } from '../sim/errors';
-import type { HeadlessNotebook } from '../kernel/index';
-import { checkParamFields, checkParamNames } from './run-params';
-import { describeCell, summary, type CellReport, type Outcome } from './run-report';
+import { printable } from './printable';
+export type { CellReport } from './run-report';
 
-export interface RunArgs { notebook: string; params: Record<string, unknown>; json?: string; timeoutSec: number }
+export interface RunArgs { notebook: string; params: Record<string, unknown>; json?: string; timeoutSec: number; maxHeapMiB: number }
+
+/** setTimeout's largest delay (2^31 - 1 ms): a longer --timeout would fire at once. */
+export const MAX_TIMEOUT_SEC = Math.floor((2 ** 31 - 1) / 1000);
+/** The worker's default heap limit (MiB), Node's own default on 64-bit machines. */
+export const DEFAULT_MAX_HEAP_MIB = 4096;
 
 /** Parses a parameter value: JSON when it parses, else the raw string (papermill/marimo style). */
 export function parseParamValue(raw: string): unknown {
@@ -49,6 +53,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
   let notebook: string | undefined;
   let json: string | undefined;
   let timeoutSec = 300;
+  let maxHeapMiB = DEFAULT_MAX_HEAP_MIB;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const next = (): string => {
@@ -69,12 +74,17 @@ export function parseRunArgs(argv: string[]): RunArgs {
       const v = next();
       timeoutSec = Number(v);
       if (!Number.isFinite(timeoutSec) || timeoutSec <= 0) throw new MmError('CLI_USAGE', `--timeout must be a positive number of seconds, got '${v}'`, 'mmbook run');
+      if (timeoutSec > MAX_TIMEOUT_SEC) throw new MmError('CLI_USAGE', `--timeout must be at most ${MAX_TIMEOUT_SEC} seconds (24.8 days, the longest timer Node keeps), got '${v}'`, 'mmbook run');
+    } else if (a === '--max-heap') {
+      const v = next();
+      maxHeapMiB = Number(v);
+      if (!/^\d+$/.test(v) || maxHeapMiB < 16) throw new MmError('CLI_USAGE', `--max-heap must be a whole number of MiB, at least 16, got '${v}'`, 'mmbook run');
     } else if (a.startsWith('-')) throw new MmError('CLI_USAGE', `unknown option '${a}'`, 'mmbook run');
     else if (notebook === undefined) notebook = a;
     else throw new MmError('CLI_USAGE', `unexpected argument '${a}' (one notebook per run)`, 'mmbook run');
   }
   if (!notebook) throw new MmError('CLI_USAGE', 'missing NOTEBOOK.html', 'mmbook run');
-  return { notebook, params, json, timeoutSec };
+  return { notebook, params, json, timeoutSec, maxHeapMiB };
 }
 
 /** Installs a jsdom window as the global DOM (Plot and Inputs need one). CLI only. */
@@ -126,72 +136,62 @@ function fixJsdomFormAccessors(document: Document): void {
   handler.__mmbookFixed = true;
 }
 
-/** Plot, Inputs, html, md, … plus `mm` and `plots` when src/lib/mm.ts and src/lib/plots/builtin.ts exist (same as the workbench). */
-export async function cliBuiltins(): Promise<Record<string, unknown>> {
+/** Plot, Inputs, html, md, … plus `mm` and `plots` (the same builtins as the workbench). */
+export async function cliBuiltins(warn: (text: string) => void = (t) => process.stderr.write(`mmbook: warning: ${t}\n`)): Promise<Record<string, unknown>> {
   const { standardLibrary } = await import('../kernel/stdlib');
   const builtins = await standardLibrary();
-  const here = dirname(fileURLToPath(import.meta.url));
-  const mm = await optionalModule(resolve(here, '../lib/mm'));
-  if (mm) builtins.mm = mm.mm ?? mm.default ?? mm;
-  const plots = await optionalModule(resolve(here, '../lib/plots/builtin'));
-  if (plots?.plots !== undefined) builtins.plots = plots.plots;
+  try {
+    builtins.mm = (await import('../lib/mm')).mm;
+    builtins.plots = (await import('../lib/plots/builtin')).plots;
+  } catch (e) {
+    warn(`cannot load the mm builtins: ${(e as Error).message}`);
+  }
   return builtins;
 }
 
-/** Imports `base`.ts/.js if it exists; a module that exists but fails to load is reported and skipped. */
-async function optionalModule(base: string): Promise<Record<string, unknown> | undefined> {
-  const file = [`${base}.ts`, `${base}.js`].find((f) => existsSync(f));
-  if (!file) return undefined;
+/**
+ * --json must be writable before the notebook runs: a file that can be written, or a new name in a
+ * directory that can.
+ */
+function checkJsonWritable(path: string): void {
+  const fail = (why: string): never => {
+    throw new MmError('JSON_UNWRITABLE', `cannot write the --json report to '${path}': ${why}`, 'mmbook run --json');
+  };
   try {
-    return (await import(/* @vite-ignore */ pathToFileURL(file).href)) as Record<string, unknown>;
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (st?.isDirectory()) fail('it is a directory');
+    if (st) return accessSync(path, constants.W_OK);
+    const dir = dirname(resolve(path));
+    const ds = statSync(dir, { throwIfNoEntry: false });
+    if (!ds) fail(`no such directory '${dir}'`);
+    if (!ds!.isDirectory()) fail(`'${dir}' is not a directory`);
+    accessSync(dir, constants.W_OK);
   } catch (e) {
-    process.stderr.write(`mmbook: warning: cannot load ${file}: ${(e as Error).message}\n`);
-    return undefined;
+    if (e instanceof MmError) throw e;
+    fail((e as NodeJS.ErrnoException).code ?? (e as Error).message);
   }
 }
 
 export async function runCommand(argv: string[]): Promise<number> {
   const args = parseRunArgs(argv);
   if (!existsSync(args.notebook)) throw new MmError('NOTEBOOK_NOT_FOUND', `no such notebook file '${args.notebook}'`, 'mmbook run');
-  await installGlobalDom();
-  const kernel = await import('../kernel/index');
-  let nb: HeadlessNotebook;
-  try {
-    nb = await kernel.loadNotebook(args.notebook, { params: args.params, builtins: await cliBuiltins() });
-  } catch (e) {
-    if (e instanceof kernel.KernelError) throw new MmError(e.code, e.message);
-    throw e;
-  }
-  try {
-    checkParamNames(nb.cells(), args.params, args.notebook);
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = await Promise.race([
-      nb.settled().then(() => false),
-      new Promise<boolean>((r) => { timer = setTimeout(() => r(true), args.timeoutSec * 1000); }),
-    ]);
-    clearTimeout(timer);
-    checkParamFields(nb, args.params, args.notebook);
-    const cells = nb.cells();
-    const values: Record<string, unknown> = {};
-    const reports: CellReport[] = [];
-    const outcomes: Outcome[] = [];
-    for (const c of cells) {
-      const { lines, report, outcome } = await describeCell(nb, c, values, kernel, timedOut ? args.timeoutSec : 0);
-      outcomes.push(outcome);
-      reports.push(report);
-      process.stdout.write(lines.join('\n') + '\n');
-      for (const w of c.warnings) process.stderr.write(`mmbook: warning: cell ${c.id}: ${w}\n`);
+  if (args.json) checkJsonWritable(args.json);
+  const { runInWorker } = await import('./run-thread');
+  const out = await runInWorker(
+    { notebook: args.notebook, params: args.params, timeoutSec: args.timeoutSec },
+    { heapMiB: args.maxHeapMiB, warn: (t) => process.stderr.write(`mmbook: warning: ${printable(t)}\n`) },
+  );
+  for (const line of out.lines) process.stdout.write(line + '\n');
+  if (args.json) {
+    const report = { notebook: args.notebook, values: out.values, cells: out.reports };
+    try {
+      await writeFile(args.json, reportJSON(report) + '\n');
+    } catch (e) {
+      throw new MmError('JSON_UNWRITABLE', `cannot write the --json report to '${args.json}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'mmbook run --json');
     }
-    if (args.json) {
-      const out = { notebook: args.notebook, values, cells: reports };
-      await writeFile(args.json, reportJSON(out) + '\n');
-    }
-    const end = summary(cells, outcomes);
-    process.stdout.write(end.line + '\n');
-    return end.code;
-  } finally {
-    nb.dispose();
   }
+  process.stdout.write(out.end.line + '\n');
+  return out.end.code;
 }
 
 /**

@@ -3,7 +3,7 @@
  * simulator, so that a typo or a wrong type is a one-line TOPOLOGY_INVALID naming the file and
  * the field, not a silent default or a crash deep in the DTB builder.
  */
-import { readFileSync } from 'node:fs';
+import { readInputFile } from './input-file';
 import { MmError } from '../sim/errors';
 import type { Topology } from '../sim/index';
 import type { Arch, KernelVersion } from '../sim/types';
@@ -96,14 +96,7 @@ export function readTopologyFile(path: string, text: string, arch: Arch, kernel:
   return { ...(t as unknown as Topology), arch, kernel };
 }
 
-/** Reads --topology FILE (FILE_UNREADABLE when it cannot) and checks it. */
+/** Reads --topology FILE (FILE_UNREADABLE, INPUT_TOO_LARGE when it cannot) and checks it. */
 export function loadTopology(path: string, arch: Arch, kernel: KernelVersion): Topology {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new MmError('FILE_UNREADABLE', `cannot read --topology file '${path}'${code ? ` (${code})` : ''}`);
-  }
-  return readTopologyFile(path, text, arch, kernel);
+  return readTopologyFile(path, readInputFile('--topology', path).toString('utf8'), arch, kernel);
 }

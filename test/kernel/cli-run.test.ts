@@ -71,7 +71,7 @@ describe('mmbook run', () => {
     expect(parseParamValue('true')).toBe(true);
     expect(parseParamValue('movable')).toBe('movable');
     expect(parseRunArgs(['x.html', '-p', 'a=1', '-p', 'b=hi', '--json', 'o.json']))
-      .toEqual({ notebook: 'x.html', params: { a: 1, b: 'hi' }, json: 'o.json', timeoutSec: 300 });
+      .toEqual({ notebook: 'x.html', params: { a: 1, b: 'hi' }, json: 'o.json', timeoutSec: 300, maxHeapMiB: 4096 });
   });
 
   it('-p name=@FILE reads the value from a file; name.field sets one field; @@ is a literal @', () => {

@@ -45,7 +45,9 @@ describe.each(['5.10', '6.1'] as const)('writeSysctl on %s', (kernel) => {
   const otherFrac = kernel === '5.10' ? 'percpu_pagelist_high_fraction' : 'percpu_pagelist_fraction';
 
   it('rejects unknown names, including the other version\'s pcp sysctl', () => {
-    expect(code(() => writeSysctl(s, 'vm.swappiness', '10'))).toBe('SYSCTL_UNKNOWN');
+    expect(code(() => writeSysctl(s, 'vm.swappiness', '10'))).toBe('SYSCTL_UNMODELED');
+    expect(() => writeSysctl(s, 'vm.swappiness', '10')).toThrow(/vm\.swappiness is a real sysctl of Linux (5\.10|6\.1), but mmbook does not model it/);
+    expect(() => writeSysctl(s, `vm.${otherFrac}`, '0')).toThrow(/exists in Linux (5\.10|6\.1), not in/);
     expect(code(() => writeSysctl(s, `vm.${otherFrac}`, '0'))).toBe('SYSCTL_UNKNOWN');
     expect(code(() => readSysctl(s, 'vm.nope'))).toBe('SYSCTL_UNKNOWN');
   });

@@ -12,6 +12,9 @@ import { addFirmwareMemory } from '../fdt/dt-add-memory';
 import { fdtInitReservedMem, reservedMemReserveStatic, type RmemContext } from '../mm-init/of-reserved-mem';
 import { commonStartKernel } from '../mm-init/start-kernel';
 import { unflattenDtSize } from './arm64';
+import { checkKernelImageInRam } from './kernel-image';
+import { panicIfFailed } from '../boot/early-panic';
+import { checkMachineSize, machineLimits } from '../limits';
 
 const PMD_SIZE = 2 * SZ_1M;
 const VMALLOC_END = 0xff800000;
@@ -80,6 +83,7 @@ export function armBoot(b: ArchBoot, rmem: RmemBase): void {
   mb.log.splice(preParse);
   // PHYS_OFFSET: where the kernel was loaded, the start of the firmware's DRAM; mem= does not move it
   const physOffset = mb.startOfDram();
+  checkKernelImageInRam(mb.memory, { base: physOffset + build.imageOffset, size: build.imageSize }, 'arm', profile.kernel, 'firmware');
   // early_mem: the first mem= drops all memory, each adds a bank (arm_add_memory)
   if (b.params.mem?.kind === 'banks') {
     for (const r of [...mb.memory]) mb.remove(r.base, r.size);
@@ -98,6 +102,8 @@ export function armBoot(b: ArchBoot, rmem: RmemBase): void {
   }
   if (!mb.physMemSize())
     throw new MmError('MEM_EMPTY', `mem= leaves no memory: every bank is empty or lies below PHYS_OFFSET 0x${physOffset.toString(16)}`, 'mem=');
+  // mmbook's limit, before anything that costs per page of RAM
+  checkMachineSize(mb.memory, machineLimits('arm', cfg));
   const dramStart = mb.startOfDram();
   // setup_arch: adjust_lowmem_bounds before arm_memblock_init
   let lowmemLimit = adjustLowmemBounds(b, physOffset).lowmem;
@@ -106,6 +112,7 @@ export function armBoot(b: ArchBoot, rmem: RmemBase): void {
 
   // arm_memblock_init: kernel, initrd, swapper_pg_dir, reserved-memory, CMA
   const image = { base: dramStart + build.imageOffset, size: build.imageSize };
+  checkKernelImageInRam(mb.memory, image, 'arm', profile.kernel, 'mem=');
   mb.reserve(image.base, image.size, 'arm_memblock_init+0x44/0x88');
   res('kernel image', image.base, image.size);
   if (fw.initrd && fw.initrd.size) {
@@ -150,7 +157,8 @@ export function armBoot(b: ArchBoot, rmem: RmemBase): void {
   const startPfn = Math.floor(dramStart / 4096);
   const memmapPages = Math.ceil(b.maxPfn / 1024) * 1024 - (startPfn - (startPfn % 1024));
   const memmap = memmapPages * cfg.structPageSize;
-  res('memmap (FLATMEM)', mb.allocTryNid(memmap, 64, 0, 0, 0, { raw: true, caller: 'memmap_alloc+0x44/0x4c' }), memmap);
+  const memmapPa = mb.allocTryNid(memmap, 64, 0, 0, 0, { raw: true, caller: 'memmap_alloc+0x44/0x4c' });
+  res('memmap (FLATMEM)', panicIfFailed(mb, memmapPa, 'alloc_node_mem_map', `Failed to allocate ${memmap} bytes for node 0 memory map`), memmap);
   // free_area_init_core → setup_usemap for every zone that spans pages (lowmem zone, then HighMem)
   const lowZone: [number, number] = [startPfn, b.maxLowPfn];
   for (const [zs, ze] of [lowZone, ...(cfg.highmem ? [[b.maxLowPfn, b.maxPfn] as [number, number]] : [])]) {
@@ -190,7 +198,7 @@ function armPagingInitAllocs(b: ArchBoot): void {
   const { mb } = b;
   const earlyAlloc = (what: string, sz: number) => {
     const base = mb.allocTryNid(sz, sz, 0, 0, -1, { caller: 'early_alloc+0x3c/0x68' });
-    if (base) b.reservations.push({ what, base, size: sz });
+    b.reservations.push({ what, base: panicIfFailed(mb, base, 'early_alloc', `early_alloc: Failed to allocate ${sz} bytes align=0x${sz.toString(16)}`), size: sz });
   };
   earlyAlloc('vectors', 8192);
   earlyAlloc('page table', 4096);

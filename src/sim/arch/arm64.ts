@@ -14,6 +14,9 @@ import { fdtInitReservedMem, reservedMemReserveStatic, type RmemContext } from '
 import { commonStartKernel } from '../mm-init/start-kernel';
 import { addFirmwareMemory } from '../fdt/dt-add-memory';
 import type { UnflattenNode } from '../machine/firmware';
+import { checkKernelImageInRam } from './kernel-image';
+import { panicIfFailed } from '../boot/early-panic';
+import { checkMachineSize, machineLimits } from '../limits';
 
 const PHYS_MASK_SHIFT = 48;
 /** 48-bit VA: PAGE_END - PAGE_OFFSET */
@@ -52,6 +55,7 @@ export function arm64Boot(b: ArchBoot, rmem: RmemBase): void {
   const memstart = dramStart0 - (dramStart0 % SZ_1G);
   mb.remove(memstart + LINEAR_REGION_SIZE, MEMBLOCK_ALLOC_ANYWHERE, 'arm64_memblock_init+0x9c/0x260');
   const image = { base: dramStart0 + build.imageOffset, size: build.imageSize };
+  checkKernelImageInRam(mb.memory, image, 'arm64', profile.kernel, 'firmware');
   if (b.params.mem?.kind === 'size-limit') {
     mb.memLimitRemoveMap(b.params.mem.limit);
     mb.add(image.base - (image.base % SZ_2M), image.size + (image.base % SZ_2M), 'arm64_memblock_init+0x100/0x260');
@@ -73,6 +77,9 @@ export function arm64Boot(b: ArchBoot, rmem: RmemBase): void {
   mb.reserve(image.base, image.size, build.callers.imageReserve ?? '');
   res('kernel image', image.base, image.size);
 
+  // mmbook's limit, before anything that costs per page of RAM (paging_init's tables, the memmap)
+  checkMachineSize(mb.memory, machineLimits('arm64', cfg));
+
   // early_init_fdt_scan_reserved_mem
   b.highmemStart = mb.endOfDram();
   const rctx: RmemContext = { ...rmem, mb, areas: b.cmaAreas, highmemStart: b.highmemStart, dmesg: b.dmesg };
@@ -88,7 +95,7 @@ export function arm64Boot(b: ArchBoot, rmem: RmemBase): void {
     const a = rules.arm64.pgtableAllocNoLeakTrace
       ? mb.physAllocRange(4096, 4096, 0, 1, 'early_pgtable_alloc+0x2c/0xb0')
       : mb.allocRangeNid(4096, 4096, 0, mb.currentLimit, -1, false, 'early_pgtable_alloc+0x0/0x0');
-    res('page table', a, 4096);
+    res('page table', panicIfFailed(mb, a, 'early_pgtable_alloc', 'Failed to allocate page table page'), 4096);
   }
   if (build.pagingInitFree) {
     const end = image.base + image.size - (build.pagingInitFreeEndGap ?? 0);
@@ -191,6 +198,13 @@ function numaInit(b: ArchBoot): Map<number, number> {
   const dist = 256;
   let numaFromDt = b.fw.banks.some((x) => x.nidGiven ?? x.nid !== 0) || b.nids.length > 1;
   let d = mb.allocTryNid(dist, 4096, 0, 0, -1, { caller: 'numa_init+0x80/0x3c8' });
+  // of_numa_parse_memory_nodes (drivers/of/of_numa.c): a numa-node-id at or above MAX_NUMNODES
+  // fails of_numa_init before any numa_add_memblk
+  const over = numaFromDt ? b.fw.banks.find((r) => r.nidGiven !== false && r.nid >= mb.maxNumnodes) : undefined;
+  if (over) {
+    b.dmesg.push(`OF: NUMA: Node id ${over.nid} exceeds maximum value`, 'OF: NUMA: bad property in memory node');
+    numaFromDt = false;
+  }
   if (numaFromDt) {
     // of_numa_init → numa_add_memblk per /memory node; numa_register_nodes then refuses a memory
     // region no node covers (such as the kernel image that arm64_memblock_init re-adds after mem=)
@@ -213,7 +227,7 @@ function numaInit(b: ArchBoot): Map<number, number> {
   b.reservations.push({ what: 'numa distance table', base: d, size: dist });
   const ndSize = b.build.pgdatSize;
   for (const nid of b.nids) {
-    const pa = mb.allocTryNid(ndSize, 64, 0, 0, nid, { caller: 'setup_node_data+0x0/0x0' });
+    const pa = panicIfFailed(mb, mb.allocTryNid(ndSize, 64, 0, 0, nid, { caller: 'setup_node_data+0x0/0x0' }), 'setup_node_data', `Cannot allocate ${ndSize} bytes for node ${nid} data`);
     b.reservations.push({ what: `NODE_DATA(${nid})`, base: pa, size: ndSize });
     b.dmesg.push(`NUMA: NODE_DATA [mem 0x${pa.toString(16)}-0x${(pa + ndSize - 1).toString(16)}]`);
     out.set(nid, pa);

@@ -6,11 +6,13 @@
 import { SZ_16M, SZ_1M, SZ_4G } from '../sizes';
 import { MmError } from '../errors';
 import { parseE820Text } from '../input/e820';
-import { x86E820Setup } from '../input/e820-table';
+import { e820AddKernelRange, e820ApplyMemLimit, e820MemblockRanges, e820UpdateTable, x86E820Setup } from '../input/e820-table';
 import type { ArchBoot, FirmwareDesc, MemoryBank } from '../boot/context';
 import { cmaCmdline, dmaContiguousReserve } from '../mm-init/cma-reserve';
 import { sparseGeometry, sparseInit } from '../mm-init/sparse';
 import { commonStartKernel } from '../mm-init/start-kernel';
+import { checkMachineSize, machineLimits } from '../limits';
+import { checkKernelImageInRam } from './kernel-image';
 
 
 /** The e820 text (a /sys/firmware/memmap listing or a boot log) as a FirmwareDesc; SRAT gives the nodes. */
@@ -89,6 +91,9 @@ export function x86Boot(b: ArchBoot): void {
     if (base) b.reservations.push({ what, base, size });
   };
   b.dmesg.push(...(b.fw.notes ?? []));
+  // the bootloader put the image at 16 MiB (nokaslr): the firmware's map must have RAM there
+  checkKernelImageInRam(b.fw.e820Ram ?? b.fw.banks, { base: build.imageOffset, size: build.imageSize }, 'x86_64', profile.kernel, 'firmware');
+  if (b.params.mem?.kind === 'address-limit') parseMemopt(b, b.params.mem.limit);
   const preParse = mb.log.length;
   // early_reserve_memory: the kernel image (_text.._end, including brk), before parse_early_param.
   mb.reserve(build.imageOffset, build.imageSize, 'early_reserve_memory+0x0/0x0');
@@ -110,10 +115,6 @@ export function x86Boot(b: ArchBoot): void {
   // INIT_MEMBLOCK_REGIONS entries), RAM entries are added, then memblock_trim_memory(PAGE_SIZE)
   mb.allowResize();
   for (const r of b.fw.e820Ram ?? b.fw.banks) mb.add(r.base, r.size, 'e820__memblock_setup+0x65/0x7d');
-  if (b.params.mem?.kind === 'address-limit') {
-    const lim = b.params.mem.limit;
-    mb.remove(lim, Number.MAX_SAFE_INTEGER - lim, 'e820__memblock_setup+0x0/0x0');
-  }
   mb.trimMemory(4096);
   if (!mb.physMemSize()) {
     const why = !(b.fw.e820Ram ?? b.fw.banks).length ? 'the e820 map has no "usable" (System RAM) entry'
@@ -121,7 +122,16 @@ export function x86Boot(b: ArchBoot): void {
       : 'no e820 "usable" entry holds a whole page';
     throw new MmError('NO_MEMORY', `no usable memory: ${why}`, 'e820');
   }
+  // mmbook's limit, before anything that costs per page of RAM (the direct map's tables, the memmap)
+  checkMachineSize(mb.memory, machineLimits('x86_64', cfg));
   mb.logDumpAll();
+  // acpi_numa_memory_affinity_init (arch/x86/mm/srat.c): a node at or above MAX_NUMNODES is a bad
+  // SRAT, and x86_numa_init falls back to dummy_numa_init (one node, every CPU on it)
+  if (b.fw.banks.some((x) => x.nid >= mb.maxNumnodes)) {
+    b.dmesg.push('SRAT: Too many proximity domains.', 'No NUMA configuration found');
+    b.fw = { ...b.fw, banks: b.fw.banks.map((x) => ({ ...x, nid: 0 })), cpuNodes: b.fw.cpuNodes.map(() => 0) };
+    b.nids = [0];
+  }
   for (const bank of b.fw.banks) mb.setNode(bank.base, bank.size, bank.nid);
   b.maxPfn = b.maxLowPfn = Math.floor(mb.endOfDram() / 4096);
 
@@ -167,6 +177,24 @@ export function x86Boot(b: ArchBoot): void {
 
   acpiBootInitAndResources(b);
   commonStartKernel(b, { swiotlb: b.maxPfn > SZ_4G / 4096 || /force/.test(b.params.swiotlb ?? ''), swiotlbLimit: SZ_4G, pcpuGoal: SZ_16M });
+}
+
+/**
+ * mem= on x86: parse_memopt's e820__range_remove(mem_size, ULLONG_MAX - mem_size, E820_TYPE_RAM)
+ * and e820__finish_early_params' sanitise and "user-defined physical RAM map" (arch/x86/kernel/e820.c),
+ * then e820_add_kernel_range, which puts the kernel image back as RAM if mem= cut it off, and
+ * trim_bios_range's sanitise (arch/x86/kernel/setup.c). The RAM never reaches memblock: the table
+ * shrinks, and with it max_pfn (e820__end_of_ram_pfn), the e820 resources and the nosave regions.
+ * (The firmware's table was already through trim_bios_range, whose other edits are idempotent.)
+ */
+function parseMemopt(b: ArchBoot, limit: number): void {
+  const table = b.fw.e820Table;
+  if (!table) return;
+  const m = e820ApplyMemLimit(table, limit);
+  const k = e820AddKernelRange(m.table, b.build.imageOffset, b.build.imageSize);
+  const out = e820UpdateTable(k.table) ?? k.table;
+  b.dmesg.push(...m.log, ...k.log);
+  b.fw = { ...b.fw, e820Table: out, e820Ram: e820MemblockRanges(out).adds };
 }
 
 const SIZEOF_RESOURCE = 64;

@@ -24,6 +24,8 @@ import { zoneLayout } from '../mm-init/zone-layout';
 import { handOver } from '../mm-init/mem-init';
 import { runInitcalls } from '../mm-init/initcalls';
 import { Machine } from '../machine/machine';
+import { checkTopology } from '../machine/topology-check';
+import { COMMAND_LINE_SIZE } from '../limits';
 
 export interface BootRequest {
   arch: Arch;
@@ -83,13 +85,17 @@ function firmwareOf(req: BootRequest, profile: Profile): FirmwareDesc {
   if (given !== 1) throw new MmError('BOOT_INPUT', 'give exactly one of a DTB, an e820 map or a topology');
   if (req.topology) {
     const t = req.topology;
-    if (!(t.ramMiB > 0)) throw new MmError('TOPOLOGY_INVALID', `topology ramMiB must be a positive number of MiB, got ${String(t.ramMiB)}`, 'ramMiB');
-    // A kernel without CONFIG_NUMA ignores numa-node-id, so only a NUMA profile bounds the count.
-    const maxNodes = profile.config.numa ? 2 ** profile.config.nodesShift : Infinity;
-    if (t.nodes !== undefined && !(Number.isInteger(t.nodes) && t.nodes >= 1 && t.nodes <= maxNodes))
-      throw new MmError('TOPOLOGY_INVALID', `topology nodes must be an integer from 1${Number.isFinite(maxNodes) ? ` to ${maxNodes} (MAX_NUMNODES of the ${profile.arch} ${profile.kernel} profile)` : ''}, got ${String(t.nodes)}`, 'nodes');
+    checkTopology(t, profile);
     if (profile.arch === 'x86_64') return firmwareFromE820(topologyE820(t));
-    return firmwareFromDtb(topologyDtb(t), profile.arch, profile.kernel, undefined, true);
+    let dtb: Uint8Array;
+    try {
+      dtb = topologyDtb(t);
+    } catch (e) {
+      // every field but the reserved-memory children was checked above
+      if (e instanceof MmError && e.code.startsWith('FDT_BUILD')) throw new MmError('TOPOLOGY_INVALID', `topology reserved: ${e.message}`, 'reserved');
+      throw e;
+    }
+    return firmwareFromDtb(dtb, profile.arch, profile.kernel, undefined, true);
   }
   if (req.dtb) {
     if (profile.arch === 'x86_64') throw new MmError('BOOT_INPUT', 'x86_64 boots from an e820 map, not a device tree');
@@ -115,6 +121,17 @@ export function freeInitrdMem(arch: Arch, start: number, end: number): { start: 
   return { start: up(start), end: down(end) };
 }
 
+/**
+ * The command line as the kernel keeps it: at most COMMAND_LINE_SIZE - 1 bytes (x86 copy_bootdata's
+ * strscpy, the DT path's strlcpy in early_init_dt_scan_chosen). A multi-byte character cut in two
+ * is dropped.
+ */
+export function truncateCmdline(cmdline: string, size: number): string {
+  const bytes = new TextEncoder().encode(cmdline);
+  if (bytes.length < size) return cmdline;
+  return new TextDecoder().decode(bytes.subarray(0, size - 1)).replace(/\uFFFD$/, '');
+}
+
 export function bootMachine(req: BootRequest): Machine {
   const stage = stageReporter(req.onStage);
   const profile = makeProfile(req.arch, req.kernel, req.kconfig);
@@ -122,13 +139,23 @@ export function bootMachine(req: BootRequest): Machine {
   stage('firmware');
   const fwRaw = firmwareOf(req, profile);
   // Without CONFIG_NUMA the kernel never reads numa-node-id or SRAT: every bank and CPU is node 0.
-  const fw: FirmwareDesc = cfg.numa ? fwRaw : { ...fwRaw, banks: fwRaw.banks.map((x) => ({ ...x, nid: 0 })), cpuNodes: fwRaw.cpuNodes.map(() => 0), distance: undefined };
+  let fw: FirmwareDesc = cfg.numa ? fwRaw : { ...fwRaw, banks: fwRaw.banks.map((x) => ({ ...x, nid: 0 })), cpuNodes: fwRaw.cpuNodes.map(() => 0), distance: undefined };
   // the command line: given, else the DT's bootargs, else what a boot log says the kernel booted with
   const logCmdline = (t?: string) => (t ? parseBootLog(t).commandLine : undefined);
-  const cmdline = req.cmdline ?? fw.bootargs ?? req.topology?.cmdline ?? logCmdline(req.bootLog) ?? logCmdline(req.e820) ?? '';
+  const cmdline = truncateCmdline(req.cmdline ?? fw.bootargs ?? req.topology?.cmdline ?? logCmdline(req.bootLog) ?? logCmdline(req.e820) ?? '', COMMAND_LINE_SIZE[arch]);
   const params = parseCmdline(cmdline, arch);
   if (req.cpus !== undefined && (!Number.isInteger(req.cpus) || req.cpus < 1 || req.cpus > cfg.nrCpus))
     throw new MmError('BAD_CPUS', `--cpus must be an integer from 1 to ${cfg.nrCpus} (CONFIG_NR_CPUS), got ${req.cpus}`);
+  const early: string[] = [];
+  if (fw.cpuNodes.length > cfg.nrCpus) {
+    // CPUs past NR_CPUS are not possible: smp_init_cpus (arch/arm64/kernel/smp.c), arm_dt_init_cpu_maps
+    // (arch/arm/kernel/devtree.c), generic_processor_info (arch/x86/kernel/apic/apic.c, per CPU ignored)
+    const n = fw.cpuNodes.length;
+    early.push(arch === 'arm64' ? `Number of cores (${n}) exceeds configured maximum of ${cfg.nrCpus} - clipping`
+      : arch === 'arm' ? `DT /cpu ${n} nodes greater than max cores ${cfg.nrCpus}, capping them`
+      : `APIC: NR_CPUS/possible_cpus limit of ${cfg.nrCpus} reached. Processor ${cfg.nrCpus}/0x${cfg.nrCpus.toString(16)} ignored.`);
+    fw = { ...fw, cpuNodes: fw.cpuNodes.slice(0, cfg.nrCpus) };
+  }
   const cpus = req.cpus ?? (fw.cpuNodes.length || req.topology?.cpus || 1);
   const mb = new Memblock({
     kernel,
@@ -142,7 +169,7 @@ export function bootMachine(req: BootRequest): Machine {
   const nids = [...new Set(fw.banks.map((b) => b.nid))].sort((a, b) => a - b);
   const b: ArchBoot = {
     profile, build: kernelBuild(arch, kernel), fw, params, cmdline, cpus, mb,
-    cmaAreas: [], dmesg: [], reservations: [], maxPfn: 0, maxLowPfn: 0, maxZonePfn: [], nids, highmemStart: 0,
+    cmaAreas: [], dmesg: early, reservations: [], maxPfn: 0, maxLowPfn: 0, maxZonePfn: [], nids, highmemStart: 0,
   };
   stage('setup_arch');
   const rmem: RmemBase = { arch, rules: profile.behaviour, config: cfg, pageblockOrder: cfg.pageblockOrder, maxOrder: cfg.maxOrder, smpCacheBytes: 64, cmaCmdline: !!params.cma };

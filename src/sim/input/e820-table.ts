@@ -173,6 +173,28 @@ export function e820ApplyMemLimit(table: readonly E820Region[], limit: number): 
   return { table: out, log };
 }
 
+/** `e820__mapped_all` (arch/x86/kernel/e820.c): is [start, end) fully covered by entries of `type`? */
+export function e820MappedAll(table: readonly E820Region[], start: number, end: number, type: number): boolean {
+  for (const e of table) {
+    if (e.type !== type || e.size === 0) continue;
+    if (e.addr >= end || e.addr + e.size <= start) continue;
+    if (e.addr <= start) start = e.addr + e.size;
+    if (start >= end) return true;
+  }
+  return false;
+}
+
+/**
+ * `e820_add_kernel_range` (arch/x86/kernel/setup.c): when the image [_text, _end) is not all RAM
+ * (mem= below its end, or a map that mislabels it), warn, cut the range out of every entry and
+ * append it as RAM; the caller's next `e820__update_table` (trim_bios_range) sorts it in.
+ */
+export function e820AddKernelRange(table: readonly E820Region[], start: number, size: number): { table: E820Region[]; log: string[] } {
+  if (e820MappedAll(table, start, start + size, E820_TYPE_RAM)) return { table: [...table], log: [] };
+  const r = e820RangeRemove(table, start, size, null);
+  return { table: [...r.table, { addr: start, size, type: E820_TYPE_RAM }], log: ['.text .data .bss are not marked as E820_TYPE_RAM!', r.log] };
+}
+
 /** `%#018Lx`. */
 const x18 = (v: number | bigint): string => '0x' + v.toString(16).padStart(16, '0');
 
@@ -235,11 +257,10 @@ export interface X86E820Setup {
 
 /**
  * The x86 boot-time e820 sequence of `setup_arch`: sanitise the firmware table, apply `mem=`
- * address limits (`parse_memopt`, `e820__finish_early_params`), `trim_bios_range`, then
- * `e820__memblock_setup`. (`e820_add_kernel_range`, which re-adds the kernel image when `mem=`
- * cut it off, is not modelled.)
+ * address limits (`parse_memopt`, `e820__finish_early_params`), `e820_add_kernel_range` (when the
+ * kernel image is given), `trim_bios_range`, then `e820__memblock_setup`.
  */
-export function x86E820Setup(entries: readonly E820Entry[], opts: { memLimit?: number } = {}): X86E820Setup {
+export function x86E820Setup(entries: readonly E820Entry[], opts: { memLimit?: number; image?: { base: number; size: number } } = {}): X86E820Setup {
   const raw = e820FromEntries(entries);
   const firmware = e820UpdateTable(raw) ?? raw;
   const log: string[] = [];
@@ -248,6 +269,11 @@ export function x86E820Setup(entries: readonly E820Entry[], opts: { memLimit?: n
     const m = e820ApplyMemLimit(table, opts.memLimit);
     table = m.table;
     log.push(...m.log);
+  }
+  if (opts.image) {
+    const k = e820AddKernelRange(table, opts.image.base, opts.image.size);
+    table = k.table;
+    log.push(...k.log);
   }
   const t = trimBiosRange(table);
   log.push(...t.log);

@@ -7,6 +7,7 @@ import { MmError } from '../errors';
 import { fdtScan, parseFdt, buildTopologyFdt, walkNodes, type FdtTopology } from '../fdt';
 import type { Arch, KernelVersion } from '../types';
 import type { FirmwareDesc, MemoryBank } from '../boot/context';
+import { COMMAND_LINE_SIZE } from '../limits';
 
 
 /**
@@ -22,7 +23,7 @@ export function dtbPlacement(arch: Arch, ramBase: number, initrd: { start: numbe
 /** A DTB as the firmware description; `asIs` takes its totalsize as the in-memory size (a topology's tree). */
 export function firmwareFromDtb(dtb: Uint8Array, arch: Arch, kernel: KernelVersion, dtbAddr?: number, asIs = false): FirmwareDesc {
   const tree = parseFdt(dtb);
-  const scan = fdtScan(tree, kernel);
+  const scan = fdtScan(tree, kernel, { commandLineSize: COMMAND_LINE_SIZE[arch] });
   const banks: MemoryBank[] = scan.memory.map((m) => ({ base: m.base, size: m.size, nid: m.nid ?? 0, hotplug: m.hotpluggable, nidGiven: m.nid !== null && m.nid !== undefined }));
   if (!banks.length) throw new MmError('FDT_NO_MEMORY', 'the device tree has no usable /memory node (device_type = "memory" with a reg)', '/memory');
   const initrd = scan.chosen?.initrd && scan.chosen.initrd.end > scan.chosen.initrd.start

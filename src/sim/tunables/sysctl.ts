@@ -11,6 +11,7 @@
  *   value changes, every populated zone's pcp high/batch is recomputed from its current managed.
  */
 import { versionRules } from '../kernel-behaviour';
+import { otherVersionOf, vmSysctlNames } from './vm-sysctls';
 import { MmError } from '../errors';
 import { setupPerZoneLowmemReserveMut } from './lowmem-reserve';
 import { zoneSetPagesetHighAndBatch61Mut, pagesetSetHighAndBatch510 } from './pcp';
@@ -46,9 +47,16 @@ function resolveName(s: TunableState, name: string): TunableSysctl {
   const bare = n.startsWith('vm.') ? n.slice(3) : n;
   const known = tunableSysctlNames(s.kernel) as string[];
   if (!known.includes(bare)) {
+    const modelled = known.map((k) => 'vm.' + k).join(', ');
+    if (vmSysctlNames(s.kernel).includes(bare)) {
+      throw new MmError('SYSCTL_UNMODELED', `vm.${bare} is a real sysctl of Linux ${s.kernel}, but mmbook does not model it (it models ${modelled})`);
+    }
+    const other = otherVersionOf(bare, s.kernel);
     throw new MmError(
       'SYSCTL_UNKNOWN',
-      `unknown sysctl "${name}" for kernel ${s.kernel} (known: ${known.map((k) => 'vm.' + k).join(', ')})`,
+      other
+        ? `vm.${bare} exists in Linux ${other}, not in ${s.kernel} (mmbook models ${modelled})`
+        : `unknown sysctl "${name}": Linux ${s.kernel} has no vm.${bare} (mmbook models ${modelled})`,
     );
   }
   return bare as TunableSysctl;
@@ -102,7 +110,7 @@ export function watermarkScaleFactorMax(kernel: TunableState['kernel']): number 
 /**
  * Write a vm sysctl (as `echo value > /proc/sys/vm/NAME`) and recompute what the kernel's
  * handler recomputes. Returns a new state; the input is not modified.
- * Errors: SYSCTL_UNKNOWN (name), SYSCTL_INVALID (malformed or out of range; nothing changes).
+ * Errors: SYSCTL_UNKNOWN (no such vm sysctl), SYSCTL_UNMODELED (a real one mmbook does not model), SYSCTL_INVALID (malformed or out of range; nothing changes).
  */
 export function writeSysctl(s: TunableState, name: string, value: string | number | readonly number[]): TunableState {
   const sysctl = resolveName(s, name);
