@@ -1,11 +1,12 @@
 /**
- * `npm run bench [-- --json] [-- --only boot|buddy|kernel|cli]`: every benchmark, printed as figures
+ * `npm run bench [-- --json] [-- --only boot|buddy|kernel|runtime|cli]`: every benchmark, printed as figures
  * with same-run baselines and ratios. With --json, one JSON object per line:
  * {"name", "value", "unit", "baseline"?, "ratio"?, "target"?}.
  */
 import { benchBoot } from './boot';
 import { benchBuddy, type BenchResult } from './boot-fill';
 import { benchKernel } from './kernel';
+import { benchRuntime } from './runtime';
 import { benchCli } from './cli';
 
 const args = process.argv.slice(2);
@@ -15,6 +16,7 @@ const suites: Array<[string, () => Promise<BenchResult[]>]> = [
   ['boot', benchBoot],
   ['buddy', benchBuddy],
   ['kernel', benchKernel],
+  ['runtime', benchRuntime],
   ['cli', benchCli],
 ];
 

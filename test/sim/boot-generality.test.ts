@@ -105,8 +105,9 @@ describe.each(['5.10', '6.1'] as const)('arm64 %s', (kernel) => {
 });
 
 describe('sysctl ranges follow the profile', () => {
-  it('watermark_scale_factor: at most 1000 on 5.10, 3000 on 6.1', () => {
-    expect(() => boot({ kernel: '5.10', ramMiB: 1024 }).sysctl('vm.watermark_scale_factor', 2000)).toThrow(MmError);
+  it('watermark_scale_factor: at most 3000 on both (5.10.186 backported the 30% limit)', () => {
+    expect(() => boot({ kernel: '5.10', ramMiB: 1024 }).sysctl('vm.watermark_scale_factor', 3001)).toThrow(MmError);
+    expect(boot({ kernel: '5.10', ramMiB: 1024 }).sysctl('vm.watermark_scale_factor', 2000).readSysctl('watermark_scale_factor').trim()).toBe('2000');
     const m = boot({ kernel: '6.1', ramMiB: 1024 }).sysctl('vm.watermark_scale_factor', 2000);
     expect(m.readSysctl('watermark_scale_factor').trim()).toBe('2000');
   });

@@ -112,6 +112,7 @@ export function parseKconfig(text: string, name = '.config', opts: { complete?: 
     out.cmaSizeMbytes ??= 0;
     out.cmaSizePercentage ??= 0;
     out.cmaAreas ??= 0;
+    out.pcpBatchScaleMax ??= 0;
     out.cmaSizeSel = 'mbytes';
   }
   if (on('CONFIG_CMA_SIZE_SEL_MBYTES')) out.cmaSizeSel = 'mbytes';

@@ -72,10 +72,13 @@ const ARMMP_LPAE: KernelConfig = {
   nrCpus: 8,
 };
 
+/** 5.10 has no CONFIG_PCP_BATCH_SCALE_MAX (added in 6.10 and backported to 6.1.y only). */
+const K510 = (c: KernelConfig): KernelConfig => ({ ...c, pcpBatchScaleMax: 0 });
+
 const PROFILES: Record<Arch, Record<KernelVersion, KernelConfig>> = {
-  arm64: { '5.10': ARM64, '6.1': ARM64 },
-  x86_64: { '5.10': AMD64, '6.1': AMD64 },
-  arm: { '5.10': ARMMP_LPAE, '6.1': ARMMP_LPAE },
+  arm64: { '5.10': K510(ARM64), '6.1': ARM64 },
+  x86_64: { '5.10': K510(AMD64), '6.1': AMD64 },
+  arm: { '5.10': K510(ARMMP_LPAE), '6.1': ARMMP_LPAE },
 };
 
 /** The Debian kernel-config defaults for `arch` and `kernel` (a fresh copy). */
