@@ -24,6 +24,7 @@ import { RunState, type RunOptions } from './run-state';
 import { runView } from './run-view';
 import type { TraceSink } from './trace';
 import { checkRunInvariants } from './run-invariants';
+import { compactNodes, type CompactMemoryResult } from '../compaction/nodes';
 import type { Machine } from '../machine/machine';
 
 export interface AllocOptions {
@@ -47,7 +48,8 @@ export type RunOp =
   | ({ op: 'alloc'; gfp: string | number; order?: number; count?: number; as?: string } & AllocOptions)
   | { op: 'free'; pfn?: number; ref?: string; every?: number; count?: number }
   | { op: 'sysctl'; name: string; value: string | number }
-  | { op: 'drain' };
+  | { op: 'drain' }
+  | { op: 'compact_memory' };
 
 export interface RunSummary {
   allocated: number;
@@ -156,6 +158,9 @@ export class RunningMachine {
         case 'drain':
           drainAllPages(this.rs);
           break;
+        case 'compact_memory':
+          this.compactMemory();
+          break;
         default:
           throw new MmError('RUN_BAD_OP', `unknown op ${JSON.stringify((op as { op?: unknown }).op)}`, where);
       }
@@ -172,6 +177,14 @@ export class RunningMachine {
 
   sysctl(name: string, value: string | number): void {
     this.rs.sysctl(name, value);
+  }
+
+  /**
+   * `echo 1 > /proc/sys/vm/compact_memory`: compact every populated zone of every node (sync, whole
+   * zone, no goal order). Returns what moved, per zone and in total.
+   */
+  compactMemory(): CompactMemoryResult {
+    return compactNodes(this.rs);
   }
 
   /** drain_all_pages(NULL) */
