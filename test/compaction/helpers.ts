@@ -11,7 +11,7 @@ export const MOVABLE_NOWAIT = GFP_HIGHUSER_MOVABLE & ~__GFP_DIRECT_RECLAIM;
 export const KERNEL_NOWAIT = GFP_KERNEL & ~__GFP_DIRECT_RECLAIM;
 
 export function boot(arch: 'arm64' | 'x86_64' | 'arm', kernel: '5.10' | '6.1', ramMiB: number): RunningMachine {
-  return bootMachine({ arch, kernel, topology: { ramMiB } }).start();
+  return bootMachine({ arch, kernel, topology: { arch, kernel, ramMiB } }).start();
 }
 
 /** Allocate order-0 pages of `kind` with `gfp` until `count` are taken or an allocation fails; returns their pfns. */

@@ -110,6 +110,7 @@ export function migratePageState(rs: RunState, src: number, dst: number): void {
   rs.owner[src] = 0;
   const zs = b.zoneIndexOf(src + b.basePfn);
   const zd = b.zoneIndexOf(dst + b.basePfn);
+  rs.onMigrate?.(src + b.basePfn, dst + b.basePfn);
   if (rs.zoneNode[zs] !== rs.zoneNode[zd]) {
     const n = 1 << (b.tag[src] & PS_ORDER_MASK);
     const kind = f & PF_KIND_MASK;

@@ -112,6 +112,8 @@ export class RunState {
   readonly failures: AllocFailure[] = [];
   /** compaction: per-zone scanner positions and deferral, pageblock skip bits, kcompactd, sysctls */
   readonly compaction: CompactionState;
+  /** called for every page migration moves (old pfn, new pfn), so holders of pfns can follow their pages */
+  onMigrate: ((oldPfn: number, newPfn: number) => void) | null = null;
 
   constructor(machine: Machine, opts: RunOptions = {}, from?: RunState) {
     const p = machine.parts;

@@ -64,8 +64,30 @@ export class RunningMachine {
   /** pfns allocated by run() under a label */
   private readonly refs = new Map<string, number[]>();
 
+  /** where each labelled pfn sits in its refs list, so that migration can update it */
+  private readonly refAt = new Map<number, { list: number[]; idx: number }>();
+  private readonly migrateListeners: Array<(oldPfn: number, newPfn: number) => void> = [];
+
   constructor(rs: RunState) {
     this.rs = rs;
+    rs.onMigrate = (oldPfn, newPfn) => {
+      const at = this.refAt.get(oldPfn);
+      if (at) {
+        at.list[at.idx] = newPfn;
+        this.refAt.delete(oldPfn);
+        this.refAt.set(newPfn, at);
+      }
+      for (const fn of this.migrateListeners) fn(oldPfn, newPfn);
+    };
+  }
+
+  /**
+   * Follow pages that compaction or CMA migrates: fn(oldPfn, newPfn) runs for every page moved
+   * (labelled allocations of run() follow by themselves). A pfn held across a migration names a
+   * free page afterwards, as a stale struct page pointer would.
+   */
+  addMigrateListener(fn: (oldPfn: number, newPfn: number) => void): void {
+    this.migrateListeners.push(fn);
   }
 
   static start(machine: Machine, opts?: RunOptions): RunningMachine {
@@ -125,7 +147,10 @@ export class RunningMachine {
             const r = this.alloc(op.gfp, op.order ?? 0, op);
             if (r.ok) {
               sum.allocated++;
-              list?.push(r.pfn);
+              if (list) {
+                this.refAt.set(r.pfn, { list, idx: list.length });
+                list.push(r.pfn);
+              }
             } else sum.failed++;
           }
           break;
@@ -143,6 +168,7 @@ export class RunningMachine {
           let left = op.count ?? Infinity;
           const keep: number[] = [];
           list.forEach((pfn, idx) => {
+            this.refAt.delete(pfn);
             if (left > 0 && idx % every === every - 1) {
               this.free(pfn);
               sum.freed++;
@@ -150,6 +176,7 @@ export class RunningMachine {
             } else keep.push(pfn);
           });
           list.splice(0, list.length, ...keep);
+          list.forEach((pfn, idx) => this.refAt.set(pfn, { list, idx }));
           break;
         }
         case 'sysctl':
@@ -219,7 +246,11 @@ export class RunningMachine {
   /** An independent copy (a checkpoint that can run on). */
   clone(): RunningMachine {
     const c = new RunningMachine(this.rs.clone());
-    for (const [k, v] of this.refs) c.refs.set(k, [...v]);
+    for (const [k, v] of this.refs) {
+      const list = [...v];
+      c.refs.set(k, list);
+      list.forEach((pfn, idx) => c.refAt.set(pfn, { list, idx }));
+    }
     return c;
   }
 }
