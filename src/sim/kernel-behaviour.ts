@@ -176,6 +176,40 @@ export interface VersionRules {
   readonly zoneinfoBoostCma: boolean;
   /** find_zone_movable_pfns_for_nodes resets zone_movable_pfn to 0 when it reaches the node's end (6.1; 5.10.198) */
   readonly zoneMovableResetAtNodeEnd: boolean;
+
+  // ---- compaction and migration (mm/compaction.c, mm/migrate.c, mm/vmstat.c) ----
+  readonly compaction: {
+    /**
+     * __alloc_pages_direct_compact counts compact_stall and tries the free lists even when every
+     * zone was skipped (5.10), or returns at once on COMPACT_SKIPPED (6.1)
+     */
+    readonly stallWhenSkipped: boolean;
+    /** compaction_zonelist_suitable takes a zone whose __compaction_suitable is not SKIPPED (5.10), or only CONTINUE (6.1) */
+    readonly zonelistSuitable: 'not-skipped' | 'continue-only';
+    /** __compact_finished's proactive stop test: the zone's weighted score (5.10 fragmentation_score_zone) or its plain extfrag score (6.1) */
+    readonly proactiveZoneScore: 'weighted' | 'unweighted';
+    /**
+     * kcompactd after a proactive run that did not lower the node's score: skip the next 64 checks
+     * (5.10 proactive_defer), or wait 500 ms << 6 (6.1); 6.1 also waits without a timeout while
+     * compaction_proactiveness is 0 and starts a proactive run on a proactiveness write
+     * (proactive_compact_trigger)
+     */
+    readonly proactiveBackoff: 'defer-counter' | 'timeout';
+    /** mm_compaction_migratepages: nr_failed from migrate_pages' return value (5.10), or nr_migratepages − nr_succeeded (6.1) */
+    readonly migrateTrace: 'return-code' | 'succeeded';
+    /** the scanners count an isolated free block or compound page as one pfn scanned (5.10) or as all its pages (6.1) */
+    readonly scannedCountsWholeBlock: boolean;
+    /** fast_isolate_freepages looks at min(1, limit) entries per order (5.10, a bug) or max(1, limit) (6.1) */
+    readonly fastIsolateLimitMax: boolean;
+    /** fast_isolate_freepages, finding no block at the scan start, falls back to the highest pfn seen when it is non-zero (5.10.89) or only when it is at least min_pfn (6.1) */
+    readonly fastIsolateHighestAboveMin: boolean;
+    /** alloc_contig_range's migrate scanner isolates hugetlb pages (6.1 isolate_or_dissolve_huge_page); 5.10 leaves them */
+    readonly contigIsolatesHugetlb: boolean;
+    /** migrate_pages stopping on −ENOMEM also counts the pages that were retried (−EAGAIN) earlier in that pass as failed (6.1: nr_failed_pages += nr_pages + nr_retry_pages); 5.10 counts the one page */
+    readonly enomemCountsRetries: boolean;
+    /** debugfs extfrag/extfrag_index prints each index as "%d.%03d " (5.10) or "%2d.%03d " (6.1; changed in 5.16) */
+    readonly extfragIndexWidth: number;
+  };
 }
 
 /** fallbacks[] (mm/page_alloc.c), the same in 5.10 and 6.1: Unmovable ← Reclaimable, Movable; Movable ← Reclaimable, Unmovable; Reclaimable ← Unmovable, Movable. */
@@ -225,6 +259,7 @@ const RULES: Readonly<Record<KernelVersion, VersionRules>> = {
     percpuChunkLists: { extraSlots: 2, chunkTypes: 2 },
     zoneMovableResetAtNodeEnd: false,
     zoneinfoBoostCma: false,
+    compaction: { stallWhenSkipped: true, zonelistSuitable: 'not-skipped', proactiveZoneScore: 'weighted', proactiveBackoff: 'defer-counter', migrateTrace: 'return-code', scannedCountsWholeBlock: false, fastIsolateLimitMax: false, fastIsolateHighestAboveMin: false, contigIsolatesHugetlb: false, enomemCountsRetries: false, extfragIndexWidth: 0 },
   }),
   '6.1': deepFreeze<VersionRules>({
     kernel: '6.1',
@@ -256,6 +291,7 @@ const RULES: Readonly<Record<KernelVersion, VersionRules>> = {
     percpuChunkLists: { extraSlots: 4, chunkTypes: 1 },
     zoneMovableResetAtNodeEnd: true,
     zoneinfoBoostCma: true,
+    compaction: { stallWhenSkipped: false, zonelistSuitable: 'continue-only', proactiveZoneScore: 'unweighted', proactiveBackoff: 'timeout', migrateTrace: 'succeeded', scannedCountsWholeBlock: true, fastIsolateLimitMax: true, fastIsolateHighestAboveMin: true, contigIsolatesHugetlb: true, enomemCountsRetries: true, extfragIndexWidth: 2 },
   }),
 };
 

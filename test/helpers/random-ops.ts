@@ -42,6 +42,19 @@ export interface RandomOpsState {
 export function randomOps(rs: RunState, seed: number, count: number, check?: () => void, every = 0, maxLive = 20000, freeShare = 0.45): RandomOpsState {
   const rand = rng(seed);
   const st: RandomOpsState = { live: new Int32Array(maxLive), n: 0, ops: 0, failures: 0 };
+  // compaction migrates pages: follow them (slot + 1 of each live block, by pfn − basePfn)
+  const base = rs.buddy.basePfn;
+  const slotOf = new Int32Array(rs.buddy.endPfn - base);
+  const previous = rs.onMigrate;
+  rs.onMigrate = (oldPfn, newPfn) => {
+    const slot = slotOf[oldPfn - base]!;
+    if (slot) {
+      st.live[slot - 1] = newPfn;
+      slotOf[newPfn - base] = slot;
+      slotOf[oldPfn - base] = 0;
+    }
+    previous?.(oldPfn, newPfn);
+  };
   const nodes = rs.nodeIds;
   const maxOrder = rs.buddy.maxOrder;
   let pressure = 0;
@@ -53,8 +66,14 @@ export function randomOps(rs: RunState, seed: number, count: number, check?: () 
       rs.sysctl('vm.watermark_scale_factor', 10 + Math.floor(rand() * 300));
     } else if (st.n > 0 && (r < freeShare || st.n >= maxLive || pressure > 0)) {
       const j = Math.floor(rand() * st.n);
-      freePages(rs, st.live[j]!, Math.floor(rand() * rs.cpus));
-      st.live[j] = st.live[--st.n]!;
+      const pfn = st.live[j]!;
+      slotOf[pfn - base] = 0;
+      freePages(rs, pfn, Math.floor(rand() * rs.cpus));
+      const last = st.live[--st.n]!;
+      if (j < st.n) {
+        st.live[j] = last;
+        slotOf[last - base] = j + 1;
+      }
       if (pressure > 0) pressure--;
     } else {
       const [gfp, kind] = REQUESTS[Math.floor(rand() * REQUESTS.length)]!;
@@ -62,7 +81,10 @@ export function randomOps(rs: RunState, seed: number, count: number, check?: () 
       const order = x < 0.75 ? 0 : x < 0.9 ? 1 + Math.floor(rand() * 3) : Math.floor(rand() * maxOrder);
       const nid = nodes[Math.floor(rand() * nodes.length)]!;
       const pfn = allocPages(rs, gfp, order, nid, Math.floor(rand() * rs.cpus), kind, 0, 0);
-      if (pfn >= 0) st.live[st.n++] = pfn;
+      if (pfn >= 0) {
+        st.live[st.n++] = pfn;
+        slotOf[pfn - base] = st.n;
+      }
       else {
         st.failures++;
         pressure = 64;
@@ -71,6 +93,7 @@ export function randomOps(rs: RunState, seed: number, count: number, check?: () 
     st.ops++;
     if (every > 0 && check && st.ops % every === 0) check();
   }
+  rs.onMigrate = previous;
   return st;
 }
 

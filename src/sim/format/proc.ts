@@ -14,9 +14,10 @@ import { renderMemblockDebugfs } from './memblock';
 import { renderPagetypeinfo } from './pagetypeinfo';
 import { renderVmstat } from './vmstat';
 import { renderZoneinfo } from './zoneinfo';
+import { renderExtfragIndex, renderUnusableIndex } from './extfrag';
 
-export type ProcName = 'zoneinfo' | 'buddyinfo' | 'pagetypeinfo' | 'meminfo' | 'vmstat' | 'memblock';
-export const PROC_NAMES: readonly ProcName[] = ['zoneinfo', 'buddyinfo', 'pagetypeinfo', 'meminfo', 'vmstat', 'memblock'];
+export type ProcName = 'zoneinfo' | 'buddyinfo' | 'pagetypeinfo' | 'meminfo' | 'vmstat' | 'memblock' | 'extfrag_index' | 'unusable_index';
+export const PROC_NAMES: readonly ProcName[] = ['zoneinfo', 'buddyinfo', 'pagetypeinfo', 'meminfo', 'vmstat', 'memblock', 'extfrag_index', 'unusable_index'];
 
 export function renderProc(v: MachineView, name: ProcName): string {
   switch (name) {
@@ -25,6 +26,9 @@ export function renderProc(v: MachineView, name: ProcName): string {
     case 'pagetypeinfo': return renderPagetypeinfo(requireFreeLists(v, name));
     case 'meminfo': return renderMeminfo(v);
     case 'vmstat': return renderVmstat(v);
+    // debugfs extfrag/ (CONFIG_COMPACTION)
+    case 'extfrag_index': return renderExtfragIndex(requireFreeLists(v, name));
+    case 'unusable_index': return renderUnusableIndex(requireFreeLists(v, name));
     case 'memblock': {
       // CONFIG_ARCH_KEEP_MEMBLOCK: never on x86
       if (v.arch === 'x86_64') {

@@ -17,7 +17,7 @@ import { NR_WMARK, WMARK_MIN, type RunState } from '../run/run-state';
 import { MAX_RECLAIM_RETRIES, wakeupKswapd } from '../vmscan/kswapd-wake';
 import { LRU_ACTIVE_ANON, LRU_ACTIVE_FILE, LRU_INACTIVE_ANON, LRU_INACTIVE_FILE, NR_LRU_LISTS } from '../vmscan/lru';
 import { tryToFreePages } from '../vmscan/direct-reclaim';
-import { tryToCompactPages, COMPACT_COMPLETE, COMPACT_CONTENDED, COMPACT_DEFERRED, COMPACT_PARTIAL_SKIPPED, COMPACT_SKIPPED, COMPACT_SUCCESS } from '../compaction/compact-result';
+import { tryToCompactPages, directCompactSucceeded, compactionZonelistSuitable, COMPACT_COMPLETE, COMPACT_CONTENDED, COMPACT_DEFERRED, COMPACT_PARTIAL_SKIPPED, COMPACT_SKIPPED, COMPACT_SUCCESS } from '../compaction/compact-result';
 import { outOfMemory } from '../oom/oom-kill';
 import { warnAlloc } from './warn-alloc';
 
@@ -85,7 +85,10 @@ function shouldReclaimRetry(rs: RunState, ac: AllocContext, allocFlags: number, 
 function shouldCompactRetry(rs: RunState, ac: AllocContext, allocFlags: number, result: number, st: { prio: number; retries: number }): boolean {
   const order = ac.order;
   if (!order) return false;
+  const prio = st.prio;
+  const retries = st.retries;
   if (result === COMPACT_SUCCESS) st.retries++;
+  const maxRetries = order > PAGE_ALLOC_COSTLY_ORDER ? MAX_COMPACT_RETRIES / 4 : MAX_COMPACT_RETRIES;
   const checkPriority = (): boolean => {
     const minPrio = order > PAGE_ALLOC_COSTLY_ORDER ? COMPACT_PRIO_SYNC_LIGHT : COMPACT_PRIO_SYNC_FULL;
     if (st.prio > minPrio) {
@@ -95,29 +98,15 @@ function shouldCompactRetry(rs: RunState, ac: AllocContext, allocFlags: number, 
     }
     return false;
   };
-  if (result === COMPACT_COMPLETE) return checkPriority();
-  if (result === COMPACT_SKIPPED) return compactionZonelistSuitable(rs, ac, allocFlags);
-  if (result === COMPACT_DEFERRED || result === COMPACT_CONTENDED || result === COMPACT_PARTIAL_SKIPPED) return checkPriority();
-  const maxRetries = order > PAGE_ALLOC_COSTLY_ORDER ? MAX_COMPACT_RETRIES / 4 : MAX_COMPACT_RETRIES;
-  if (st.retries <= maxRetries) return true;
-  return checkPriority();
-}
-
-/**
- * compaction_zonelist_suitable (mm/compaction.c): would some zone have enough order-0 pages for
- * compaction once all its reclaimable pages were freed (the min or low watermark plus the
- * compaction gap 2 << order, on free plus reclaimable pages)?
- */
-function compactionZonelistSuitable(rs: RunState, ac: AllocContext, allocFlags: number): boolean {
-  for (let k = 0; k < ac.zonelist.length; k++) {
-    const zi = ac.zonelist[k]!;
-    if (rs.zoneIdx[zi] > ac.highestZoneidx) continue;
-    const available = zoneReclaimablePages(rs, zi) + rs.buddy.z.free[zi];
-    const wm = rs.wmark[zi * NR_WMARK + (ac.order > PAGE_ALLOC_COSTLY_ORDER ? 1 : 0)] + rs.boost[zi] + (2 << ac.order);
-    if (zoneWatermarkOkFree(rs, zi, 0, wm, ac.highestZoneidx, 0x80, available)) return true;
-    void allocFlags;
-  }
-  return false;
+  let ret: boolean;
+  if (result === COMPACT_COMPLETE) ret = checkPriority();
+  else if (result === COMPACT_SKIPPED) ret = compactionZonelistSuitable(rs, ac, order, allocFlags);
+  else if (result === COMPACT_DEFERRED || result === COMPACT_CONTENDED || result === COMPACT_PARTIAL_SKIPPED) ret = checkPriority();
+  else if (st.retries <= maxRetries) ret = true;
+  else ret = checkPriority();
+  // trace_compact_retry (include/trace/events/oom.h): max_retries is the costly-adjusted value only on the path that computed it
+  rs.trace?.emit('compact_retry', order, prio, result, retries, result === COMPACT_COMPLETE || result === COMPACT_SKIPPED || result === COMPACT_DEFERRED || result === COMPACT_CONTENDED || result === COMPACT_PARTIAL_SKIPPED ? MAX_COMPACT_RETRIES : maxRetries, ret ? 1 : 0);
+  return ret;
 }
 
 /** __alloc_pages_direct_compact: compact, then try the free lists; counts compact_stall/success/fail. */
@@ -127,10 +116,12 @@ function directCompact(rs: RunState, ac: AllocContext, allocFlags: number, prio:
     return -1;
   }
   out.result = tryToCompactPages(rs, ac, allocFlags, prio);
-  if (out.result === COMPACT_SKIPPED) return -1;
+  // 6.1 returns here when every zone was skipped; 5.10 counts the stall and tries the lists anyway
+  if (out.result === COMPACT_SKIPPED && !rs.rules.compaction.stallWhenSkipped) return -1;
   rs.vm.count('compact_stall');
   const pfn = getPageFromFreelist(rs, ac, allocFlags);
   if (pfn >= 0) {
+    directCompactSucceeded(rs, pfn, ac.order);
     rs.vm.count('compact_success');
     return pfn;
   }

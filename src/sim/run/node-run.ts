@@ -14,7 +14,7 @@ export class NodeRun {
   kswapdFailures = 0;
   /** times kswapd was woken (mm_vmscan_wakeup_kswapd) */
   kswapdWakes = 0;
-  /** kcompactd's pending request: order and highest zone (−1 = none) */
+  /** kcompactd's pending request: pgdat->kcompactd_max_order and kcompactd_highest_zoneidx (−1 = its reset value, nr_zones − 1) */
   kcompactdOrder = 0;
   kcompactdHighestZoneidx = -1;
   /** pages per page kind (run/page-flags.ts KIND_*) */

@@ -18,6 +18,7 @@ import { NR_LRU_LISTS } from '../vmscan/lru';
 import { PF_KIND_MASK, PF_LRU } from './page-flags';
 import { lruOf } from './page-accounting';
 import type { RunState } from './run-state';
+import { checkCompactionInvariants } from '../compaction/invariants';
 
 function fail(msg: string): never {
   throw new Error(`run invariant: ${msg}`);
@@ -136,4 +137,5 @@ export function checkRunInvariants(rs: RunState): void {
   checkLru(rs);
   checkPages(rs);
   checkPageblocks(rs);
+  checkCompactionInvariants(rs);
 }

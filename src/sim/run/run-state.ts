@@ -29,6 +29,8 @@ import type { AllocFailure } from '../page_alloc/warn-alloc';
 import { gfpZone } from '../page_alloc/gfp';
 import { NodeRun } from './node-run';
 import { Tasks } from './tasks';
+import { CompactionState } from '../compaction/state';
+import { compactionSysctl, isCompactionSysctl } from '../compaction/sysctl';
 
 /** zone flags (enum zone_flags, include/linux/mmzone.h) */
 export const ZONE_BOOSTED_WATERMARK = 0x1;
@@ -112,6 +114,10 @@ export class RunState {
   readonly zonePresent: Float64Array;
   /** failed allocations, oldest first (warn_alloc) */
   readonly failures: AllocFailure[] = [];
+  /** compaction: per-zone scanner positions and deferral, pageblock skip bits, kcompactd, sysctls */
+  readonly compaction: CompactionState;
+  /** called for every page migration moves (old pfn, new pfn), so holders of pfns can follow their pages */
+  onMigrate: ((oldPfn: number, newPfn: number) => void) | null = null;
 
   constructor(machine: Machine, opts: RunOptions = {}, from?: RunState) {
     const p = machine.parts;
@@ -162,6 +168,7 @@ export class RunState {
     this.vm = new VmEvents(this.names, from?.vm);
     this.nodes = this.nodeIds.map((nid, i) => (from ? from.nodes[i]!.clone() : new NodeRun(nid, this.zones)));
     this.tasks = from ? from.tasks.clone() : new Tasks();
+    this.compaction = from ? from.compaction.clone() : new CompactionState(this.zones, this.nodeIds.length, this.buddy.pbType.length);
     if (!from) applyTunables(this, this.tunables, { pcp: true });
     this.normalIdx = this.names.indexOf('Normal');
     this.dma32Idx = this.names.indexOf('DMA32');
@@ -220,6 +227,10 @@ export class RunState {
 
   /** A run-time write of vm.NAME: the kernel's handler recomputes from the current managed counts. */
   sysctl(name: string, value: string | number): void {
+    if (isCompactionSysctl(name)) {
+      compactionSysctl(this, name, value);
+      return;
+    }
     runSysctl(this, name, value);
   }
 

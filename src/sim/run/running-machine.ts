@@ -24,6 +24,7 @@ import { RunState, type RunOptions } from './run-state';
 import { runView } from './run-view';
 import type { TraceSink } from './trace';
 import { checkRunInvariants } from './run-invariants';
+import { compactNodes, type CompactMemoryResult } from '../compaction/nodes';
 import type { Machine } from '../machine/machine';
 
 export interface AllocOptions {
@@ -47,7 +48,8 @@ export type RunOp =
   | ({ op: 'alloc'; gfp: string | number; order?: number; count?: number; as?: string } & AllocOptions)
   | { op: 'free'; pfn?: number; ref?: string; every?: number; count?: number }
   | { op: 'sysctl'; name: string; value: string | number }
-  | { op: 'drain' };
+  | { op: 'drain' }
+  | { op: 'compact_memory' };
 
 export interface RunSummary {
   allocated: number;
@@ -62,8 +64,30 @@ export class RunningMachine {
   /** pfns allocated by run() under a label */
   private readonly refs = new Map<string, number[]>();
 
+  /** where each labelled pfn sits in its refs list, so that migration can update it */
+  private readonly refAt = new Map<number, { list: number[]; idx: number }>();
+  private readonly migrateListeners: Array<(oldPfn: number, newPfn: number) => void> = [];
+
   constructor(rs: RunState) {
     this.rs = rs;
+    rs.onMigrate = (oldPfn, newPfn) => {
+      const at = this.refAt.get(oldPfn);
+      if (at) {
+        at.list[at.idx] = newPfn;
+        this.refAt.delete(oldPfn);
+        this.refAt.set(newPfn, at);
+      }
+      for (const fn of this.migrateListeners) fn(oldPfn, newPfn);
+    };
+  }
+
+  /**
+   * Follow pages that compaction or CMA migrates: fn(oldPfn, newPfn) runs for every page moved
+   * (labelled allocations of run() follow by themselves). A pfn held across a migration names a
+   * free page afterwards, as a stale struct page pointer would.
+   */
+  addMigrateListener(fn: (oldPfn: number, newPfn: number) => void): void {
+    this.migrateListeners.push(fn);
   }
 
   static start(machine: Machine, opts?: RunOptions): RunningMachine {
@@ -123,7 +147,10 @@ export class RunningMachine {
             const r = this.alloc(op.gfp, op.order ?? 0, op);
             if (r.ok) {
               sum.allocated++;
-              list?.push(r.pfn);
+              if (list) {
+                this.refAt.set(r.pfn, { list, idx: list.length });
+                list.push(r.pfn);
+              }
             } else sum.failed++;
           }
           break;
@@ -141,6 +168,7 @@ export class RunningMachine {
           let left = op.count ?? Infinity;
           const keep: number[] = [];
           list.forEach((pfn, idx) => {
+            this.refAt.delete(pfn);
             if (left > 0 && idx % every === every - 1) {
               this.free(pfn);
               sum.freed++;
@@ -148,6 +176,7 @@ export class RunningMachine {
             } else keep.push(pfn);
           });
           list.splice(0, list.length, ...keep);
+          list.forEach((pfn, idx) => this.refAt.set(pfn, { list, idx }));
           break;
         }
         case 'sysctl':
@@ -155,6 +184,9 @@ export class RunningMachine {
           break;
         case 'drain':
           drainAllPages(this.rs);
+          break;
+        case 'compact_memory':
+          this.compactMemory();
           break;
         default:
           throw new MmError('RUN_BAD_OP', `unknown op ${JSON.stringify((op as { op?: unknown }).op)}`, where);
@@ -172,6 +204,14 @@ export class RunningMachine {
 
   sysctl(name: string, value: string | number): void {
     this.rs.sysctl(name, value);
+  }
+
+  /**
+   * `echo 1 > /proc/sys/vm/compact_memory`: compact every populated zone of every node (sync, whole
+   * zone, no goal order). Returns what moved, per zone and in total.
+   */
+  compactMemory(): CompactMemoryResult {
+    return compactNodes(this.rs);
   }
 
   /** drain_all_pages(NULL) */
@@ -206,7 +246,11 @@ export class RunningMachine {
   /** An independent copy (a checkpoint that can run on). */
   clone(): RunningMachine {
     const c = new RunningMachine(this.rs.clone());
-    for (const [k, v] of this.refs) c.refs.set(k, [...v]);
+    for (const [k, v] of this.refs) {
+      const list = [...v];
+      c.refs.set(k, list);
+      list.forEach((pfn, idx) => c.refAt.set(pfn, { list, idx }));
+    }
     return c;
   }
 }

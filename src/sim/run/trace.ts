@@ -17,9 +17,17 @@
  *   mm_vmscan_direct_reclaim_begin  order, gfp
  *   mm_vmscan_direct_reclaim_end    nr_reclaimed
  *   mm_compaction_begin         zone start pfn, migrate pfn, free pfn, zone end pfn, sync (0/1)
- *   mm_compaction_end           same, then status (compact_result)
+ *   mm_compaction_end           same, then status (compact_result) as the sixth argument
  *   mm_compaction_migratepages  nr_migrated, nr_failed
+ *   mm_compaction_isolate_migratepages / _isolate_freepages  start pfn, end pfn, nr_scanned, nr_taken
+ *   mm_compaction_try_to_compact_pages  order, gfp, priority
+ *   mm_compaction_finished / mm_compaction_suitable  nid, zid, order, ret (compact_result)
+ *   mm_compaction_deferred / _defer_compaction / _defer_reset  nid, zid, order, order_failed, considered, limit (sixth)
+ *   mm_compaction_kcompactd_sleep nid
+ *   mm_compaction_wakeup_kcompactd nid, order, zid (classzone_idx)
  *   mm_compaction_kcompactd_wake nid, order, zid
+ *   mm_migrate_pages            succeeded, failed, thp_succeeded, thp_failed, thp_split, mode (sixth), reason (seventh)
+ *   compact_retry               order, priority, result, retries, max_retries, should_retry (sixth)
  *   cma_alloc_start             area index, count, align
  *   cma_alloc_finish            area index, pfn (−1: failed), count, align, errno
  *   cma_release                 area index, pfn, count
@@ -41,27 +49,42 @@ export type TraceEventName =
   | 'mm_compaction_end'
   | 'mm_compaction_migratepages'
   | 'mm_compaction_kcompactd_wake'
+  | 'mm_compaction_isolate_migratepages'
+  | 'mm_compaction_isolate_freepages'
+  | 'mm_compaction_try_to_compact_pages'
+  | 'mm_compaction_finished'
+  | 'mm_compaction_suitable'
+  | 'mm_compaction_deferred'
+  | 'mm_compaction_defer_compaction'
+  | 'mm_compaction_defer_reset'
+  | 'mm_compaction_kcompactd_sleep'
+  | 'mm_compaction_wakeup_kcompactd'
+  | 'mm_migrate_pages'
+  | 'compact_retry'
   | 'cma_alloc_start'
   | 'cma_alloc_finish'
   | 'cma_release'
   | 'mark_victim';
 
 export interface TraceSink {
-  emit(event: TraceEventName, a: number, b: number, c: number, d: number, e: number): void;
+  /** f and g: the few events with more than five fields (see above) pass them; others leave them out */
+  emit(event: TraceEventName, a: number, b: number, c: number, d: number, e: number, f?: number, g?: number): void;
 }
 
 /** A sink that keeps every event as a plain record (for notebooks and tests; it allocates per event). */
 export interface TraceRecord {
   event: TraceEventName;
-  args: [number, number, number, number, number];
+  /** five numbers, or six or seven for the events that have more fields */
+  args: [number, number, number, number, number] | [number, number, number, number, number, number] | [number, number, number, number, number, number, number];
 }
 
 export class TraceRecorder implements TraceSink {
   readonly events: TraceRecord[] = [];
   constructor(private readonly only?: ReadonlySet<TraceEventName>) {}
-  emit(event: TraceEventName, a: number, b: number, c: number, d: number, e: number): void {
+  emit(event: TraceEventName, a: number, b: number, c: number, d: number, e: number, f?: number, g?: number): void {
     if (this.only && !this.only.has(event)) return;
-    this.events.push({ event, args: [a, b, c, d, e] });
+    const args: TraceRecord['args'] = g !== undefined ? [a, b, c, d, e, f ?? 0, g] : f !== undefined ? [a, b, c, d, e, f] : [a, b, c, d, e];
+    this.events.push({ event, args });
   }
 }
 

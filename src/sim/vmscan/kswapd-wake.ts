@@ -6,6 +6,7 @@
 import { __GFP_DIRECT_RECLAIM } from '../page_alloc/gfp';
 import { zoneWatermarkOkFree } from '../page_alloc/watermark';
 import { NR_WMARK, WMARK_HIGH, type RunState } from '../run/run-state';
+import { wakeupKcompactd as wakeupKcompactdNode } from '../compaction/kcompactd';
 
 /** MAX_RECLAIM_RETRIES (mm/internal.h) */
 export const MAX_RECLAIM_RETRIES = 16;
@@ -37,12 +38,12 @@ export function pgdatWatermarkBoosted(rs: RunState, ni: number, highestZoneidx: 
   return false;
 }
 
-/** wakeup_kcompactd: record an order/zone request for the node's kcompactd (it runs when given time). */
+/**
+ * wakeup_kcompactd: record an order/zone request for the node's kcompactd and wake it when a zone
+ * is worth compacting (compaction/kcompactd.ts; it runs when the simulation gives it time).
+ */
 export function wakeupKcompactd(rs: RunState, ni: number, order: number, highestZoneidx: number): void {
-  if (!order) return;
-  const n = rs.nodes[ni]!;
-  if (n.kcompactdOrder < order) n.kcompactdOrder = order;
-  if (n.kcompactdHighestZoneidx < highestZoneidx) n.kcompactdHighestZoneidx = highestZoneidx;
+  wakeupKcompactdNode(rs, ni, order, highestZoneidx);
 }
 
 /**
