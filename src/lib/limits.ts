@@ -1,16 +1,17 @@
 /**
- * The largest machine mmbook simulates, one set of numbers for the workbench and the CLI: the
- * custom-topology inputs of the notebooks take their ranges from here (through `mm.limits`),
- * `mm.boot` refuses a topology outside them, and the CLI checks its inputs against the same
- * module. The simulator keeps 9 bytes per page, so 256 GiB is about 600 MB of state: what a
- * browser tab can hold. The kernel's own limits (MAX_NUMNODES, CONFIG_NR_CPUS of a profile) still
- * apply inside these.
+ * The largest machine mmbook simulates, one set of numbers for the workbench and the CLI: the RAM
+ * limit is the simulator's (src/sim/limits.ts MAX_RAM_BYTES, which the boot itself enforces for
+ * the CLI too); the custom-topology inputs of the notebooks take their ranges from here (through
+ * `mm.limits`), and `mm.boot` refuses a topology outside them. The kernel's own limits
+ * (MAX_NUMNODES, CONFIG_NR_CPUS of a profile) still apply inside these.
  */
+import { MAX_RAM_BYTES } from '../sim/index';
+
 export interface Range { readonly min: number; readonly max: number }
 
 export const LIMITS = {
   /** RAM of a declarative machine, MiB */
-  ramMiB: { min: 64, max: 256 * 1024 },
+  ramMiB: { min: 64, max: MAX_RAM_BYTES / 2 ** 20 },
   /** NUMA nodes of a declarative machine (arm64 MAX_NUMNODES, CONFIG_NODES_SHIFT=4) */
   nodes: { min: 1, max: 16 },
   /** CPUs of a declarative machine */

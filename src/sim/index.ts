@@ -23,3 +23,4 @@ export { RunState, type RunOptions } from './run/run-state';
 export { TraceRecorder, TraceCounter, type TraceSink, type TraceEventName, type TraceRecord } from './run/trace';
 export { parseGfp, formatGfp, formatGfpMode } from './page_alloc/gfp';
 export { KIND_NAMES, type PageKindName } from './run/page-flags';
+export { MAX_RAM_BYTES, machineLimits, COMMAND_LINE_SIZE } from './limits';

@@ -26,17 +26,18 @@ export function physAddrBits(arch: Arch, config: Pick<KernelConfig, 'armLpae'>):
 export const COMMAND_LINE_SIZE: Readonly<Record<Arch, number>> = { arm64: 2048, x86_64: 2048, arm: 1024 };
 
 /**
- * mmbook's own limit on RAM: 1 TiB, the sum of memblock.memory once setup_arch has applied the
- * firmware map and mem=. The buddy state takes 9 bytes a page (src/sim/buddy/buddy.ts), so a
- * 1 TiB machine holds about 2.4 GB and boots in about 6 s on one core.
+ * mmbook's own limit on RAM, the same in the workbench and the CLI: 256 GiB, the sum of
+ * memblock.memory once setup_arch has applied the firmware map and mem=. A booted machine keeps 9
+ * bytes a page (src/sim/buddy/buddy.ts) and a running one 12 more (src/sim/run/run-state.ts), so a
+ * 256 GiB machine holds about 600 MB booted and 1.4 GB while it runs: what a browser tab can hold.
  */
-export const MAX_RAM_BYTES = TiB;
+export const MAX_RAM_BYTES = 256 * 2 ** 30;
 /**
  * The page state covers every pfn from the lowest RAM page to the highest, holes included: the
  * span may be at most twice the RAM limit (x86 moves 1 GiB or more above the 4 GiB PCI hole;
  * NUMA servers leave gaps between nodes).
  */
-export const MAX_SPAN_BYTES = 2 * TiB;
+export const MAX_SPAN_BYTES = 2 * MAX_RAM_BYTES;
 /** The buddy allocator's pfns stay below 2^31 (src/sim/buddy/buddy.ts MAX_PFN_LIMIT): RAM ends at 8 TiB. */
 export const MAX_RAM_END = 8 * TiB;
 /**

@@ -50,14 +50,14 @@ describe('RAM that cannot hold the kernel image', () => {
 });
 
 describe('machines larger than mmbook boots', () => {
-  it('a topology above 1 TiB is refused up front, naming ramMiB', () => {
-    expect(codeOf(() => topo('arm64', 8 * 2 ** 20))).toBe('MACHINE_TOO_LARGE: topology ramMiB 8388608 (8 TiB) is more RAM than mmbook boots: at most 1048576 (1 TiB) (at ramMiB)');
+  it('a topology above 256 GiB is refused up front, naming ramMiB', () => {
+    expect(codeOf(() => topo('arm64', 8 * 2 ** 20))).toBe('MACHINE_TOO_LARGE: topology ramMiB 8388608 (8 TiB) is more RAM than mmbook boots: at most 262144 (256 GiB) (at ramMiB)');
     expect(codeOf(() => topo('x86_64', 4 * 2 ** 20))).toMatch(/^MACHINE_TOO_LARGE: topology ramMiB 4194304 \(4 TiB\)/);
   });
 
   it('a device tree bank of petabytes is refused once the kernel has cut it to its address space', () => {
     // arm64_memblock_init keeps [memstart, memstart + 128 TiB) of the linear map
-    expect(codeOf(() => dtb('arm64', { memory: [{ base: BASE, size: 2 ** 50 }] }))).toMatch(/^MACHINE_TOO_LARGE: the machine has 128 TiB of RAM; mmbook boots at most 1 TiB/);
+    expect(codeOf(() => dtb('arm64', { memory: [{ base: BASE, size: 2 ** 50 }] }))).toMatch(/^MACHINE_TOO_LARGE: the machine has 128 TiB of RAM; mmbook boots at most 256 GiB/);
     expect(codeOf(() => dtb('arm', { memory: [{ base: BASE, size: 2 * TiB }] }))).toMatch(/^MACHINE_TOO_LARGE/);
   });
 
