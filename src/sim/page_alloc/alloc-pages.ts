@@ -42,8 +42,8 @@ export function prepareAllocPages(rs: RunState, ac: AllocContext, gfp: number, o
   ac.gfp = gfp;
   ac.order = order;
   ac.highestZoneidx = hz;
-  const lists = gfp & __GFP_THISNODE ? rs.zonelists.thisnode : rs.zonelists.fallback;
-  ac.zonelist = lists.get(nid) ?? lists.get(rs.nodeIds[0]!)!;
+  const lists = gfp & __GFP_THISNODE ? rs.zlThisnode : rs.zlFallback;
+  ac.zonelist = lists[nid] ?? lists[rs.nodeIds[0]!]!;
   ac.migratetype = rs.mobilityDisabled ? 0 : gfpMigratetype(gfp);
   ac.preferred = -1;
   for (let k = 0; k < ac.zonelist.length; k++) {
@@ -99,7 +99,7 @@ export function getPageFromFreelist(rs: RunState, ac: AllocContext, allocFlags: 
       trackPage(rs, zi, i, order, ac.kind, ac.owner, ac.pinned);
       const pfn = i + b.basePfn;
       // reserve_highatomic_pageblock: 5.10 after order > 0 ALLOC_HARDER allocations, 6.1 after ALLOC_HIGHATOMIC ones
-      if (rs.rules.allocFlags === 'harder' ? order && allocFlags & ALLOC_HARDER : allocFlags & ALLOC_HIGHATOMIC) reserveHighatomicPageblock(rs, zi, pfn);
+      if (rs.hotReserves ? allocFlags & ALLOC_HIGHATOMIC : order && allocFlags & ALLOC_HARDER) reserveHighatomicPageblock(rs, zi, pfn);
       return pfn;
     }
     if (restart) continue;
@@ -128,7 +128,7 @@ export function allocPages(rs: RunState, gfp: number, order: number, nid: number
   ac.kind = kind;
   ac.owner = owner;
   ac.pinned = pin;
-  let allocFlags = gfpToAllocFlagsCma(gfp, ALLOC_WMARK_LOW, rs.rules.cmaConfigured, ac.noCma);
+  let allocFlags = gfpToAllocFlagsCma(gfp, ALLOC_WMARK_LOW, rs.hotCma, ac.noCma);
   allocFlags |= allocFlagsNofragment(rs, ac.preferred >= 0 ? ac.zonelist[ac.preferred]! : -1, gfp);
   let pfn = ac.preferred >= 0 ? getPageFromFreelist(rs, ac, allocFlags) : -1;
   if (pfn < 0) pfn = allocPagesSlowpath(rs, ac);

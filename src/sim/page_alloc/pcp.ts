@@ -84,7 +84,7 @@ export function freePcppagesBulk(rs: RunState, zi: number, cpu: number, count: n
   const p = rs.pcp;
   const pc = zi * rs.cpus + cpu;
   count = Math.min(p.count[pc], count);
-  if (rs.rules.pcp.drain === 'batch-free-rotation') {
+  if (!rs.hotFreeFactor) {
     let mt = 0;
     let batchFree = 0;
     const base = pc * p.nrLists;
@@ -133,7 +133,7 @@ export function freePcppagesBulk(rs: RunState, zi: number, cpu: number, count: n
 export function nrPcpHigh(rs: RunState, zi: number, pc: number, freeHigh: boolean): number {
   const high = rs.pcp.high[pc];
   if (!high || freeHigh) return 0;
-  if (!(rs.zoneFlags[zi] & ZONE_RECLAIM_ACTIVE) || !rs.rules.pcp.reclaimActiveCap) return high;
+  if (!(rs.zoneFlags[zi] & ZONE_RECLAIM_ACTIVE) || !rs.hotReclaimCap) return high;
   return Math.min(rs.pcp.batch[pc] << 2, high);
 }
 
@@ -162,11 +162,11 @@ export function freeUnrefPageCommit(rs: RunState, zi: number, cpu: number, i: nu
   pcpAddHead(rs, pc * p.nrLists + pindex, i, order, storedMt);
   p.count[pc] += 1 << order;
   rs.vm.v[rs.vm.PGFREE] += 1 << order;
-  if (rs.rules.pcp.drain === 'batch-free-rotation') {
+  if (!rs.hotFreeFactor) {
     if (p.count[pc] >= p.high[pc]) freePcppagesBulk(rs, zi, cpu, p.batch[pc], pindex);
     return;
   }
-  const freeHigh = p.freeFactor[pc] > 0 && order > 0 && order <= rs.rules.pcp.maxOrder;
+  const freeHigh = p.freeFactor[pc] > 0 && order > 0 && order <= rs.hotPcpMaxOrder;
   const high = nrPcpHigh(rs, zi, pc, freeHigh);
   if (p.count[pc] >= high) freePcppagesBulk(rs, zi, cpu, nrPcpFree(rs, pc, high, p.batch[pc], freeHigh), pindex);
 }

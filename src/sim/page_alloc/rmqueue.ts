@@ -14,7 +14,7 @@ import { wakeupKswapd } from '../vmscan/kswapd-wake';
 /** __rmqueue_smallest, with 6.1's mm_page_alloc_zone_locked. */
 function rmqueueSmallest(rs: RunState, zi: number, order: number, mt: number, countFree: boolean): number {
   const i = rs.buddy.takeSmallest(zi, order, mt, countFree);
-  if (i >= 0 && rs.trace && rs.rules.zoneLockedTrace === 'rmqueue-smallest') {
+  if (i >= 0 && rs.trace && rs.hotZoneLockedInSmallest) {
     const refill = rs.pcp.orderBase[order] >= 0 && mt < MIGRATE_PCPTYPES ? 1 : 0;
     rs.trace.emit('mm_page_alloc_zone_locked', i + rs.buddy.basePfn, order, mt, refill, 0);
   }
@@ -31,7 +31,7 @@ export function lastTakenMigratetype(): number {
 export function rmqueueCore(rs: RunState, zi: number, order: number, mt: number, allocFlags: number, countFree: boolean): number {
   const z = rs.buddy.z;
   let i = -1;
-  if (rs.rules.cmaConfigured && allocFlags & ALLOC_CMA && z.freeCma[zi] > Math.floor(z.free[zi] / 2)) {
+  if (rs.hotCma && allocFlags & ALLOC_CMA && z.freeCma[zi] > Math.floor(z.free[zi] / 2)) {
     i = rmqueueSmallest(rs, zi, order, MIGRATE_CMA, countFree);
     if (i >= 0) {
       takenMt = MIGRATE_CMA;
@@ -58,7 +58,7 @@ export function rmqueueCore(rs: RunState, zi: number, order: number, mt: number,
 
 /** 5.10 fires mm_page_alloc_zone_locked here, with the requested migratetype and percpu_refill = (order == 0). */
 function traced510(rs: RunState, i: number, order: number, mt: number): number {
-  if (rs.trace && rs.rules.zoneLockedTrace === 'rmqueue') rs.trace.emit('mm_page_alloc_zone_locked', i + rs.buddy.basePfn, order, mt, order === 0 ? 1 : 0, 0);
+  if (rs.trace && !rs.hotZoneLockedInSmallest) rs.trace.emit('mm_page_alloc_zone_locked', i + rs.buddy.basePfn, order, mt, order === 0 ? 1 : 0, 0);
   return i;
 }
 
@@ -86,11 +86,11 @@ function rmqueueBulk(rs: RunState, zi: number, order: number, count: number, li:
 function rmqueuePcplist(rs: RunState, zi: number, cpu: number, order: number, mt: number, allocFlags: number): number {
   const p = rs.pcp;
   const pc = zi * rs.cpus + cpu;
-  if (rs.rules.pcp.drain === 'free-factor') p.freeFactor[pc] >>= 1;
+  if (rs.hotFreeFactor) p.freeFactor[pc] >>= 1;
   const li = pc * p.nrLists + p.pindex(order, mt);
   if (p.len[li] === 0) {
     let batch = p.batch[pc];
-    if (rs.rules.pcp.drain === 'free-factor' && batch > 1) batch = Math.max(batch >> order, 2);
+    if (rs.hotFreeFactor && batch > 1) batch = Math.max(batch >> order, 2);
     const got = rmqueueBulk(rs, zi, order, batch, li, mt, allocFlags);
     p.count[pc] += got << order;
     if (p.len[li] === 0) return -1;
@@ -115,7 +115,7 @@ export function lastServedMigratetype(): number {
  */
 function rmqueueBuddy(rs: RunState, zi: number, order: number, mt: number, allocFlags: number): number {
   let i = -1;
-  const reserves = rs.rules.allocFlags === 'reserves';
+  const reserves = rs.hotReserves;
   if (order > 0 && allocFlags & (reserves ? ALLOC_HIGHATOMIC : ALLOC_HARDER)) {
     i = rmqueueSmallest(rs, zi, order, MIGRATE_HIGHATOMIC, true);
     if (i >= 0) {
@@ -141,17 +141,17 @@ function rmqueueBuddy(rs: RunState, zi: number, order: number, mt: number, alloc
 export function rmqueue(rs: RunState, zi: number, cpu: number, order: number, mt: number, allocFlags: number): number {
   let i = -1;
   let pcpTried = false;
-  if (rs.pcp.orderBase[order] >= 0 && (!rs.rules.cmaConfigured || allocFlags & ALLOC_CMA || mt !== MIGRATE_MOVABLE)) {
+  if (rs.pcp.orderBase[order] >= 0 && (!rs.hotCma || allocFlags & ALLOC_CMA || mt !== MIGRATE_MOVABLE)) {
     pcpTried = true;
     i = rmqueuePcplist(rs, zi, cpu, order, mt, allocFlags);
     if (i >= 0) servedMt = rs.pflags[i];
   }
   let buddyFailed = false;
-  if (i < 0 && (!pcpTried || rs.rules.pcp.emptyRefillFallsThrough)) {
+  if (i < 0 && (!pcpTried || rs.hotRefillFallsThrough)) {
     i = rmqueueBuddy(rs, zi, order, mt, allocFlags);
     buddyFailed = i < 0;
   }
-  if (rs.zoneFlags[zi] & ZONE_BOOSTED_WATERMARK && !(buddyFailed && !rs.rules.boostWakeOnFailure)) {
+  if (rs.zoneFlags[zi] & ZONE_BOOSTED_WATERMARK && !(buddyFailed && !rs.hotBoostWakeOnFailure)) {
     rs.zoneFlags[zi] &= ~ZONE_BOOSTED_WATERMARK;
     wakeupKswapd(rs, zi, 0, 0, rs.zoneIdx[zi]);
   }

@@ -12,9 +12,8 @@ import { NR_WMARK, WMARK_MIN, type RunState } from '../run/run-state';
 /** __zone_watermark_unusable_free: pages a request may not count toward the mark (the highatomic reserve unless it may dip into reserves). */
 export function zoneWatermarkUnusableFree(rs: RunState, zi: number, order: number, allocFlags: number): number {
   let unusable = (1 << order) - 1;
-  const reserves = rs.rules.allocFlags === 'harder' ? ALLOC_HARDER | ALLOC_OOM : ALLOC_RESERVES;
-  if (!(allocFlags & reserves)) unusable += rs.nrReservedHighatomic[zi];
-  if (rs.rules.cmaConfigured && !(allocFlags & ALLOC_CMA)) unusable += rs.buddy.z.freeCma[zi];
+  if (!(allocFlags & rs.hotReservesMask)) unusable += rs.nrReservedHighatomic[zi];
+  if (rs.hotCma && !(allocFlags & ALLOC_CMA)) unusable += rs.buddy.z.freeCma[zi];
   return unusable;
 }
 
@@ -80,11 +79,11 @@ export function zoneWatermarkFast(rs: RunState, zi: number, order: number, mark:
   const freePages = rs.buddy.z.free[zi];
   if (order === 0) {
     const reserved = zoneWatermarkUnusableFree(rs, zi, 0, allocFlags);
-    const usable = rs.rules.watermarkFastClamp ? freePages - Math.min(freePages, reserved) : freePages - reserved;
+    const usable = rs.hotFastClamp ? freePages - Math.min(freePages, reserved) : freePages - reserved;
     if (usable > mark + rs.lowmemReserve[zi * rs.nz + highestZoneidx]) return true;
   }
   if (zoneWatermarkOkFree(rs, zi, order, mark, highestZoneidx, allocFlags, freePages)) return true;
-  const atomic = rs.rules.allocFlags === 'harder' ? gfp & __GFP_ATOMIC : allocFlags & ALLOC_MIN_RESERVE;
+  const atomic = rs.hotReserves ? allocFlags & ALLOC_MIN_RESERVE : gfp & __GFP_ATOMIC;
   if (order === 0 && atomic && rs.boost[zi] > 0 && (allocFlags & ALLOC_WMARK_MASK) === ALLOC_WMARK_MIN) {
     return zoneWatermarkOkFree(rs, zi, 0, rs.wmark[zi * NR_WMARK + WMARK_MIN], highestZoneidx, allocFlags, freePages);
   }

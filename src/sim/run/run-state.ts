@@ -97,6 +97,31 @@ export class RunState {
   readonly mobilityDisabled: boolean;
   /** CONFIG_PCP_BATCH_SCALE_MAX where the kernel caps free_factor (6.1.y); Infinity without the cap */
   readonly pcpBatchScaleMax: number;
+  // The rules the alloc/free hot path reads, flattened from rules (kernel-behaviour.ts) into plain
+  // fields of this one class so that each is a single monomorphic load:
+  /** CONFIG_CMA */
+  readonly hotCma: boolean;
+  /** the alloc flags that may dip below min (ALLOC_HARDER|ALLOC_OOM, or ALLOC_RESERVES) */
+  readonly hotReservesMask: number;
+  /** rules.allocFlags === 'reserves' */
+  readonly hotReserves: boolean;
+  /** rules.watermarkFastClamp */
+  readonly hotFastClamp: boolean;
+  /** rules.pcp.drain === 'free-factor' (6.1), else 5.10's batch_free rotation */
+  readonly hotFreeFactor: boolean;
+  /** rules.pcp.maxOrder */
+  readonly hotPcpMaxOrder: number;
+  /** rules.pcp.emptyRefillFallsThrough */
+  readonly hotRefillFallsThrough: boolean;
+  /** rules.boostWakeOnFailure */
+  readonly hotBoostWakeOnFailure: boolean;
+  /** rules.pcp.reclaimActiveCap */
+  readonly hotReclaimCap: boolean;
+  /** rules.zoneLockedTrace === 'rmqueue-smallest' */
+  readonly hotZoneLockedInSmallest: boolean;
+  /** zonelists by node id: FALLBACK and NOFALLBACK (undefined for a node without memory) */
+  readonly zlFallback: Int32Array[];
+  readonly zlThisnode: Int32Array[];
   readonly swap: boolean;
   swappiness: number;
   /** the tunables as last computed (boot values, or after the last sysctl write) */
@@ -145,6 +170,17 @@ export class RunState {
     for (let zi = 0; zi < z.count; zi++) this.nodeZone[this.zoneNode[zi] * this.nz + this.zoneIdx[zi]] = zi;
     this.cpus = p.cpus;
     this.pcpBatchScaleMax = this.rules.pcp.drainInChunks ? this.profile.config.pcpBatchScaleMax : Infinity;
+    const r = this.rules;
+    this.hotCma = r.cmaConfigured;
+    this.hotReserves = r.allocFlags === 'reserves';
+    this.hotReservesMask = this.hotReserves ? 0x10 | 0x20 | 0x200 | 0x08 : 0x10 | 0x08;
+    this.hotFastClamp = r.watermarkFastClamp;
+    this.hotFreeFactor = r.pcp.drain === 'free-factor';
+    this.hotPcpMaxOrder = r.pcp.maxOrder;
+    this.hotRefillFallsThrough = r.pcp.emptyRefillFallsThrough;
+    this.hotBoostWakeOnFailure = r.boostWakeOnFailure;
+    this.hotReclaimCap = r.pcp.reclaimActiveCap;
+    this.hotZoneLockedInSmallest = r.zoneLockedTrace === 'rmqueue-smallest';
     this.swap = from?.swap ?? opts.swap ?? false;
     this.swappiness = from?.swappiness ?? opts.swappiness ?? 60;
     this.tunables = from?.tunables ?? p.tunables;
@@ -192,6 +228,10 @@ export class RunState {
       withCpus,
     );
     this.zonePresent = Float64Array.from({ length: this.zones }, (_, zi) => present.get(this.zoneId[zi]) ?? 0);
+    this.zlFallback = [];
+    this.zlThisnode = [];
+    for (const [nid, zl] of this.zonelists.fallback) this.zlFallback[nid] = zl;
+    for (const [nid, zl] of this.zonelists.thisnode) this.zlThisnode[nid] = zl;
     // build_all_zonelists: grouping by mobility is off when nr_free_pagecache_pages < pageblock_nr_pages * MIGRATE_TYPES
     let total = 0;
     for (let zi = 0; zi < this.zones; zi++) total += Math.max(0, z.managed[zi] - this.wmark[zi * NR_WMARK + WMARK_HIGH]);
