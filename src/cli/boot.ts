@@ -2,18 +2,11 @@
  * `mmbook boot`: boot a simulated machine and print /proc files in the kernel's exact text.
  * The flags are a contract other tools depend on (see README "CLI").
  */
-import { MmError } from '../sim/errors';
-import { bootMachine, bootFromZoneinfo, PROC_NAMES, type Machine, type ProcName } from '../sim/index';
-import { checkProfileName } from '../sim/boot/boot';
-import { ImportedMachine } from '../sim/machine/zoneinfo-machine';
-import { kconfigArch, kconfigVersion, readKconfigValues } from '../sim/input/kconfig';
-import type { Arch, KernelVersion } from '../sim/types';
+import { MmError, bootMachine, bootFromZoneinfo, PROC_NAMES, type Machine, type ProcName, checkProfileName, ImportedMachine, type Arch, type KernelVersion, COMMAND_LINE_SIZE } from '../sim/index';
 import { loadTopology } from './topology';
 import { unmodeledParams } from './cmdline-check';
-import { checkBootLogProfile } from './input-check';
 import { printable } from './printable';
 import { readInputFile } from './input-file';
-import { COMMAND_LINE_SIZE } from '../sim/limits';
 
 export interface BootArgs {
   arch?: string;
@@ -99,22 +92,6 @@ function readBytes(flag: string, path: string): Buffer {
   return readInputFile(flag, path);
 }
 
-/**
- * A --kconfig made for another architecture or kernel than --arch/--kernel would graft, say, amd64's
- * ZONE_DEVICE onto an arm64 boot: refuse it (kconfigArch/kconfigVersion read CONFIG_ARM64 /
- * CONFIG_X86_64 / CONFIG_ARM and the "# Linux/<arch> X.Y.Z Kernel Configuration" header).
- */
-function checkKconfig(path: string, text: string, arch: Arch, kernel: KernelVersion): void {
-  const made = kconfigArch(readKconfigValues(text, path));
-  if (made && made !== arch) {
-    throw new MmError('KCONFIG_MISMATCH', `this is an ${made} kernel config (CONFIG_${made === 'x86_64' ? 'X86_64' : made === 'arm64' ? 'ARM64' : 'ARM'}=y), but --arch is ${arch}`);
-  }
-  const version = kconfigVersion(text);
-  if (version && version !== kernel) {
-    throw new MmError('KCONFIG_MISMATCH', `this is a ${version} kernel config, but --kernel is ${kernel}`);
-  }
-}
-
 /** Which file an input error came from, by the error code's family. */
 const FILE_OF_CODE: Array<[RegExp, keyof BootArgs, string]> = [
   [/^FDT_/, 'dtb', '--dtb'],
@@ -146,9 +123,7 @@ function bootFromFiles(a: BootArgs): Machine {
   const arch = a.arch as Arch;
   const kernel = a.kernel as KernelVersion;
   const kconfig = a.kconfig !== undefined ? readText('--kconfig', a.kconfig) : undefined;
-  if (kconfig !== undefined) checkKconfig(a.kconfig!, kconfig, arch, kernel);
   const bootLog = a.bootLog !== undefined ? readText('--boot-log', a.bootLog) : undefined;
-  if (bootLog !== undefined) checkBootLogProfile(bootLog, arch, kernel);
   const common = { arch, kernel, cmdline: a.cmdline, cpus: a.cpus, kconfig, bootLog, sysctls: a.sysctls };
   if (a.zoneinfo !== undefined) {
     // the layout and arch checks run in bootFromZoneinfo (src/sim), as for mm.boot

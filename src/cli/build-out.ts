@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, isAbsolute } from 'node:path';
-import { MmError } from '../sim/errors';
+import { MmError } from '../sim/index';
 
 export const BUILD_STAMP = '.mmbook-build';
 const STAMP_TEXT = 'This directory is a site built by mmbook (mmbook build, npm run build). The next build into it deletes everything in it.\n';

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MmError } from '../sim/errors';
+import { MmError } from '../sim/index';
 import { prepareBuildOut, writeBuildStamp } from './build-out';
 
 /** The checkout: the nearest directory above this module with a package.json (src/cli/ from source, dist-cli/ compiled). */

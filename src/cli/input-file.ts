@@ -4,8 +4,7 @@
  * such as /dev/zero, a pipe), so a wrong path cannot make mmbook read gigabytes.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { MmError } from '../sim/errors';
-import { fmtBytes, MAX_INPUT_BYTES } from '../sim/limits';
+import { MmError, fmtBytes, MAX_INPUT_BYTES } from '../sim/index';
 
 function unreadable(flag: string, path: string, e: unknown): never {
   const code = (e as NodeJS.ErrnoException).code;

@@ -2,7 +2,7 @@
  * The `mmbook` command: dispatches to boot, run and build.
  * User errors print one line `mmbook: <CODE>: <message>` on stderr and exit 2.
  */
-import { MmError } from '../sim/errors';
+import { MmError } from '../sim/index';
 import { errorReport } from './report-error';
 
 const USAGE = `usage:

@@ -4,7 +4,7 @@
  * else, including the simulator's own consistency checks, whose codes mean an mmbook bug, not bad
  * input (input checks run first and name the input). Never a stack trace.
  */
-import { MmError } from '../sim/errors';
+import { MmError } from '../sim/index';
 import { printable } from './printable';
 
 /** The buddy allocator's, memblock's argument checks, the tunables' input checks, the DTB builder's. */

@@ -3,7 +3,7 @@
  * input of another notebook) is a user error naming the notebook's inputs, and a field of a form
  * input (`-p own.nosuch=1`) that the form does not have is one too.
  */
-import { MmError } from '../sim/errors';
+import { MmError } from '../sim/index';
 import type { CellInfo, HeadlessNotebook } from '../kernel/index';
 
 /** The notebook's inputs: names defined by a `view(...)` cell, in document order. */

@@ -6,7 +6,7 @@
  * running.
  */
 import { Worker } from 'node:worker_threads';
-import { MmError } from '../sim/errors';
+import { MmError } from '../sim/index';
 import type { CellReport } from './run-report';
 import type { CellState, MainMessage, RunJob, WorkerMessage } from './run-worker';
 

@@ -7,7 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CellStatus } from '../kernel/index';
-import { MmError } from '../sim/errors';
+import { MmError } from '../sim/index';
 import { cliBuiltins, installGlobalDom } from './run';
 import { describeCell, summary, type CellReport, type Outcome } from './run-report';
 import { checkParamFields, checkParamNames } from './run-params';

@@ -9,7 +9,7 @@
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { MmError } from '../sim/errors';
+import { MmError } from '../sim/index';
 import { printable } from './printable';
 export type { CellReport } from './run-report';
 

@@ -4,9 +4,7 @@
  * the field, not a silent default or a crash deep in the DTB builder.
  */
 import { readInputFile } from './input-file';
-import { MmError } from '../sim/errors';
-import type { Topology } from '../sim/index';
-import type { Arch, KernelVersion } from '../sim/types';
+import { MmError, type Topology, type Arch, type KernelVersion } from '../sim/index';
 
 type Json = Record<string, unknown>;
 

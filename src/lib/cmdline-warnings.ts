@@ -6,8 +6,7 @@
  * without it (a real command line often carries crashkernel= and the like): `mmbook boot` prints
  * them on stderr, and `mm.boot` puts them in the machine's `warnings`, which the notebooks show.
  */
-import type { CmdlineToken } from '../sim/input/cmdline';
-import type { Arch } from '../sim/types';
+import { type CmdlineToken, type Arch } from '../sim/index';
 
 interface Unmodeled {
   /** does this token (on this arch) change what mmbook prints? */

@@ -7,8 +7,8 @@ import {
   bootMachine, bootFromZoneinfo, defaultKernelConfig, defaultLowmemReserveRatio, Machine, MmError, tunableSysctlNames, versionRules,
   watermarkScaleFactorMax, zoneNames,
   type Arch, type BootRequest, type BootStage, type KernelVersion, type MachineView, type ProcName, type Topology,
+  ImportedMachine, type ImportInfo,
 } from '../sim/index';
-import { ImportedMachine, type ImportInfo } from '../sim/machine/zoneinfo-machine';
 import { fixture, fixtures, type Fixture } from './fixtures/fixture';
 import { LIMITS, limitProblem } from './limits';
 import { machineWarnings } from './machine-warnings';

@@ -23,4 +23,7 @@ export { RunState, type RunOptions } from './run/run-state';
 export { TraceRecorder, TraceCounter, type TraceSink, type TraceEventName, type TraceRecord } from './run/trace';
 export { parseGfp, formatGfp, formatGfpMode } from './page_alloc/gfp';
 export { KIND_NAMES, type PageKindName } from './run/page-flags';
-export { MAX_RAM_BYTES, machineLimits, COMMAND_LINE_SIZE } from './limits';
+export { MAX_RAM_BYTES, MAX_INPUT_BYTES, machineLimits, COMMAND_LINE_SIZE, fmtBytes } from './limits';
+export { ImportedMachine, type ImportInfo } from './machine/zoneinfo-machine';
+export { checkZoneinfoLayout } from './format/zoneinfo-layout';
+export { bannerRelease, checkBootLogProfile, checkKconfigProfile } from './input/profile-check';

@@ -164,6 +164,8 @@ export interface VersionRules {
     /** vmalloc= keeps its size and always subtracts VMALLOC_OFFSET (6.1, since 5.14) */
     readonly vmallocOffsetAlways: boolean;
   };
+  /** arm64 reserves a 128 MiB BPF JIT region between _PAGE_END and the modules (5.10; gone in 5.13), which moves VMALLOC_START */
+  readonly arm64BpfJitRegion: boolean;
   readonly x86: {
     /** the low memory kept from the buddy: reserve_bios_regions + reserve_real_mode + 64 KiB (5.10), the whole first 1 MiB (6.1) */
     readonly lowMemory: 'bios-regions' | 'first-1mib';
@@ -174,6 +176,25 @@ export interface VersionRules {
   readonly percpuChunkLists: { readonly extraSlots: number; readonly chunkTypes: number };
   /** /proc/zoneinfo prints `boost` and `cma` lines (both 6.1; neither 5.10) */
   readonly zoneinfoBoostCma: boolean;
+  /** What the /proc files print besides (mm/vmstat.c, fs/proc/meminfo.c, include/linux/vm_event_item.h) */
+  readonly format: {
+    /** the vmstat_text[] item lists (src/sim/format/vmstat-items-*.ts) */
+    readonly vmstatItems: '5.10' | '6.1';
+    /** FOR_ALL_ZONES events have a _device variant (TEXT_FOR_DEVICE, 5.17+) */
+    readonly deviceZoneEvents: boolean;
+    /** meminfo prints SecPageTables, and Zswap/Zswapped with CONFIG_ZSWAP (6.0+) */
+    readonly meminfoSecPageTablesZswap: boolean;
+    /** page tables are a node stat (nr_page_table_pages in the node items; 5.10: a zone stat) */
+    readonly pageTablesNodeStat: boolean;
+    /** vmstat has cma_alloc_success / cma_alloc_fail (CONFIG_CMA, 5.18+) */
+    readonly cmaVmEvents: boolean;
+    /** nr_swapcached is a node item (6.1); 5.10 meminfo's SwapCached comes from the swap cache total */
+    readonly swapcachedNodeStat: boolean;
+    /** vmstat has cow_ksm (5.19+); a 5.10 KSM kernel prints nothing that tells */
+    readonly cowKsmEvent: boolean;
+    /** x86 vmstat has direct_map_level2/3_splits (5.19+) */
+    readonly directMapSplitEvents: boolean;
+  };
   /** find_zone_movable_pfns_for_nodes resets zone_movable_pfn to 0 when it reaches the node's end (6.1; 5.10.198) */
   readonly zoneMovableResetAtNodeEnd: boolean;
 
@@ -254,11 +275,13 @@ const RULES: Readonly<Record<KernelVersion, VersionRules>> = {
     noMap: { staticBusy: 'reserved', dynamic: 'remove', giveBack: 'free-and-add' },
     arm64: { initrdClearsNomap: false, memreserveFirst: true, pgtableAllocNoLeakTrace: false, sectionSizeBits: 30 },
     arm: { vmallocOffsetAlways: false },
+    arm64BpfJitRegion: true,
     x86: { lowMemory: 'bios-regions' },
     swiotlbMeta: 'list-and-orig',
     percpuChunkLists: { extraSlots: 2, chunkTypes: 2 },
     zoneMovableResetAtNodeEnd: false,
     zoneinfoBoostCma: false,
+    format: { vmstatItems: '5.10', deviceZoneEvents: false, meminfoSecPageTablesZswap: false, pageTablesNodeStat: false, cmaVmEvents: false, swapcachedNodeStat: false, cowKsmEvent: false, directMapSplitEvents: false },
     compaction: { stallWhenSkipped: true, zonelistSuitable: 'not-skipped', proactiveZoneScore: 'weighted', proactiveBackoff: 'defer-counter', migrateTrace: 'return-code', scannedCountsWholeBlock: false, fastIsolateLimitMax: false, fastIsolateHighestAboveMin: false, contigIsolatesHugetlb: false, enomemCountsRetries: false, extfragIndexWidth: 0 },
   }),
   '6.1': deepFreeze<VersionRules>({
@@ -286,11 +309,13 @@ const RULES: Readonly<Record<KernelVersion, VersionRules>> = {
     noMap: { staticBusy: 'memory-and-reserved', dynamic: 'reserve-nomap', giveBack: 'clear-nomap-or-free' },
     arm64: { initrdClearsNomap: true, memreserveFirst: false, pgtableAllocNoLeakTrace: true, sectionSizeBits: 27 },
     arm: { vmallocOffsetAlways: true },
+    arm64BpfJitRegion: false,
     x86: { lowMemory: 'first-1mib' },
     swiotlbMeta: 'slots-and-areas',
     percpuChunkLists: { extraSlots: 4, chunkTypes: 1 },
     zoneMovableResetAtNodeEnd: true,
     zoneinfoBoostCma: true,
+    format: { vmstatItems: '6.1', deviceZoneEvents: true, meminfoSecPageTablesZswap: true, pageTablesNodeStat: true, cmaVmEvents: true, swapcachedNodeStat: true, cowKsmEvent: true, directMapSplitEvents: true },
     compaction: { stallWhenSkipped: false, zonelistSuitable: 'continue-only', proactiveZoneScore: 'unweighted', proactiveBackoff: 'timeout', migrateTrace: 'succeeded', scannedCountsWholeBlock: true, fastIsolateLimitMax: true, fastIsolateHighestAboveMin: true, contigIsolatesHugetlb: true, enomemCountsRetries: true, extfragIndexWidth: 2 },
   }),
 };

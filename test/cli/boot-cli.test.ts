@@ -171,8 +171,8 @@ describe('mmbook boot', () => {
 
   it('a boot log or zoneinfo of another profile is refused, naming the file', () => {
     const log = (name: string) => readFileSync(join(ORACLE, name, 'kernel-console.txt'), 'utf8');
-    expect(() => checkBootLogProfile(log('a64-512m'), 'arm64', '5.10')).toThrow(/Linux 6\.1\.0-50-arm64, but --kernel is 5\.10/);
-    expect(() => checkBootLogProfile(log('a64-512m'), 'arm', '6.1')).toThrow(/an arm64 kernel, but --arch is arm/);
+    expect(() => checkBootLogProfile(log('a64-512m'), 'arm64', '5.10')).toThrow(/Linux 6\.1\.0-50-arm64, but the kernel profile is 5\.10/);
+    expect(() => checkBootLogProfile(log('a64-512m'), 'arm', '6.1')).toThrow(/an arm64 kernel, but the arch is arm/);
     expect(() => checkBootLogProfile(log('x64-1g-k510'), 'x86_64', '6.1')).toThrow(/5\.10\.0-32-amd64/);
     expect(() => checkBootLogProfile(log('a32-2g-highmem'), 'arm', '6.1')).not.toThrow();
     expect(() => checkBootLogProfile('[    0.000000] Linux version 5.15.0-1-arm64 (x)', 'arm64', '6.1')).not.toThrow();
@@ -188,10 +188,10 @@ describe('mmbook boot', () => {
     const cfg = (name: string) => join(ORACLE, 'kernel-configs', name);
     const amd = run(['boot', '--arch', 'arm64', '--kernel', '6.1', '--dtb', DTB, '--kconfig', cfg('config-6.1.0-50-amd64')]);
     expect(amd.status).toBe(2);
-    expect(amd.stderr).toMatch(/^mmbook: KCONFIG_MISMATCH: --kconfig file '.*config-6\.1\.0-50-amd64': this is an x86_64 kernel config \(CONFIG_X86_64=y\), but --arch is arm64\n$/);
+    expect(amd.stderr).toMatch(/^mmbook: KCONFIG_MISMATCH: --kconfig file '.*config-6\.1\.0-50-amd64': this is an x86_64 kernel config \(CONFIG_X86_64=y\), but the arch is arm64\n$/);
     const ver = run(['boot', '--arch', 'arm64', '--kernel', '5.10', '--dtb', DTB, '--kconfig', cfg('config-6.1.0-50-arm64')]);
     expect(ver.status).toBe(2);
-    expect(ver.stderr).toMatch(/KCONFIG_MISMATCH: .*this is a 6\.1 kernel config, but --kernel is 5\.10/);
+    expect(ver.stderr).toMatch(/KCONFIG_MISMATCH: .*this is a 6\.1 kernel config, but the kernel profile is 5\.10/);
     const same = run(['boot', '--arch', 'arm64', '--kernel', '6.1', '--dtb', DTB, '--kconfig', cfg('config-6.1.0-50-arm64'), '--show', 'meminfo']);
     expect(same.status).toBe(0);
   });

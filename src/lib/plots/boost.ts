@@ -10,7 +10,7 @@
  *
  * (_watermark[HIGH] is the printed high minus the current boost.)
  */
-import type { MachineView } from '../../sim/view';
+import type { MachineView } from '../../sim/index';
 import { pagesToMiB, zoneKey } from './data';
 
 export interface MaxBoostRow {

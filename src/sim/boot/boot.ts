@@ -3,6 +3,7 @@
  * memblock_free_all (buddy) → initcalls (CMA activation, watermarks, THP raise) → late frees →
  * run-time sysctls. Each stage's result is kept on the Machine as an immutable snapshot.
  */
+import { checkBootLogProfile, checkKconfigProfile } from '../input/profile-check';
 import { MmError } from '../errors';
 import { Memblock } from '../memblock/memblock';
 import { parseMemblockDebugfs } from '../memblock/debugfs-parse';
@@ -76,6 +77,7 @@ export function checkProfileName(arch: string, kernel: string, where?: { arch?: 
 
 export function makeProfile(arch: Arch, kernel: KernelVersion, kconfig?: string): Profile {
   checkProfileName(arch, kernel);
+  if (kconfig) checkKconfigProfile(kconfig, arch, kernel);
   const config = { ...defaultKernelConfig(arch, kernel), ...(kconfig ? parseKconfig(kconfig) : {}) };
   return { arch, kernel, config, behaviour: kernelBehaviour(kernel, config) };
 }
@@ -136,6 +138,7 @@ export function bootMachine(req: BootRequest): Machine {
   const stage = stageReporter(req.onStage);
   const profile = makeProfile(req.arch, req.kernel, req.kconfig);
   const { arch, kernel, config: cfg } = profile;
+  if (req.bootLog !== undefined) checkBootLogProfile(req.bootLog, arch, kernel);
   stage('firmware');
   const fwRaw = firmwareOf(req, profile);
   // Without CONFIG_NUMA the kernel never reads numa-node-id or SRAT: every bank and CPU is node 0.

@@ -2,6 +2,7 @@
  * Resolves the per-version vmstat_text[] lists (vmstat-items-*.ts) against a view's
  * configuration, giving the exact names /proc/zoneinfo and /proc/vmstat print.
  */
+import { versionRules } from '../kernel-behaviour';
 import type { MachineView } from '../view';
 import type { ZoneName } from '../types';
 import { featuresOf, hasCma, statNamesOf } from './extra';
@@ -41,7 +42,7 @@ function resolve(v: MachineView, list: ItemEntry[]): string[] {
     } else if (e.startsWith('@')) {
       // TEXTS_FOR_ZONES: 5.10 has no TEXT_FOR_DEVICE (added in 5.17)
       for (const z of v.zoneNames) {
-        if (z === 'Device' && v.kernel === '5.10') continue;
+        if (z === 'Device' && !versionRules(v.kernel).format.deviceZoneEvents) continue;
         out.push(`${e.slice(1)}_${ZONE_SUFFIX[z]}`);
       }
     } else {
@@ -51,7 +52,7 @@ function resolve(v: MachineView, list: ItemEntry[]): string[] {
   return out;
 }
 
-const is510 = (v: MachineView): boolean => v.kernel === '5.10';
+const is510 = (v: MachineView): boolean => versionRules(v.kernel).format.vmstatItems === '5.10';
 
 export function zoneStatNames(v: MachineView): string[] {
   return statNamesOf(v).zone ?? resolve(v, is510(v) ? ZONE_ITEMS_5_10 : ZONE_ITEMS_6_1);

@@ -3,6 +3,7 @@
  * CommitLimit (vm_commit_limit) and VmallocTotal (VMALLOC_END - VMALLOC_START).
  * A value pasted from a real machine (v.counters) wins, so imported text prints back as it was.
  */
+import { versionRules } from '../kernel-behaviour';
 import type { MachineView } from '../view';
 
 const PAGE_SHIFT = 12n;
@@ -29,7 +30,7 @@ function arm64VmallocTotal(kernel: MachineView['kernel']): bigint {
   const PAGE_END = neg(1n << (VA_BITS - 1n)); // _PAGE_END(VA_BITS_MIN)
   const STRUCT_PAGE_MAX_SHIFT = 6n;
   const VMEMMAP_SIZE = (1n << (VA_BITS - 1n)) >> (PAGE_SHIFT - STRUCT_PAGE_MAX_SHIFT);
-  if (kernel === '5.10') {
+  if (versionRules(kernel).arm64BpfJitRegion) {
     // MODULES_VADDR = BPF_JIT_REGION_END = _PAGE_END + SZ_128M; VMALLOC_START = MODULES_END
     const VMALLOC_START = PAGE_END + 128n * SZ_1M + 128n * SZ_1M;
     const VMALLOC_END = neg((1n << 30n) + VMEMMAP_SIZE + (64n << 10n)); // - PUD_SIZE - VMEMMAP_SIZE - SZ_64K

@@ -2,6 +2,7 @@
  * The /proc/meminfo line set (fs/proc/meminfo.c meminfo_proc_show, hugetlb_report_meminfo,
  * x86 arch_report_meminfo) for 5.10 and 6.1, with each line's printf shape.
  */
+import { versionRules } from '../kernel-behaviour';
 import type { MachineView } from '../view';
 import { featuresOf, hasCma, statNamesOf } from './extra';
 
@@ -32,7 +33,7 @@ export function meminfoLabels(v: MachineView): string[] {
   const o = statNamesOf(v).meminfo;
   if (o) return o;
   const f = featuresOf(v);
-  const v61 = v.kernel === '6.1';
+  const v61 = versionRules(v.kernel).format.meminfoSecPageTablesZswap;
   const l: string[] = ['MemTotal', 'MemFree', 'MemAvailable', 'Buffers', 'Cached', 'SwapCached',
     'Active', 'Inactive', 'Active(anon)', 'Inactive(anon)', 'Active(file)', 'Inactive(file)',
     'Unevictable', 'Mlocked'];

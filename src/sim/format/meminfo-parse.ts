@@ -2,6 +2,7 @@
  * /proc/meminfo parser and meminfoToView, which inverts renderMeminfo: the view's zones,
  * totals and node stats are chosen so that every derived line prints the pasted value.
  */
+import { versionRules } from '../kernel-behaviour';
 import { MmError } from '../errors';
 import type { MachineViewExtra } from './extra';
 import { parseError, parseUint, readLines } from './lines';
@@ -90,7 +91,7 @@ export function meminfoToView(p: ParsedMeminfo, hints: ViewHints = {}): MachineV
   }
   low.stats.nr_mlock = pages('Mlocked');
   low.stats.nr_bounce = pages('Bounce');
-  if (kernel === '5.10') low.stats.nr_page_table_pages = pages('PageTables');
+  if (!versionRules(kernel).format.pageTablesNodeStat) low.stats.nr_page_table_pages = pages('PageTables');
   else ns.nr_page_table_pages = pages('PageTables');
   for (const [label, value] of Object.entries(p)) if (!DERIVED.has(label)) v.counters[label] = value;
 

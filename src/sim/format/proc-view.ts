@@ -4,6 +4,7 @@
  * pageblocks; vmstat and meminfo the config switches and the counters the simulator does
  * not model; the memblock files the regions.
  */
+import { versionRules } from '../kernel-behaviour';
 import { MmError } from '../errors';
 import type { ZoneView } from '../view';
 import type { MachineViewExtra } from './extra';
@@ -65,7 +66,7 @@ export function procToView(t: ProcTexts, hints: ViewHints = {}): MachineViewExtr
     const s = vmstatToView(parseVmstat(t.vmstat), { arch: hints.arch, kernel: v.kernel, zoneNames: v.zoneNames });
     v.arch = hints.arch ?? s.arch;
     // 6.1 prints cma_alloc_* events with CONFIG_CMA; 5.10 has no CMA event to tell
-    if (v.kernel === '6.1') v.migratetypeNames = s.migratetypeNames;
+    if (versionRules(v.kernel).format.cmaVmEvents) v.migratetypeNames = s.migratetypeNames;
     Object.assign(features, s.features ?? {}, hints.features ?? {});
     for (const [k, value] of Object.entries(s.counters)) v.counters[k] = value;
   }
@@ -76,9 +77,9 @@ export function procToView(t: ProcTexts, hints: ViewHints = {}): MachineViewExtr
       if (hints.features?.[k] === undefined) features[k] = m.features?.[k];
     }
     v.thpBuilt = hints.thpBuilt ?? m.thpBuilt;
-    if (v.kernel === '5.10') v.totalcma = m.totalcma; // 5.10 zoneinfo has no cma line
+    if (!versionRules(v.kernel).zoneinfoBoostCma) v.totalcma = m.totalcma; // 5.10 zoneinfo has no cma line
     for (const [k, value] of Object.entries(m.counters)) v.counters[k] = value;
-    if (v.kernel === '5.10' && m.nodes[0]!.stats.nr_swapcached !== undefined) v.counters.nr_swapcached = m.nodes[0]!.stats.nr_swapcached;
+    if (!versionRules(v.kernel).format.swapcachedNodeStat && m.nodes[0]!.stats.nr_swapcached !== undefined) v.counters.nr_swapcached = m.nodes[0]!.stats.nr_swapcached;
   }
   if (pti) {
     v.migratetypeNames = [...pti.types];

@@ -3,6 +3,7 @@
  * builder. Zone and NUMA items are sums over zones, node items sums over nodes (as
  * printed, THP items in huge pages), the rest come from v.counters.
  */
+import { versionRules } from '../kernel-behaviour';
 import type { MachineView } from '../view';
 import type { MachineViewExtra } from './extra';
 import { nodeStatNames, numaStatNames, vmstatNames, zoneStatNames } from './item-lists';
@@ -61,7 +62,8 @@ export function vmstatToView(p: ParsedVmstat, hints: ViewHints = {}): MachineVie
   const arch = hints.arch ?? (has('direct_map_level2_splits') || has('pgalloc_device') || has('thp_split_pud') ? 'x86_64' : has('pgalloc_high') ? 'arm' : 'arm64');
   const kernel = hints.kernel ?? (has('nr_page_table_pages') && !has('nr_sec_page_table_pages') ? '5.10' : '6.1');
   // 5.10 prints no *_device events although Debian's amd64 kernel has ZONE_DEVICE
-  if (kernel === '5.10' && arch === 'x86_64' && zones.length > 0 && !zones.includes('Device')) zones.push('Device');
+  const fmt = versionRules(kernel).format;
+  if (!fmt.deviceZoneEvents && arch === 'x86_64' && zones.length > 0 && !zones.includes('Device')) zones.push('Device');
   const v = emptyView({
     ...hints, arch, kernel,
     zoneNames: hints.zoneNames ?? (zones.length > 0 ? zones : undefined),
@@ -72,9 +74,9 @@ export function vmstatToView(p: ParsedVmstat, hints: ViewHints = {}): MachineVie
     features: {
       numaBalancing: has('numa_pte_updates'), swap: has('swap_ra'), thpPud: has('thp_split_pud'),
       hugetlb: has('htlb_buddy_alloc_success'), compaction: has('compact_stall'), migration: has('pgmigrate_success'),
-      balloon: has('balloon_inflate'), balloonCompaction: has('balloon_migrate'), ksm: has('cow_ksm') || (kernel === '5.10'),
+      balloon: has('balloon_inflate'), balloonCompaction: has('balloon_migrate'), ksm: has('cow_ksm') || !fmt.cowKsmEvent,
       zswap: has('zswpin'), shadowCallStack: has('nr_shadow_call_stack'), debugTlbflush: has('nr_tlb_remote_flush'),
-      debugVmacache: has('vmacache_find_calls'), x86DirectMap: has('direct_map_level2_splits') || (kernel === '5.10' && arch === 'x86_64'),
+      debugVmacache: has('vmacache_find_calls'), x86DirectMap: has('direct_map_level2_splits') || (!fmt.directMapSplitEvents && arch === 'x86_64'),
       ...(hints.features ?? {}),
     },
   });

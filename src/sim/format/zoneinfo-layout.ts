@@ -72,7 +72,7 @@ function differences(layout: ZoneinfoLayout, kernel: KernelVersion): string {
  */
 export function checkZoneinfoLayout(layout: ZoneinfoLayout, kernel: KernelVersion): ParseWarning[] {
   if (layout.profile !== null && layout.profile !== kernel) {
-    const what = layout.profile === '6.1' ? 'with the boost and cma lines' : 'without the boost and cma lines';
+    const what = versionRules(layout.profile).zoneinfoBoostCma ? 'with the boost and cma lines' : 'without the boost and cma lines';
     throw new MmError(
       'ZONEINFO_PROFILE_MISMATCH',
       `the zoneinfo has the ${layout.profile} layout (Linux ${layout.name}, ${what}), which a ${kernel} kernel does not print: choose the ${layout.profile} kernel profile`,

@@ -4,6 +4,7 @@
  * view's own layout. Lines the dump did not have are listed in each zone's `missing` and not
  * printed; values that are missing are 0 in the view but never printed.
  */
+import { versionRules } from '../kernel-behaviour';
 import type { Arch, ZoneName } from '../types';
 import type { NodeView, PcpView } from '../view';
 import type { MachineViewExtra, PcpViewExtra, ZoneinfoLineKey, ZoneViewExtra } from './extra';
@@ -63,7 +64,7 @@ export function zoneinfoToView(p: ParsedZoneinfo, hints: ViewHints = {}): Machin
   const features = { ...(hints.features ?? {}) };
   if (nodeNames.length > 0) {
     features.shadowCallStack ??= nodeNames.includes('nr_shadow_call_stack');
-    if (p.layout === '6.1') {
+    if (versionRules(p.layout).zoneinfoBoostCma) {
       features.swap ??= nodeNames.includes('nr_swapcached');
       features.numaBalancing ??= nodeNames.includes('pgpromote_success');
     }

@@ -1,6 +1,7 @@
 /**
  * /proc/zoneinfo renderer: zoneinfo_show_print (mm/vmstat.c), 5.10 and 6.1 layouts.
  */
+import { versionRules } from '../kernel-behaviour';
 import type { MachineView, NodeView, ZoneView } from '../view';
 import type { PcpViewExtra, ZoneViewExtra } from './extra';
 import { featuresOf } from './extra';
@@ -29,7 +30,7 @@ function isZoneFirstPopulated(node: NodeView, z: ZoneView): boolean {
  * layout without those lines, instead of inventing their values.
  */
 export function zoneinfoShowPrint(v: MachineView, node: NodeView, z: ZoneView): string {
-  const v61 = v.kernel === '6.1';
+  const v61 = versionRules(v.kernel).zoneinfoBoostCma;
   const miss = new Set((z as ZoneViewExtra).missing ?? []);
   let s = `Node ${node.nid}, zone ${padLeft(z.name, 8)}`;
   if (isZoneFirstPopulated(node, z) && !miss.has('nodeStats')) {

@@ -16,6 +16,7 @@
  * free-list files of another machine (ZONEINFO_FREE_LISTS_MISMATCH). Everything else unusual is
  * a warning on machine.parts.warnings ("CODE: message").
  */
+import { checkBootLogProfile } from '../input/profile-check';
 import { MmError } from '../errors';
 import { mergeFreeLists, pagetypeinfoPageblockOrder } from '../format/free-lists-import';
 import { checkZoneinfoLayout } from '../format/zoneinfo-layout';
@@ -102,6 +103,7 @@ export function bootFromZoneinfo(req: ZoneinfoImportRequest): ImportedMachine {
   const zs = importZones(parsed, names);
   if (parsed.zones.some((z) => z.managed === undefined)) warnings.push('ZONEINFO_NO_MANAGED: the dump has no managed lines (Linux 3.7 and older): present is used as managed, as those kernels computed their watermarks from it');
 
+  if (req.bootLog !== undefined) checkBootLogProfile(req.bootLog, profile.arch, profile.kernel);
   const facts = req.bootLog !== undefined ? bootLogFacts(req.bootLog) : null;
   const cmdline = req.cmdline ?? (req.bootLog !== undefined ? parseBootLog(req.bootLog).commandLine : undefined) ?? '';
   const params = parseCmdline(cmdline, profile.arch);
