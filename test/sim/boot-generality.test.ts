@@ -21,7 +21,6 @@ function boot(r: Partial<BootRequest> & { ramMiB?: number; nodes?: number }): Ma
 
 const zones = (m: Machine): ZoneView[] => m.view().nodes.flatMap((n) => n.zones);
 const zone = (m: Machine, name: string, nid = 0): ZoneView => zones(m).find((z) => z.name === name && z.nid === nid)!;
-const multFrac = (x: number, n: number, d: number) => Math.floor(x / d) * n + Math.floor(((x % d) * n) / d);
 
 describe.each(['5.10', '6.1'] as const)('arm64 %s', (kernel) => {
   it.each([256, 768, 3072, 6144, 16384])('%i MiB: DMA holds RAM below 4 GiB, Normal the rest; present = RAM', (ramMiB) => {
@@ -35,33 +34,40 @@ describe.each(['5.10', '6.1'] as const)('arm64 %s', (kernel) => {
     m.parts.buddy!.checkInvariants();
   });
 
+  // The managed counts come from mmbook's model of the boot reservations (checked page-exact on
+  // every oracle boot); the watermarks, min_free_kbytes and protection below follow from them by
+  // the kernel's arithmetic, worked out by hand in each comment.
+  const expected = {
+    '5.10': { dma: 764548, normal: 755567, wm: [[5665, 20955, 36245], [5598, 20709, 35820]], small: 86920, smallMin: 2358, normal8g: 1270637, prot8g: 4963 },
+    '6.1': { dma: 763476, normal: 755440, wm: [[5661, 20930, 36199], [5602, 20710, 35818]], small: 88122, smallMin: 2374, normal8g: 1270510, prot8g: 4962 },
+  }[kernel];
+
   it('a run-time watermark_scale_factor write recomputes __setup_per_zone_wmarks from the current managed', () => {
     const m = boot({ kernel, ramMiB: 6144, sysctls: [['vm.watermark_scale_factor', '200']] });
-    const pagesMin = Math.floor(Number(m.readSysctl('min_free_kbytes')) / 4);
-    const lowmem = zones(m).reduce((a, z) => a + z.managed, 0);
-    for (const z of zones(m)) {
-      const managed = z.managed;
-      const tmp = Math.floor((pagesMin * managed) / lowmem);
-      const dist = Math.max(tmp >> 2, multFrac(managed, 200, 10000));
-      expect([z.min, z.low, z.high]).toEqual([tmp, tmp + dist, tmp + 2 * dist]);
-    }
+    // min_free_kbytes = the THP raise 45056 (two zones): pages_min = 11264; lowmem = DMA + Normal.
+    // 6.1 DMA: tmp = 11264 * 763476 / 1518916 = 5661; dist = max(5661 >> 2, mult_frac(763476, 200, 10000)
+    // = 76 * 200 + 3476 * 200 / 10000 = 15269) → low 20930, high 36199. Normal: tmp = 5602, dist =
+    // 75 * 200 + 5440 * 200 / 10000 = 15108 → 20710, 35818. (5.10: the same with its managed counts.)
+    expect(m.readSysctl('min_free_kbytes').trim()).toBe('45056');
+    expect([zone(m, 'DMA').managed, zone(m, 'Normal').managed]).toEqual([expected.dma, expected.normal]);
+    expect([zone(m, 'DMA'), zone(m, 'Normal')].map((z) => [z.min, z.low, z.high])).toEqual(expected.wm);
   });
 
   it('the THP raise gives 11 pageblocks per populated zone up to Normal (RAM ≥ 512 MiB)', () => {
     expect(boot({ kernel, ramMiB: 2048 }).readSysctl('min_free_kbytes').trim()).toBe(String(512 * 11 * 1 * 4));
     expect(boot({ kernel, ramMiB: 8192 }).readSysctl('min_free_kbytes').trim()).toBe(String(512 * 11 * 2 * 4));
-    // below 512 MiB THP is off: the sqrt rule, clamped to [128, 262144]
+    // below 512 MiB THP is off: int_sqrt(lowmem_kbytes * 16) with lowmem = the managed pages at
+    // postcore time: 6.1 int_sqrt(88122 * 4 * 16) = int_sqrt(5639808) = 2374; 5.10 int_sqrt(5562880) = 2358
     const small = boot({ kernel, ramMiB: 384 });
-    const managed = [...small.parts.managedAtWmark.values()].reduce((a, b) => a + b, 0);
-    expect(Number(small.readSysctl('min_free_kbytes'))).toBe(Math.max(128, Math.floor(Math.sqrt(managed * 4 * 16))));
+    expect([...small.parts.managedAtWmark.values()].reduce((a, b) => a + b, 0)).toBe(expected.small);
+    expect(Number(small.readSysctl('min_free_kbytes'))).toBe(expected.smallMin);
   });
 
   it('protection uses lowmem_reserve_ratio over the higher zones (256 for DMA)', () => {
     const m = boot({ kernel, ramMiB: 8192 });
-    const nz = m.parts.names.length;
-    const normalAt = m.parts.managedAtWmark.get(2)!;
-    expect(zone(m, 'DMA').protection).toEqual([0, 0, Math.floor(normalAt / 256), Math.floor(normalAt / 256)]);
-    void nz;
+    // DMA's entries for Normal and Movable: Normal's managed at postcore / 256 (1270510 / 256 = 4962 on 6.1)
+    expect(m.parts.managedAtWmark.get(2)).toBe(expected.normal8g);
+    expect(zone(m, 'DMA').protection).toEqual([0, 0, expected.prot8g, expected.prot8g]);
   });
 
   it('mem= is a total size: mem=768M keeps 768 MiB from the start of DRAM', () => {
@@ -160,8 +166,9 @@ describe('32-bit arm with HighMem', () => {
     expect(zone(m, 'Normal').present).toBe(0);
     const high = zone(m, 'HighMem');
     expect(high.present).toBe(ramMiB * MiB / 4096 - low);
-    // is_highmem: min = clamp(managed / 1024, 32, 128)
-    expect(high.min).toBe(Math.min(128, Math.max(32, Math.floor(m.parts.managedAtWmark.get(2)! / 1024))));
+    // is_highmem: min = clamp(managed / 1024, 32, 128): 1 GiB leaves 65536 HighMem pages → 64;
+    // 3 GiB leaves 589824 → 576, clamped to 128
+    expect(high.min).toBe(ramMiB === 1024 ? 64 : 128);
     expect(zone(m, 'Movable').min).toBe(32);
     m.parts.buddy!.checkInvariants();
   });
