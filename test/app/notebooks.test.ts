@@ -65,6 +65,27 @@ describe('notebooks/watermarks.html: your own machine', () => {
     nb.dispose();
   });
 
+  it('a pasted machine shows its dump and mmbook\'s recomputation side by side; the sliders start from the dump', async () => {
+    // a64-1g-tuned was tuned at run time (watermark_scale_factor 100, …): its dump's watermarks are
+    // not the kernel defaults, and the table shows where the dump and the recomputation differ
+    const text = oracle('a64-1g-tuned', 'zoneinfo.txt');
+    const nb = await kernel.loadNotebook(`${NB}/watermarks.html`, { builtins, params: own({ text }) });
+    expect([...(await nb.status())].filter(([, s]) => s.state !== 'done')).toEqual([]);
+    const imported = (await nb.value('imported')) as { layout: string; recomputedView: MachineView };
+    expect(imported.layout).toBe('5.16–6.6');
+    const shown = nb.displays([...(await nb.status()).keys()].find((id) => nb.cells().find((c) => c.id === id)?.source.value.includes('recomputes from the dump'))!);
+    const text0 = (shown[0] as { textContent?: string }).textContent ?? '';
+    expect(text0).toMatch(/The dump has the 5\.16–6\.6 layout/);
+    expect(text0).toMatch(/0 DMA/);
+    expect(text0).toMatch(/vm\.min_free_kbytes = \d+ \(inferred/);
+    // every slider's baseline is the dump's value, so nothing differs until one moves
+    const writes = (await nb.value('writes')) as unknown[];
+    expect(writes).toEqual([]);
+    const d = (await nb.value('defaultSysctls')) as { min_free_kbytes: number; watermark_scale_factor: number; watermark_boost_factor: number };
+    expect([await nb.value('min_free_kbytes'), await nb.value('watermark_scale_factor'), await nb.value('watermark_boost_factor')]).toEqual([d.min_free_kbytes, d.watermark_scale_factor, d.watermark_boost_factor]);
+    nb.dispose();
+  });
+
   it('headless, a partial own (mmbook run -p own.text=@FILE) takes the form defaults for the rest', async () => {
     const text = oracle('a64-1g-tuned', 'zoneinfo.txt');
     const nb = await kernel.loadNotebook(`${NB}/watermarks.html`, { builtins, params: { machine_name: 'your own machine', own: { text } } });

@@ -48,6 +48,8 @@ export const api = {
     render: method<[file: ProcName], string>(),
     readSysctl: method<[name: string], string>(),
     sysctl: method<[name: string, value: string | number], MachineHandle>(),
+    /** a machine imported from /proc/zoneinfo: the layout, the inferred sysctls, mmbook's recomputation; else null */
+    imported: method<[], ReturnType<MmMachine['imported']>>(),
   },
 } satisfies ApiSet;
 

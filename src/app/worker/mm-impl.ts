@@ -31,5 +31,6 @@ export const impl: Impl<MmWorkerApi, Selves> = {
     render: (m, [file]) => m.render(file),
     readSysctl: (m, [name]) => m.readSysctl(name),
     sysctl: (m, [name, value], ctx) => adoptMachine(ctx, m.sysctl(name, value), false),
+    imported: (m) => m.imported(),
   },
 };
