@@ -36,7 +36,7 @@ function paramText(raw: string, name: string): string {
   }
 }
 
-/** `-p own.text=…` sets one field of an object parameter (the notebook supplies the other fields' defaults). */
+/** `-p own.text=…` sets one field of an object parameter (the form input supplies the other fields: src/kernel/session.ts defineParam). */
 function setParam(params: Record<string, unknown>, path: string[], value: unknown): void {
   let o = params;
   for (const k of path.slice(0, -1)) {

@@ -15,6 +15,20 @@ import { installScheduler } from './scheduler';
 import type { CellInfo, CellSource, CellStatus, Diagnostic, KernelEvent, NotebookDoc, OpenOptions } from './types';
 import { isWaiting, waiting } from './waiting';
 
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  !!v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
+
+/** The first value of a generator (which is then stopped), or the value itself. */
+async function firstValue(v: unknown): Promise<unknown> {
+  if (!isGeneratorish(v)) return v;
+  try {
+    const r = await v.next();
+    return r.done ? undefined : r.value;
+  } finally {
+    settlingGenerator(v).return(undefined);
+  }
+}
+
 const nameOf = (v: unknown) => (isGeneratorish(v) ? settlingGenerator(v) : v);
 
 export class NotebookSession implements CellHost {
@@ -318,10 +332,25 @@ export class NotebookSession implements CellHost {
     for (const o of cell.outputs) {
       let v = cell.nameVars.get(o);
       if (!v) cell.nameVars.set(o, (v = this.main.variable(true)));
-      if (this.params.has(o)) v.define(o, [], () => this.params.get(o));
+      if (this.params.has(o)) this.defineParam(v, o, vid);
       else if (this.inputs.has(o)) v.define(o, [], () => this.inputs.get(o));
       else v.define(o, [vid], (exports: Record<string, unknown>) => nameOf(exports[o]));
     }
+  }
+
+  /**
+   * A parameter overrides the name. An object given to a cell whose value is an object (a form
+   * input: `-p topology.ramMiB=2048`) overrides only the fields it names; the cell's own value
+   * supplies the rest.
+   */
+  private defineParam(v: Variable, name: string, vid: string): void {
+    const p = this.params.get(name);
+    if (!isPlainObject(p)) { v.define(name, [], () => this.params.get(name)); return; }
+    v.define(name, [vid], async (exports: Record<string, unknown>) => {
+      const own = await firstValue(exports[name]);
+      const param = this.params.get(name);
+      return isPlainObject(own) && isPlainObject(param) ? { ...own, ...param } : param;
+    });
   }
 
   private defineFree(name: string, value: unknown): void {

@@ -108,6 +108,19 @@ describe('cell kinds and builtins', () => {
     expect((nb.displays(1)[0] as { value: number }).value).toBe(200); // the slider shows the parameter
   });
 
+  it('an object param overrides only the fields it names of a form input', async () => {
+    const cells = [
+      { id: 1, value: 'const topo = view(Inputs.form({arch: Inputs.select(["arm64", "x86_64"]), ramMiB: Inputs.number({value: 1024}), cpus: Inputs.number({value: 4})}));' },
+      { id: 2, value: 'const label = `${topo.arch} ${topo.ramMiB} ${topo.cpus}`;' },
+    ];
+    ({ nb } = await open('formparam', cells, { builtins: lib, params: { topo: { ramMiB: 2048 } } }));
+    expect(await nb.value('topo')).toEqual({ arch: 'arm64', ramMiB: 2048, cpus: 4 });
+    expect(await nb.value('label')).toBe('arm64 2048 4');
+    nb.dispose();
+    ({ nb } = await open('formparam2', cells, { builtins: lib, params: { topo: 'not an object' } }));
+    expect(await nb.value('topo')).toBe('not an object'); // anything else replaces the value
+  });
+
   it('setInput drives a view through its element, and overrides plain names', async () => {
     ({ nb } = await open('setinput', [
       { id: 1, value: 'const k = view(Inputs.range([0, 100], {value: 5, step: 1}));' },
