@@ -71,6 +71,30 @@ export interface VersionRules {
     readonly fractionSysctl: 'percpu_pagelist_fraction' | 'percpu_pagelist_high_fraction';
   };
 
+  // ---- reclaim (mm/vmscan.c, mm/page_alloc.c) ----
+  readonly vmscan: {
+    /**
+     * shrink_lruvec once nr_to_reclaim is met: one proportional cut, after which the reduced targets
+     * run to completion (5.10.89, scan_adjusted); or the cut is redone every round, which stops the
+     * loop one round later (6.1; 5.10.157 "mm: vmscan: fix extreme overreclaim and swap floods")
+     */
+    readonly lruvecRecutEachRound: boolean;
+    /**
+     * do_shrink_slab's deferred work: total_scan = nr_deferred + delta, with the windup clamp to
+     * freeable/2 when delta < freeable/4, and next_deferred = total_scan − scanned (5.10); or
+     * total_scan = (nr_deferred >> priority) + delta and next_deferred = min(nr + delta − scanned,
+     * 2 × freeable) (6.1, "mm: vmscan: shrink deferred objects proportional to priority")
+     */
+    readonly shrinkerDeferred: 'windup-clamp' | 'priority-shift';
+    /**
+     * free_unref_page_list: Isolate pages go to the buddy in the first pass, with no PGFREE and no
+     * mm_page_free_batched (6.1); or through free_unref_page_commit like the others (5.10)
+     */
+    readonly freeListIsolateFirst: boolean;
+    /** drop_slab: per node, repeat while a round frees more than 10 objects (5.10); over all nodes, while (freed >> shift++) > 1 (6.1) */
+    readonly dropSlabLoop: 'more-than-10' | 'shift';
+  };
+
   // ---- watermarks (mm/page_alloc.c, mm/khugepaged.c) ----
   /** _watermark[WMARK_PROMO] = high + dist exists (6.1) */
   readonly promoWatermark: boolean;
@@ -184,6 +208,7 @@ const RULES: Readonly<Record<KernelVersion, VersionRules>> = {
     zoneLockedTrace: 'rmqueue',
     boostWakeOnFailure: false,
     pcp: { maxOrder: 0, thpList: false, high: 'six-batch', drain: 'batch-free-rotation', emptyRefillFallsThrough: false, reclaimActiveCap: false, fractionSysctl: 'percpu_pagelist_fraction' },
+    vmscan: { lruvecRecutEachRound: false, shrinkerDeferred: 'windup-clamp', freeListIsolateFirst: false, dropSlabLoop: 'more-than-10' },
     promoWatermark: false,
     watermarkScaleFactorMax: 1000,
     thpOffRecalculatesMinFree: false,
@@ -211,6 +236,7 @@ const RULES: Readonly<Record<KernelVersion, VersionRules>> = {
     zoneLockedTrace: 'rmqueue-smallest',
     boostWakeOnFailure: true,
     pcp: { maxOrder: 3, thpList: true, high: 'low-wmark', drain: 'free-factor', emptyRefillFallsThrough: true, reclaimActiveCap: true, fractionSysctl: 'percpu_pagelist_high_fraction' },
+    vmscan: { lruvecRecutEachRound: true, shrinkerDeferred: 'priority-shift', freeListIsolateFirst: true, dropSlabLoop: 'shift' },
     promoWatermark: true,
     watermarkScaleFactorMax: 3000,
     thpOffRecalculatesMinFree: true,

@@ -29,6 +29,7 @@ import type { AllocFailure } from '../page_alloc/warn-alloc';
 import { gfpZone } from '../page_alloc/gfp';
 import { NodeRun } from './node-run';
 import { Tasks } from './tasks';
+import { reclaimSysctl } from '../vmscan/sysctl';
 
 /** zone flags (enum zone_flags, include/linux/mmzone.h) */
 export const ZONE_BOOSTED_WATERMARK = 0x1;
@@ -46,6 +47,11 @@ export interface RunOptions {
   swap?: boolean;
   /** vm.swappiness (default 60) */
   swappiness?: number;
+  /**
+   * when kswapd (and the other daemons, run/daemons.ts) get time: 'auto' (default) after every
+   * top-level operation of RunningMachine; 'manual' only when asked (run.daemons(), op 'kswapd')
+   */
+  daemons?: 'auto' | 'manual';
 }
 
 export class RunState {
@@ -93,6 +99,8 @@ export class RunState {
   readonly mobilityDisabled: boolean;
   readonly swap: boolean;
   swappiness: number;
+  /** RunOptions.daemons */
+  readonly daemons: 'auto' | 'manual';
   /** the tunables as last computed (boot values, or after the last sysctl write) */
   tunables: TunableState;
   /** the tracepoint subscriber, or null (no cost) */
@@ -136,6 +144,7 @@ export class RunState {
     this.cpus = p.cpus;
     this.swap = from?.swap ?? opts.swap ?? false;
     this.swappiness = from?.swappiness ?? opts.swappiness ?? 60;
+    this.daemons = from?.daemons ?? opts.daemons ?? 'auto';
     this.tunables = from?.tunables ?? p.tunables;
     if (from) {
       this.wmark = from.wmark.slice();
@@ -213,8 +222,12 @@ export class RunState {
     return this.wmark[zi * NR_WMARK + w] + this.boost[zi];
   }
 
-  /** A run-time write of vm.NAME: the kernel's handler recomputes from the current managed counts. */
+  /**
+   * A run-time write of vm.NAME: the kernel's handler recomputes from the current managed counts.
+   * vm.swappiness and vm.drop_caches go to the reclaim model (vmscan/sysctl.ts).
+   */
   sysctl(name: string, value: string | number): void {
+    if (reclaimSysctl(this, name, value)) return;
     runSysctl(this, name, value);
   }
 

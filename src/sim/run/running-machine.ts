@@ -6,6 +6,12 @@
  *   run.free(r.pfn);
  *   run.run([{ op: 'alloc', gfp: 'GFP_HIGHUSER_MOVABLE', order: 0, count: 1000, kind: 'anon', as: 'a' }, { op: 'free', ref: 'a', every: 2 }]);
  *   run.view(); run.render('buddyinfo'); run.sysctl('vm.watermark_scale_factor', 200);
+ *   run.sysctl('vm.drop_caches', 3); run.daemons();     // kswapd and the other daemons run now
+ *
+ * After every top-level operation (alloc, free, access, sysctl, drain, each op of run()) the
+ * daemons get one step (run/daemons.ts: writeback, kswapd, kcompactd), unless the machine was
+ * started with `{ daemons: 'manual' }`: then only run.daemons() and the op 'kswapd' run them. An
+ * alloc op with a count is one operation: a burst that kswapd does not interrupt.
  *
  * Requests are checked (MmError for an order ≥ MAX_ORDER, an unknown GFP flag or page kind, a bad
  * node or CPU, freeing a page that is not allocated); a failed allocation is a result, not an
@@ -24,6 +30,9 @@ import { RunState, type RunOptions } from './run-state';
 import { runView } from './run-view';
 import type { TraceSink } from './trace';
 import { checkRunInvariants } from './run-invariants';
+import { runDaemons } from './daemons';
+import { accessPage } from '../vmscan/swap';
+import { dropCaches } from '../vmscan/drop-caches';
 import type { Machine } from '../machine/machine';
 
 export interface AllocOptions {
@@ -47,7 +56,13 @@ export type RunOp =
   | ({ op: 'alloc'; gfp: string | number; order?: number; count?: number; as?: string } & AllocOptions)
   | { op: 'free'; pfn?: number; ref?: string; every?: number; count?: number }
   | { op: 'sysctl'; name: string; value: string | number }
-  | { op: 'drain' };
+  | { op: 'drain' }
+  /** echo value > /proc/sys/vm/drop_caches (1 page cache, 2 slab, 3 both; 4 only silences the log line) */
+  | { op: 'drop_caches'; value: number }
+  /** run the daemons now (kswapd, then kcompactd), in either daemons mode */
+  | { op: 'kswapd' }
+  /** touch pages (see RunningMachine.access): one pfn, or the pages labelled ref (every, count as for free) */
+  | { op: 'access'; pfn?: number; ref?: string; every?: number; count?: number };
 
 export interface RunSummary {
   allocated: number;
@@ -82,8 +97,14 @@ export class RunningMachine {
     return this.rs.tasks.add(comm, oomScoreAdj);
   }
 
-  /** alloc_pages(gfp, order) on the preferred node. */
+  /** alloc_pages(gfp, order) on the preferred node; then a daemons step (daemons 'auto'). */
   alloc(gfp: string | number, order = 0, opts: AllocOptions = {}): AllocResult {
+    const r = this.allocOne(gfp, order, opts);
+    this.step();
+    return r;
+  }
+
+  private allocOne(gfp: string | number, order: number, opts: AllocOptions): AllocResult {
     const rs = this.rs;
     const mask = parseGfp(gfp);
     if (!Number.isInteger(order) || order < 0 || order >= rs.buddy.maxOrder) {
@@ -103,10 +124,40 @@ export class RunningMachine {
     return { ok: true, pfn, order, nid: rs.zoneNid[zi], zone: rs.names[rs.zoneIdx[zi]]! };
   }
 
-  /** __free_pages of a block this run allocated; returns its order. */
+  /** __free_pages of a block this run allocated; returns its order. Then a daemons step (daemons 'auto'). */
   free(pfn: number, cpu = 0): number {
+    const order = this.freeOne(pfn, cpu);
+    this.step();
+    return order;
+  }
+
+  private freeOne(pfn: number, cpu: number): number {
     if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.rs.cpus) throw new MmError('ALLOC_BAD_CPU', `cpu ${cpu} is outside 0..${this.rs.cpus - 1}`, 'free');
     return freePages(this.rs, pfn, cpu);
+  }
+
+  /**
+   * An access to the page at pfn, as the model sees it: an anon page's PTE becomes young; a page
+   * cache or shmem page goes through mark_page_accessed (PG_referenced, then activation). Then a
+   * daemons step (daemons 'auto').
+   */
+  access(pfn: number): void {
+    this.accessOne(pfn, 'access');
+    this.step();
+  }
+
+  private accessOne(pfn: number, where: string): void {
+    if (!accessPage(this.rs, pfn)) throw new MmError('RUN_BAD_PAGE', `pfn ${String(pfn)} is not in an allocated block`, where);
+  }
+
+  /** One daemons step now (writeback, kswapd, kcompactd), whatever the daemons mode. */
+  daemons(): void {
+    runDaemons(this.rs);
+  }
+
+  /** The daemons step after a top-level operation, in 'auto' mode. */
+  private step(): void {
+    if (this.rs.daemons === 'auto') runDaemons(this.rs);
   }
 
   /** Run a list of operations (plain JSON); see RunOp. */
@@ -120,7 +171,7 @@ export class RunningMachine {
           if (!Number.isInteger(count) || count < 0) throw new MmError('RUN_BAD_OP', `count must be a non-negative integer, got ${String(op.count)}`, where);
           const list = op.as !== undefined ? this.refList(op.as) : null;
           for (let n = 0; n < count; n++) {
-            const r = this.alloc(op.gfp, op.order ?? 0, op);
+            const r = this.allocOne(op.gfp, op.order ?? 0, op);
             if (r.ok) {
               sum.allocated++;
               list?.push(r.pfn);
@@ -130,7 +181,7 @@ export class RunningMachine {
         }
         case 'free': {
           if (op.pfn !== undefined) {
-            this.free(op.pfn);
+            this.freeOne(op.pfn, 0);
             sum.freed++;
             break;
           }
@@ -142,7 +193,7 @@ export class RunningMachine {
           const keep: number[] = [];
           list.forEach((pfn, idx) => {
             if (left > 0 && idx % every === every - 1) {
-              this.free(pfn);
+              this.freeOne(pfn, 0);
               sum.freed++;
               left--;
             } else keep.push(pfn);
@@ -150,15 +201,40 @@ export class RunningMachine {
           list.splice(0, list.length, ...keep);
           break;
         }
+        case 'access': {
+          if (op.pfn !== undefined) {
+            this.accessOne(op.pfn, where);
+            break;
+          }
+          if (op.ref === undefined) throw new MmError('RUN_BAD_OP', 'access needs a pfn or a ref', where);
+          const list = this.refs.get(op.ref);
+          if (!list) throw new MmError('RUN_BAD_OP', `no allocations labelled "${op.ref}"`, where);
+          const every = op.every ?? 1;
+          let left = op.count ?? Infinity;
+          list.forEach((pfn, idx) => {
+            if (left > 0 && idx % every === every - 1) {
+              this.accessOne(pfn, where);
+              left--;
+            }
+          });
+          break;
+        }
         case 'sysctl':
-          this.sysctl(op.name, op.value);
+          this.rs.sysctl(op.name, op.value);
           break;
         case 'drain':
           drainAllPages(this.rs);
           break;
+        case 'drop_caches':
+          dropCaches(this.rs, op.value);
+          break;
+        case 'kswapd':
+          runDaemons(this.rs);
+          return; // this op is the daemons step
         default:
           throw new MmError('RUN_BAD_OP', `unknown op ${JSON.stringify((op as { op?: unknown }).op)}`, where);
       }
+      this.step();
     });
     for (const [k, v] of this.refs) sum.refs[k] = [...v];
     return sum;
@@ -170,13 +246,16 @@ export class RunningMachine {
     return l;
   }
 
+  /** echo value > /proc/sys/vm/NAME (the watermark tunables, vm.swappiness, vm.drop_caches); then a daemons step. */
   sysctl(name: string, value: string | number): void {
     this.rs.sysctl(name, value);
+    this.step();
   }
 
-  /** drain_all_pages(NULL) */
+  /** drain_all_pages(NULL); then a daemons step. */
   drain(): void {
     drainAllPages(this.rs);
+    this.step();
   }
 
   /** The live state as a MachineView (a plain-data checkpoint). */
