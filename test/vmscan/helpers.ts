@@ -15,7 +15,7 @@ const cache = new Map<string, Machine>();
 export function machine(kernel: '5.10' | '6.1', arch: 'arm64' | 'arm' | 'x86_64' = 'arm64', ramMiB = 256): Machine {
   const key = `${arch}/${kernel}/${ramMiB}`;
   let m = cache.get(key);
-  if (!m) cache.set(key, (m = bootMachine({ arch, kernel, topology: { ramMiB } })));
+  if (!m) cache.set(key, (m = bootMachine({ arch, kernel, topology: { arch, kernel, ramMiB } })));
   return m;
 }
 

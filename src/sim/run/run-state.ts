@@ -105,6 +105,11 @@ export class RunState {
   tunables: TunableState;
   /** the tracepoint subscriber, or null (no cost) */
   trace: TraceSink | null = null;
+  /**
+   * told the pfn of every block the model frees on its own (reclaim; the OOM killer and migration
+   * should tell it too), so that RunningMachine's labels drop pages their owner no longer has
+   */
+  pageGone: ((pfn: number) => void) | null = null;
   /** the allocation context of the request being served (reused) */
   readonly ac: AllocContext;
   /** gfp_zone by the four zone bits of a GFP mask: the highest zone index, −1 = an invalid combination */

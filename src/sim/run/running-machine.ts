@@ -74,11 +74,19 @@ export interface RunSummary {
 
 export class RunningMachine {
   readonly rs: RunState;
-  /** pfns allocated by run() under a label */
-  private readonly refs = new Map<string, number[]>();
+  /** pfns allocated by run() under a label, in allocation order, with the serial of each allocation */
+  private readonly refs = new Map<string, { pfns: number[]; serials: number[] }>();
+  /**
+   * the serial of the labelled allocation each pfn holds now; an entry goes when its page is freed —
+   * by a free op, or by the model itself (reclaim: RunState.pageGone) — so a label never reaches a
+   * page it no longer owns, even once the pfn is allocated again
+   */
+  private readonly live = new Map<number, number>();
+  private serial = 0;
 
   constructor(rs: RunState) {
     this.rs = rs;
+    rs.pageGone = (pfn) => this.live.delete(pfn);
   }
 
   static start(machine: Machine, opts?: RunOptions): RunningMachine {
@@ -119,6 +127,7 @@ export class RunningMachine {
     const task = opts.task ?? 0;
     if (!Number.isInteger(task) || task < 0 || task >= rs.tasks.list.length) throw new MmError('ALLOC_BAD_TASK', `no task ${task}; create one with task(name)`, 'alloc');
     const pfn = allocPages(rs, mask, order, nid, cpu, kind, task, opts.pin ? REQ_PIN : 0);
+    if (pfn >= 0) this.live.delete(pfn);
     if (pfn < 0) return { ok: false, order, gfp: formatGfp(mask, rs.profile.kernel), failure: rs.failures.length - 1 };
     const zi = rs.buddy.zoneIndexOf(pfn);
     return { ok: true, pfn, order, nid: rs.zoneNid[zi], zone: rs.names[rs.zoneIdx[zi]]! };
@@ -133,7 +142,9 @@ export class RunningMachine {
 
   private freeOne(pfn: number, cpu: number): number {
     if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.rs.cpus) throw new MmError('ALLOC_BAD_CPU', `cpu ${cpu} is outside 0..${this.rs.cpus - 1}`, 'free');
-    return freePages(this.rs, pfn, cpu);
+    const order = freePages(this.rs, pfn, cpu);
+    this.live.delete(pfn);
+    return order;
   }
 
   /**
@@ -174,7 +185,11 @@ export class RunningMachine {
             const r = this.allocOne(op.gfp, op.order ?? 0, op);
             if (r.ok) {
               sum.allocated++;
-              list?.push(r.pfn);
+              if (list) {
+                this.live.set(r.pfn, ++this.serial);
+                list.pfns.push(r.pfn);
+                list.serials.push(this.serial);
+              }
             } else sum.failed++;
           }
           break;
@@ -186,19 +201,23 @@ export class RunningMachine {
             break;
           }
           if (op.ref === undefined) throw new MmError('RUN_BAD_OP', 'free needs a pfn or a ref', where);
-          const list = this.refs.get(op.ref);
-          if (!list) throw new MmError('RUN_BAD_OP', `no allocations labelled "${op.ref}"`, where);
+          const list = this.labelled(op.ref, where);
           const every = op.every ?? 1;
           let left = op.count ?? Infinity;
           const keep: number[] = [];
-          list.forEach((pfn, idx) => {
+          const keepSerials: number[] = [];
+          list.pfns.forEach((pfn, idx) => {
             if (left > 0 && idx % every === every - 1) {
               this.freeOne(pfn, 0);
               sum.freed++;
               left--;
-            } else keep.push(pfn);
+            } else {
+              keep.push(pfn);
+              keepSerials.push(list.serials[idx]!);
+            }
           });
-          list.splice(0, list.length, ...keep);
+          list.pfns = keep;
+          list.serials = keepSerials;
           break;
         }
         case 'access': {
@@ -207,11 +226,10 @@ export class RunningMachine {
             break;
           }
           if (op.ref === undefined) throw new MmError('RUN_BAD_OP', 'access needs a pfn or a ref', where);
-          const list = this.refs.get(op.ref);
-          if (!list) throw new MmError('RUN_BAD_OP', `no allocations labelled "${op.ref}"`, where);
+          const list = this.labelled(op.ref, where);
           const every = op.every ?? 1;
           let left = op.count ?? Infinity;
-          list.forEach((pfn, idx) => {
+          list.pfns.forEach((pfn, idx) => {
             if (left > 0 && idx % every === every - 1) {
               this.accessOne(pfn, where);
               left--;
@@ -236,13 +254,28 @@ export class RunningMachine {
       }
       this.step();
     });
-    for (const [k, v] of this.refs) sum.refs[k] = [...v];
+    for (const k of this.refs.keys()) sum.refs[k] = [...this.labelled(k, 'refs').pfns];
     return sum;
   }
 
-  private refList(name: string): number[] {
+  private refList(name: string): { pfns: number[]; serials: number[] } {
     let l = this.refs.get(name);
-    if (!l) this.refs.set(name, (l = []));
+    if (!l) this.refs.set(name, (l = { pfns: [], serials: [] }));
+    return l;
+  }
+
+  /** The pages a label still owns (those freed or reclaimed since are dropped from it). */
+  private labelled(name: string, where: string): { pfns: number[]; serials: number[] } {
+    const l = this.refs.get(name);
+    if (!l) throw new MmError('RUN_BAD_OP', `no allocations labelled "${name}"`, where);
+    let k = 0;
+    for (let j = 0; j < l.pfns.length; j++) {
+      if (this.live.get(l.pfns[j]!) !== l.serials[j]) continue;
+      l.pfns[k] = l.pfns[j]!;
+      l.serials[k++] = l.serials[j]!;
+    }
+    l.pfns.length = k;
+    l.serials.length = k;
     return l;
   }
 
@@ -285,7 +318,9 @@ export class RunningMachine {
   /** An independent copy (a checkpoint that can run on). */
   clone(): RunningMachine {
     const c = new RunningMachine(this.rs.clone());
-    for (const [k, v] of this.refs) c.refs.set(k, [...v]);
+    for (const [k, v] of this.refs) c.refs.set(k, { pfns: [...v.pfns], serials: [...v.serials] });
+    for (const [k, v] of this.live) c.live.set(k, v);
+    c.serial = this.serial;
     return c;
   }
 }
