@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { KIND_FILE, KIND_FILE_DIRTY } from '../../src/sim/run/page-flags';
 import { pgdatBalanced } from '../../src/sim/vmscan/kswapd-wake';
 import { MAX_RECLAIM_RETRIES } from '../../src/sim/vmscan/kswapd-wake';
+import { bootMachine } from '../../src/sim/boot/boot';
 import { boostWatermark } from '../../src/sim/page_alloc/fallback';
 import { ZONE_BOOSTED_WATERMARK } from '../../src/sim/run/run-state';
 import type { RunningMachine } from '../../src/sim/run/running-machine';
@@ -251,6 +252,34 @@ describe.each(KERNELS)('kswapd on %s', (kernel) => {
     const gone = anon.filter((p) => !(run.rs.buddy.tag[p - run.rs.buddy.basePfn] & 0x40)).length;
     expect(gone).toBe(vm(run, 'pgsteal_anon'));
     expect(anon.slice(0, gone).every((p) => !(run.rs.buddy.tag[p - run.rs.buddy.basePfn] & 0x40))).toBe(true);
+    run.checkInvariants();
+  });
+});
+
+describe('kswapd per node', () => {
+  it('only the short node\'s kswapd runs, and its frees go to that node\'s first CPU', () => {
+    // two nodes of 256 MiB, CPUs 0-1 on node 0 and 2-3 on node 1; kswapd1 is bound to node 1's CPUs
+    const run = bootMachine({ arch: 'arm64', kernel: '6.1', topology: { arch: 'arm64', kernel: '6.1', ramMiB: 512, nodes: 2, cpus: 4 } }).start({ daemons: 'manual' });
+    const rs = run.rs;
+    expect(rs.nodeIds).toEqual([0, 1]);
+    run.sysctl('vm.watermark_boost_factor', 0);
+    const tr = record(run, ['mm_vmscan_wakeup_kswapd', 'mm_vmscan_kswapd_wake']);
+    for (;;) {
+      const r = run.alloc('GFP_NOWAIT|__GFP_MOVABLE|__GFP_THISNODE', 0, { kind: 'file', node: 1, cpu: 2 });
+      if (!r.ok) break;
+    }
+    // wake_all_kswapds wakes the first eligible zone's node for each node of the zonelist; with
+    // __GFP_THISNODE the zonelist is node 1's alone
+    expect(rs.nodes[0]!.kswapdAwake).toBe(false);
+    expect(rs.nodes[1]!.kswapdAwake).toBe(true);
+    run.drain();
+    run.daemons();
+    expect(tr.events.filter((e) => e.event === 'mm_vmscan_kswapd_wake').map((e) => e.args[0])).toEqual([1]);
+    expect(vm(run, 'pgsteal_kswapd')).toBeGreaterThan(0);
+    const zi1 = rs.nodeZone[1 * rs.nz + 0];
+    expect(rs.pcp.count[zi1 * rs.cpus + 2]).toBeGreaterThan(0);
+    expect(rs.pcp.count[zi1 * rs.cpus + 0] + rs.pcp.count[zi1 * rs.cpus + 1] + rs.pcp.count[zi1 * rs.cpus + 3]).toBe(0);
+    expect(rs.nodes[0]!.kswapdNap || rs.nodes[0]!.kswapdAwake).toBe(false);
     run.checkInvariants();
   });
 });

@@ -52,11 +52,11 @@ function digest(run: RunningMachine): string {
   return h.toString(16);
 }
 
-function play(kernel: '5.10' | '6.1', seed: number, ops: RunOp[]): RunningMachine {
+function play(kernel: '5.10' | '6.1', seed: number, ops: RunOp[], check: boolean): RunningMachine {
   const run = start(kernel, { swap: seed % 2 === 0, daemons: seed % 3 === 0 ? 'manual' : 'auto', swappiness: 60 });
   for (const op of ops) {
     run.run([op]);
-    run.checkInvariants();
+    if (check) run.checkInvariants();
   }
   return run;
 }
@@ -65,8 +65,8 @@ describe.each(KERNELS)('random reclaim workloads on %s', (kernel) => {
   for (const seed of [1, 2, 3, 4, 5]) {
     it(`seed ${seed}: invariants after every operation, and the same state when replayed`, () => {
       const ops = randomOps(seed * 7919 + (kernel === '6.1' ? 1 : 0), 80);
-      const a = play(kernel, seed, ops);
-      const b = play(kernel, seed, ops);
+      const a = play(kernel, seed, ops, true);
+      const b = play(kernel, seed, ops, false);
       expect(digest(b)).toBe(digest(a));
       // the model did reclaim in these runs
       const v = a.rs.vm;

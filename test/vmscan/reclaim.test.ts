@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { KIND_FILE, KIND_FILE_DIRTY, KIND_SLAB_RECLAIMABLE } from '../../src/sim/run/page-flags';
+import { ScanControl } from '../../src/sim/vmscan/scan-control';
+import { shrinkNode } from '../../src/sim/vmscan/shrink';
 import { KERNELS, allocMany, allocatedAs, fillNowait, record, start, vm, wmarks } from './helpers';
 
 describe.each(KERNELS)('reclaim on %s', (kernel) => {
@@ -153,6 +155,43 @@ describe.each(KERNELS)('reclaim on %s', (kernel) => {
     expect(vm(run, 'pgscan_direct')).toBe(oldestHigh + vm(run, 'pgsteal_direct'));
     expect(vm(run, 'pgsteal_direct')).toBeGreaterThanOrEqual(32);
     expect(high.every((p) => allocatedAs(run, p, KIND_FILE))).toBe(true);
+    run.checkInvariants();
+  });
+});
+
+describe('shrink_lruvec once nr_to_reclaim is met', () => {
+  // 20000 shmem pages (inactive anon; swap on), 4000 clean inactive and 20000 active page cache.
+  // shrink_node for kswapd at priority 2 with nr_to_reclaim 100: the file lists are unbalanced
+  // (inactive_is_low) so no cache_trim_mode, and get_scan_count is SCAN_FRACT with no reclaim cost
+  // yet: ap = 60, fp = 140 → targets inactive_anon 5000 × 60 / 200 = 1500, inactive_file
+  // 1000 × 140 / 200 = 700, active_file 5000 × 140 / 200 = 3500. Two rounds of 32 per list reclaim
+  // 128 ≥ 100: anon has less left (1436 < 4072), so anon stops; percentage = 1436 × 100 / 1501 = 95,
+  // so the file targets shrink to 5 %: inactive 35 − 64 scanned → 0, active 175 − 64 → 111.
+  // 5.10.89 (scan_adjusted) scans those 111 to the end: 64 + 111 = 175 deactivated; 6.1 cuts again
+  // after one more round of 32 and stops: 96 deactivated.
+  it.each([['5.10', 175], ['6.1', 96]] as const)('%s deactivates %d active file pages', (kernel, deactivated) => {
+    const run = start(kernel, { daemons: 'manual', swap: true });
+    allocMany(run, 20000, 'shmem');
+    const active = allocMany(run, 20000, 'file');
+    for (const p of active) {
+      run.access(p);
+      run.access(p);
+    }
+    allocMany(run, 4000, 'file');
+    const base = { deact: vm(run, 'pgdeactivate'), act: vm(run, 'pgactivate') };
+    expect(base.act).toBe(20000);
+    const sc = new ScanControl();
+    sc.kswapd = true;
+    sc.priority = 2;
+    sc.nrToReclaim = 100;
+    sc.reclaimIdx = 3;
+    shrinkNode(run.rs, 0, sc);
+    expect(vm(run, 'pgscan_anon')).toBe(64);
+    expect(vm(run, 'pgscan_file')).toBe(64);
+    expect(sc.nrReclaimed).toBe(128);
+    expect(vm(run, 'pswpout')).toBe(64);
+    expect(vm(run, 'pgdeactivate') - base.deact).toBe(deactivated);
+    expect(vm(run, 'pgrefill')).toBe(deactivated);
     run.checkInvariants();
   });
 });
