@@ -85,8 +85,34 @@ export interface VersionRules {
     readonly reclaimActiveCap: boolean;
     /** drain_pages_zone frees at most batch << CONFIG_PCP_BATCH_SCALE_MAX pages per lock hold, in chunks (6.1.170+) */
     readonly drainInChunks: boolean;
+    /** free_unref_page of a page in an Isolate pageblock counts PGFREE (5.10: in free_unref_page_commit, before the isolate check; 6.1 frees it with free_one_page first) */
+    readonly isolateFreeCountsPgfree: boolean;
     /** the sysctl that sizes pcp high from managed pages */
     readonly fractionSysctl: 'percpu_pagelist_fraction' | 'percpu_pagelist_high_fraction';
+  };
+
+  // ---- reclaim (mm/vmscan.c, mm/page_alloc.c) ----
+  readonly vmscan: {
+    /**
+     * shrink_lruvec once nr_to_reclaim is met: one proportional cut, after which the reduced targets
+     * run to completion (5.10.89, scan_adjusted); or the cut is redone every round, which stops the
+     * loop one round later (6.1; 5.10.157 "mm: vmscan: fix extreme overreclaim and swap floods")
+     */
+    readonly lruvecRecutEachRound: boolean;
+    /**
+     * do_shrink_slab's deferred work: total_scan = nr_deferred + delta, with the windup clamp to
+     * freeable/2 when delta < freeable/4, and next_deferred = total_scan − scanned (5.10); or
+     * total_scan = (nr_deferred >> priority) + delta and next_deferred = min(nr + delta − scanned,
+     * 2 × freeable) (6.1, "mm: vmscan: shrink deferred objects proportional to priority")
+     */
+    readonly shrinkerDeferred: 'windup-clamp' | 'priority-shift';
+    /**
+     * free_unref_page_list: Isolate pages go to the buddy in the first pass, with no PGFREE and no
+     * mm_page_free_batched (6.1); or through free_unref_page_commit like the others (5.10)
+     */
+    readonly freeListIsolateFirst: boolean;
+    /** drop_slab: per node, repeat while a round frees more than 10 objects (5.10); over all nodes, while (freed >> shift++) > 1 (6.1) */
+    readonly dropSlabLoop: 'more-than-10' | 'shift';
   };
 
   // ---- watermarks (mm/page_alloc.c, mm/khugepaged.c) ----
@@ -264,7 +290,8 @@ const RULES: Readonly<Record<KernelVersion, VersionRules>> = {
     gfpZeroTags: false,
     zoneLockedTrace: 'rmqueue',
     boostWakeOnFailure: false,
-    pcp: { maxOrder: 0, thpLists: 0, high: 'six-batch', drain: 'batch-free-rotation', emptyRefillFallsThrough: false, reclaimActiveCap: false, drainInChunks: false, fractionSysctl: 'percpu_pagelist_fraction' },
+    pcp: { maxOrder: 0, thpLists: 0, high: 'six-batch', drain: 'batch-free-rotation', emptyRefillFallsThrough: false, reclaimActiveCap: false, drainInChunks: false, isolateFreeCountsPgfree: true, fractionSysctl: 'percpu_pagelist_fraction' },
+    vmscan: { lruvecRecutEachRound: false, shrinkerDeferred: 'windup-clamp', freeListIsolateFirst: false, dropSlabLoop: 'more-than-10' },
     promoWatermark: false,
     // 5.10.186 "change watermark_scale_factor max limit to 30%"
     watermarkScaleFactorMax: 3000,
@@ -299,7 +326,8 @@ const RULES: Readonly<Record<KernelVersion, VersionRules>> = {
     gfpZeroTags: true,
     zoneLockedTrace: 'rmqueue-smallest',
     boostWakeOnFailure: true,
-    pcp: { maxOrder: 3, thpLists: 2, high: 'low-wmark', drain: 'free-factor', emptyRefillFallsThrough: true, reclaimActiveCap: true, drainInChunks: true, fractionSysctl: 'percpu_pagelist_high_fraction' },
+    pcp: { maxOrder: 3, thpLists: 2, high: 'low-wmark', drain: 'free-factor', emptyRefillFallsThrough: true, reclaimActiveCap: true, drainInChunks: true, isolateFreeCountsPgfree: false, fractionSysctl: 'percpu_pagelist_high_fraction' },
+    vmscan: { lruvecRecutEachRound: true, shrinkerDeferred: 'priority-shift', freeListIsolateFirst: true, dropSlabLoop: 'shift' },
     promoWatermark: true,
     watermarkScaleFactorMax: 3000,
     thpOffRecalculatesMinFree: true,

@@ -17,6 +17,8 @@ export type ZoneName = 'DMA' | 'DMA32' | 'Normal' | 'HighMem' | 'Movable' | 'Dev
 export const MIGRATE_UNMOVABLE = 0;
 export const MIGRATE_MOVABLE = 1;
 export const MIGRATE_RECLAIMABLE = 2;
+/** PAGE_ALLOC_COSTLY_ORDER (include/linux/mmzone.h) */
+export const PAGE_ALLOC_COSTLY_ORDER = 3;
 export const MIGRATE_PCPTYPES = 3;
 export const MIGRATE_HIGHATOMIC = 3;
 export const MIGRATE_CMA = 4;

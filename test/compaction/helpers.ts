@@ -10,8 +10,9 @@ export const MOVABLE_NOWAIT = GFP_HIGHUSER_MOVABLE & ~__GFP_DIRECT_RECLAIM;
 /** Unmovable kernel memory without direct reclaim. */
 export const KERNEL_NOWAIT = GFP_KERNEL & ~__GFP_DIRECT_RECLAIM;
 
+/** daemons 'manual': the tests run compaction (and kcompactd) themselves, and hold pfns across operations */
 export function boot(arch: 'arm64' | 'x86_64' | 'arm', kernel: '5.10' | '6.1', ramMiB: number): RunningMachine {
-  return bootMachine({ arch, kernel, topology: { arch, kernel, ramMiB } }).start();
+  return bootMachine({ arch, kernel, topology: { arch, kernel, ramMiB } }).start({ daemons: 'manual' });
 }
 
 /** Allocate order-0 pages of `kind` with `gfp` until `count` are taken or an allocation fails; returns their pfns. */

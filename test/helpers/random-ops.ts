@@ -46,6 +46,22 @@ export function randomOps(rs: RunState, seed: number, count: number, check?: () 
   const base = rs.buddy.basePfn;
   const slotOf = new Int32Array(rs.buddy.endPfn - base);
   const previous = rs.onMigrate;
+  const previousGone = rs.pageGone;
+  /** drop live slot j (swap in the last one) */
+  const drop = (j: number): void => {
+    slotOf[st.live[j]! - base] = 0;
+    const last = st.live[--st.n]!;
+    if (j < st.n) {
+      st.live[j] = last;
+      slotOf[last - base] = j + 1;
+    }
+  };
+  // reclaim (and the OOM killer) free pages the operations allocated: forget them
+  rs.pageGone = (pfn) => {
+    const slot = slotOf[pfn - base]!;
+    if (slot) drop(slot - 1);
+    previousGone?.(pfn);
+  };
   rs.onMigrate = (oldPfn, newPfn) => {
     const slot = slotOf[oldPfn - base]!;
     if (slot) {
@@ -67,13 +83,8 @@ export function randomOps(rs: RunState, seed: number, count: number, check?: () 
     } else if (st.n > 0 && (r < freeShare || st.n >= maxLive || pressure > 0)) {
       const j = Math.floor(rand() * st.n);
       const pfn = st.live[j]!;
-      slotOf[pfn - base] = 0;
+      drop(j);
       freePages(rs, pfn, Math.floor(rand() * rs.cpus));
-      const last = st.live[--st.n]!;
-      if (j < st.n) {
-        st.live[j] = last;
-        slotOf[last - base] = j + 1;
-      }
       if (pressure > 0) pressure--;
     } else {
       const [gfp, kind] = REQUESTS[Math.floor(rand() * REQUESTS.length)]!;
@@ -94,6 +105,7 @@ export function randomOps(rs: RunState, seed: number, count: number, check?: () 
     if (every > 0 && check && st.ops % every === 0) check();
   }
   rs.onMigrate = previous;
+  rs.pageGone = previousGone;
   return st;
 }
 

@@ -63,8 +63,6 @@ export const MIGRATE_PASSES = 10;
 /** errno values migrate_pages returns */
 export const ENOMEM = 12;
 export const EAGAIN = 11;
-/** PAGE_ALLOC_COSTLY_ORDER */
-export const COSTLY_ORDER = 3;
 
 /** compact_gap(order): the free pages compaction wants beyond the watermark (2 << order). */
 export function compactGap(order: number): number {

@@ -6,9 +6,10 @@
  * rotate the free list they looked at (move_freelist_head / move_freelist_tail), so that the next
  * search starts with entries not yet seen — which changes the order later allocations take blocks in.
  */
+import { PAGE_ALLOC_COSTLY_ORDER } from '../types';
 import { MIGRATE_MOVABLE, MIGRATE_TYPES } from '../types';
 import type { RunState } from '../run/run-state';
-import { COMPACT_CLUSTER_MAX, COSTLY_ORDER, MIGRATE_ASYNC } from './constants';
+import { COMPACT_CLUSTER_MAX, MIGRATE_ASYNC } from './constants';
 import type { CompactControl } from './control';
 import { getPageblockSkip, pageblockEndPfn, pageblockStartPfn, pageblockValid, setPageblockSkip } from './pageblock';
 import { isolateFreePage, isolateFreepagesBlock } from './isolate-free';
@@ -209,12 +210,12 @@ export function fastFindMigrateblock(rs: RunState, cc: CompactControl): number {
   const zoneStart = b.z.start[cc.zi];
   if (cc.ignoreSkipHint) return pfn;
   if (pfn !== zoneStart && pfn !== pageblockStartPfn(rs, pfn)) return pfn;
-  if (cc.order <= COSTLY_ORDER) return pfn;
+  if (cc.order <= PAGE_ALLOC_COSTLY_ORDER) return pfn;
   if (cc.directCompaction && cc.migratetype !== MIGRATE_MOVABLE) return pfn;
   let distance = Math.floor((cc.freePfn - cc.migratePfn) / 2);
   if (cc.migratePfn !== zoneStart) distance >>= 2;
   const highPfn = pageblockStartPfn(rs, cc.migratePfn + distance);
-  for (let order = cc.order - 1; order >= COSTLY_ORDER && !found && nrScanned < limit; order--) {
+  for (let order = cc.order - 1; order >= PAGE_ALLOC_COSTLY_ORDER && !found && nrScanned < limit; order--) {
     if (!nrFreeAt(rs, cc.zi, order)) continue;
     const li = b.listIndex(cc.zi, order, MIGRATE_MOVABLE);
     for (let i = b.head[li]; i >= 0; ) {

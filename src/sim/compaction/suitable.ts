@@ -3,12 +3,13 @@
  * compaction_suitable (with the fragmentation index against vm.extfrag_threshold for costly
  * orders) and compaction_zonelist_suitable (the slow path's should_compact_retry asks it).
  */
+import { PAGE_ALLOC_COSTLY_ORDER } from '../types';
 import { ALLOC_CMA, ALLOC_WMARK_MASK } from '../page_alloc/alloc-flags';
 import type { AllocContext } from '../page_alloc/alloc-pages';
 import { zoneWatermarkOk, zoneWatermarkOkFree } from '../page_alloc/watermark';
 import { NR_WMARK, WMARK_LOW, WMARK_MIN, type RunState } from '../run/run-state';
 import { zoneReclaimablePages } from '../page_alloc/slowpath';
-import { COMPACT_CONTINUE, COMPACT_NOT_SUITABLE_ZONE, COMPACT_SKIPPED, COMPACT_SUCCESS, COSTLY_ORDER, compactGap } from './constants';
+import { COMPACT_CONTINUE, COMPACT_NOT_SUITABLE_ZONE, COMPACT_SKIPPED, COMPACT_SUCCESS, compactGap } from './constants';
 import { fragmentationIndex } from './frag-index';
 
 /**
@@ -21,7 +22,7 @@ export function compactionSuitableFree(rs: RunState, zi: number, order: number, 
   if (order < 0) return COMPACT_CONTINUE;
   let watermark = rs.wmark[zi * NR_WMARK + (allocFlags & ALLOC_WMARK_MASK)] + rs.boost[zi];
   if (zoneWatermarkOk(rs, zi, order, watermark, highestZoneidx, allocFlags)) return COMPACT_SUCCESS;
-  watermark = rs.wmark[zi * NR_WMARK + (order > COSTLY_ORDER ? WMARK_LOW : WMARK_MIN)] + rs.boost[zi];
+  watermark = rs.wmark[zi * NR_WMARK + (order > PAGE_ALLOC_COSTLY_ORDER ? WMARK_LOW : WMARK_MIN)] + rs.boost[zi];
   watermark += compactGap(order);
   if (!zoneWatermarkOkFree(rs, zi, 0, watermark, highestZoneidx, ALLOC_CMA, wmarkTarget)) return COMPACT_SKIPPED;
   return COMPACT_CONTINUE;
@@ -34,7 +35,7 @@ export function compactionSuitableFree(rs: RunState, zi: number, order: number, 
  */
 export function compactionSuitable(rs: RunState, zi: number, order: number, allocFlags: number, highestZoneidx: number): number {
   let ret = compactionSuitableFree(rs, zi, order, allocFlags, highestZoneidx, rs.buddy.z.free[zi]);
-  if (ret === COMPACT_CONTINUE && order > COSTLY_ORDER) {
+  if (ret === COMPACT_CONTINUE && order > PAGE_ALLOC_COSTLY_ORDER) {
     const fragindex = fragmentationIndex(rs, zi, order);
     if (fragindex >= 0 && fragindex <= rs.compaction.extfragThreshold) ret = COMPACT_NOT_SUITABLE_ZONE;
   }

@@ -30,7 +30,7 @@ export function freeThePage(rs: RunState, zi: number, cpu: number, i: number, or
     // free_unref_page: ISOLATE pages go to the buddy
     if (mt === MIGRATE_ISOLATE) {
       freeOnePageToBuddy(rs, zi, i, order, mt);
-      rs.vm.v[rs.vm.PGFREE] += 1 << order;
+      if (rs.rules.pcp.isolateFreeCountsPgfree) rs.vm.v[rs.vm.PGFREE] += 1 << order;
       return;
     }
     freeUnrefPageCommit(rs, zi, cpu, i, order, mt);

@@ -6,6 +6,7 @@
  * 5.10 and 6.1 take the same steps; they differ in the bookkeeping of cpuset and zonelist retries,
  * which the model (no cpusets, fixed zonelists) does not need.
  */
+import { PAGE_ALLOC_COSTLY_ORDER } from '../types';
 import { MIGRATE_MOVABLE } from '../types';
 import { ALLOC_CPUSET, ALLOC_HARDER, ALLOC_KSWAPD, ALLOC_MIN_RESERVE, ALLOC_NO_WATERMARKS, ALLOC_OOM, ALLOC_WMARK_HIGH, gfpToAllocFlags, gfpToAllocFlagsCma } from './alloc-flags';
 import { __GFP_ATOMIC, __GFP_DIRECT_RECLAIM, __GFP_FS, __GFP_HARDWALL, __GFP_MEMALLOC, __GFP_NOFAIL, __GFP_NOMEMALLOC, __GFP_NORETRY, __GFP_RETRY_MAYFAIL, __GFP_THISNODE } from './gfp';
@@ -21,8 +22,6 @@ import { tryToCompactPages, directCompactSucceeded, compactionZonelistSuitable, 
 import { outOfMemory } from '../oom/oom-kill';
 import { warnAlloc } from './warn-alloc';
 
-/** PAGE_ALLOC_COSTLY_ORDER */
-export const PAGE_ALLOC_COSTLY_ORDER = 3;
 /** MAX_COMPACT_RETRIES (mm/page_alloc.c) */
 const MAX_COMPACT_RETRIES = 16;
 /** enum compact_priority: COMPACT_PRIO_SYNC_FULL = MIN_COMPACT_PRIORITY, SYNC_LIGHT = MIN_COMPACT_COSTLY_PRIORITY = DEF_COMPACT_PRIORITY, ASYNC = INIT_COMPACT_PRIORITY */

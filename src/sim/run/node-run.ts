@@ -25,6 +25,31 @@ export class NodeRun {
   /** pages under writeback (NR_WRITEBACK) */
   writeback = 0;
 
+  // ---- reclaim (vmscan/) ----
+  /**
+   * kswapd is in kswapd_try_to_sleep's HZ/10 nap: asleep for wakeup_kswapd (kswapdAwake false), but
+   * a wakeup cuts the nap short; the nap ends at the next daemons step (run/daemons.ts)
+   */
+  kswapdNap = false;
+  /** the kswapd thread's locals kept across a nap: alloc_order, reclaim_order, highest_zoneidx (−1 until its first run: MAX_NR_ZONES − 1) */
+  kswapdAllocOrder = 0;
+  kswapdReclaimOrder = 0;
+  kswapdHighest = -1;
+  /** pgdat->flags: PGDAT_DIRTY, PGDAT_WRITEBACK (vmscan/scan-control.ts) */
+  pgdatFlags = 0;
+  /** lruvec->anon_cost and file_cost (lru_note_cost: pages written by reclaim, decayed) */
+  anonCost = 0;
+  fileCost = 0;
+  /** the model shrinker's nr_deferred on this node */
+  shrinkerDeferred = 0;
+  /** node stats NR_VMSCAN_WRITE and NR_VMSCAN_IMMEDIATE */
+  vmscanWrite = 0;
+  vmscanImmediate = 0;
+  /** heads of the pages whose writeback was started, oldest first (they complete at the next writeback tick) */
+  wbQueue: number[] = [];
+  /** wakeup_flusher_threads was called: the flusher writes the dirty pages at the next writeback tick */
+  flusherWoken = false;
+
   constructor(nid: number, _zones: number) {
     this.nid = nid;
     this.kindPages = new Float64Array(8);
@@ -32,7 +57,7 @@ export class NodeRun {
 
   clone(): NodeRun {
     const c = new NodeRun(this.nid, 0);
-    Object.assign(c, this, { kindPages: this.kindPages.slice() });
+    Object.assign(c, this, { kindPages: this.kindPages.slice(), wbQueue: [...this.wbQueue] });
     return c;
   }
 }

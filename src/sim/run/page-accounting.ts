@@ -6,7 +6,7 @@
  */
 import { PS_ALLOC, PS_INUSE } from '../buddy/page-state';
 import { LRU_INACTIVE_ANON, LRU_INACTIVE_FILE, LRU_UNEVICTABLE } from '../vmscan/lru';
-import { KIND_ANON, KIND_SHMEM, PF_ACTIVE, PF_KIND_MASK, PF_LRU, PF_PINNED, kindIsAnonLru, kindOnLru } from './page-flags';
+import { KIND_ANON, KIND_FILE, KIND_SHMEM, KIND_SLAB_RECLAIMABLE, PF_ACTIVE, PF_KIND_MASK, PF_LRU, PF_PINNED, PF_WRITEBACK, PF_YOUNG, kindIsAnonLru, kindOnLru } from './page-flags';
 import type { RunState } from './run-state';
 
 /** The LRU list a page of this kind and flags sits on (swapless anon and shmem are unevictable? no: they stay on the anon lists, reclaim skips them). */
@@ -29,7 +29,9 @@ export function trackPage(rs: RunState, zi: number, i: number, order: number, ki
   if (kindOnLru(kind)) {
     f |= PF_LRU;
     rs.lru.addHead(b.next, b.prev, i, ni, zi, lruOf(kind, f), n);
-  }
+    // the fault that instantiated an anon page leaves its PTE young (page_referenced finds it)
+    if (kind === KIND_ANON) f |= PF_YOUNG;
+  } else if (kind === KIND_SLAB_RECLAIMABLE) rs.lru.slabAdd(b.next, b.prev, i, ni, n);
   rs.pflags[i] = f;
   rs.owner[i] = owner;
   rs.nodes[ni]!.kindPages[kind] += n;
@@ -44,6 +46,9 @@ export function untrackPage(rs: RunState, zi: number, i: number, order: number):
   const n = 1 << order;
   const ni = rs.zoneNode[zi];
   if (f & PF_LRU) rs.lru.del(b.next, b.prev, i, ni, zi, lruOf(kind, f), n);
+  else if (kind === KIND_SLAB_RECLAIMABLE) rs.lru.slabDel(b.next, b.prev, i, ni, n);
+  // a page freed under writeback: the model ends its I/O now (truncate waits for it in the kernel)
+  if (kind === KIND_FILE && f & PF_WRITEBACK) rs.nodes[ni]!.writeback -= n;
   rs.nodes[ni]!.kindPages[kind] -= n;
   const owner = rs.owner[i];
   if (owner) rs.tasks.pages[owner] -= n;

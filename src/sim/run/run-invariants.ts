@@ -9,13 +9,18 @@
  * - nr_isolate_pageblock equals the Isolate pageblocks, and the highatomic reserve covers the
  *   HighAtomic pageblocks;
  * - every LRU list is a consistent chain of allocated heads flagged PageLRU of that list's kind, its
- *   page counts equal the node and zone sizes; the per-kind and per-task page counts equal the pages.
+ *   page counts equal the node and zone sizes; the per-kind and per-task page counts equal the pages;
+ * - between operations every LRU-kind page is on its LRU (none left isolated), every reclaimable slab
+ *   page is on its node's slab list (a consistent chain of that size), bit 7 (PF_YOUNG /
+ *   PF_WRITEBACK / PF_RECLAIM) is set only on anon and file pages, NR_WRITEBACK equals the pages
+ *   under writeback and each of them is queued for completion; no zone is left ZONE_RECLAIM_ACTIVE.
  * Throws an Error naming the first broken invariant.
  */
 import { MIGRATE_HIGHATOMIC, MIGRATE_ISOLATE, MIGRATE_TYPES } from '../types';
 import { PS_ALLOC, PS_ORDER_MASK, PS_PCP } from '../buddy/page-state';
 import { NR_LRU_LISTS } from '../vmscan/lru';
-import { PF_KIND_MASK, PF_LRU } from './page-flags';
+import { KIND_ANON, KIND_FILE, KIND_FILE_DIRTY, KIND_SLAB_RECLAIMABLE, PF_KIND_MASK, PF_LRU, PF_WRITEBACK, kindOnLru } from './page-flags';
+import { ZONE_RECLAIM_ACTIVE } from './run-state';
 import { lruOf } from './page-accounting';
 import type { RunState } from './run-state';
 import { checkCompactionInvariants } from '../compaction/invariants';
@@ -61,6 +66,8 @@ function checkPages(rs: RunState): void {
   const kindPages = rs.nodes.map(() => new Float64Array(8));
   const taskPages = new Float64Array(rs.tasks.pages.length);
   const lruPages = new Float64Array(rs.nodes.length * NR_LRU_LISTS);
+  const writeback = new Float64Array(rs.nodes.length);
+  const queued = rs.nodes.map((nd) => new Set(nd.wbQueue));
   for (let i = 0; i < n; i++) {
     const t = b.tag[i];
     if (!(t & (PS_ALLOC | PS_PCP)) || t & 0x80) continue;
@@ -78,7 +85,17 @@ function checkPages(rs: RunState): void {
     kindPages[ni]![kind] += 1 << o;
     taskPages[rs.owner[i]] += 1 << o;
     if (f & PF_LRU) lruPages[ni * NR_LRU_LISTS + lruOf(kind, f)] += 1 << o;
+    else if (kindOnLru(kind)) fail(`pfn ${i + b.basePfn}: a ${kind === KIND_ANON ? 'anon' : 'file or shmem'} page off its LRU (left isolated)`);
+    if (f & 0x80 && kind !== KIND_ANON && kind !== KIND_FILE && kind !== KIND_FILE_DIRTY) fail(`pfn ${i + b.basePfn}: flag bit 7 set on a page of kind ${kind}`);
+    if (kind === KIND_FILE && f & PF_WRITEBACK) {
+      writeback[ni] += 1 << o;
+      if (!queued[ni]!.has(i)) fail(`pfn ${i + b.basePfn}: under writeback but not queued for completion`);
+    }
   }
+  rs.nodes.forEach((nd, ni) => {
+    if (nd.writeback !== writeback[ni]) fail(`node ${nd.nid}: NR_WRITEBACK is ${nd.writeback}, ${writeback[ni]} pages are under writeback`);
+  });
+  for (let zi = 0; zi < rs.zones; zi++) if (rs.zoneFlags[zi] & ZONE_RECLAIM_ACTIVE) fail(`zone ${rs.zoneId[zi]}: ZONE_RECLAIM_ACTIVE left set outside balance_pgdat`);
   for (let zi = 0; zi < rs.zones; zi++) {
     let isolated = 0;
     for (let o = 0; o < b.maxOrder; o++) isolated += b.nrFree[(zi * b.maxOrder + o) * MIGRATE_TYPES + MIGRATE_ISOLATE] << o;
@@ -112,6 +129,24 @@ function checkLru(rs: RunState): void {
   }
 }
 
+function checkSlabLists(rs: RunState): void {
+  const { next, prev, tag } = rs.buddy;
+  for (let ni = 0; ni < rs.nodes.length; ni++) {
+    let last = -1;
+    let pages = 0;
+    for (let i = rs.lru.slabHead[ni]; i >= 0; i = next[i]) {
+      if (prev[i] !== last) fail(`node ${rs.nodeIds[ni]} slab list: broken prev link at pfn ${i + rs.buddy.basePfn}`);
+      if (!(tag[i] & PS_ALLOC) || (rs.pflags[i] & PF_KIND_MASK) !== KIND_SLAB_RECLAIMABLE) fail(`node ${rs.nodeIds[ni]} slab list: pfn ${i + rs.buddy.basePfn} is not an allocated reclaimable slab head`);
+      if (rs.zoneNode[rs.buddy.zoneIndexOf(i + rs.buddy.basePfn)] !== ni) fail(`node ${rs.nodeIds[ni]} slab list: pfn ${i + rs.buddy.basePfn} is on another node`);
+      pages += 1 << (tag[i] & PS_ORDER_MASK);
+      if (pages > rs.lru.slabPages[ni]) fail(`node ${rs.nodeIds[ni]} slab list: longer than its size`);
+      last = i;
+    }
+    if (rs.lru.slabTail[ni] !== last || pages !== rs.lru.slabPages[ni]) fail(`node ${rs.nodeIds[ni]} slab list: tail or size does not match the chain`);
+    if (pages !== rs.nodes[ni]!.kindPages[KIND_SLAB_RECLAIMABLE]) fail(`node ${rs.nodeIds[ni]}: ${rs.nodes[ni]!.kindPages[KIND_SLAB_RECLAIMABLE]} reclaimable slab pages, ${pages} on the slab list`);
+  }
+}
+
 function checkPageblocks(rs: RunState): void {
   const b = rs.buddy;
   const isolate = new Int32Array(rs.zones);
@@ -135,6 +170,7 @@ export function checkRunInvariants(rs: RunState): void {
   rs.buddy.checkInvariants({ strictMerge: false });
   checkPcp(rs);
   checkLru(rs);
+  checkSlabLists(rs);
   checkPages(rs);
   checkPageblocks(rs);
   checkCompactionInvariants(rs);

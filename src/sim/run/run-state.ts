@@ -31,6 +31,7 @@ import { NodeRun } from './node-run';
 import { Tasks } from './tasks';
 import { CompactionState } from '../compaction/state';
 import { compactionSysctl, isCompactionSysctl } from '../compaction/sysctl';
+import { reclaimSysctl } from '../vmscan/sysctl';
 
 /** zone flags (enum zone_flags, include/linux/mmzone.h) */
 export const ZONE_BOOSTED_WATERMARK = 0x1;
@@ -48,7 +49,10 @@ export interface RunOptions {
   swap?: boolean;
   /** vm.swappiness (default 60) */
   swappiness?: number;
-  /** 'auto' (default): kswapd and kcompactd run after every top-level operation; 'manual': only when asked */
+  /**
+   * when kswapd and kcompactd (run/daemons.ts) get time: 'auto' (default) after every top-level
+   * operation of RunningMachine; 'manual' only when asked (run.daemons(), op 'kswapd')
+   */
   daemons?: 'auto' | 'manual';
 }
 
@@ -124,10 +128,17 @@ export class RunState {
   readonly zlThisnode: Int32Array[];
   readonly swap: boolean;
   swappiness: number;
+  /** RunOptions.daemons */
+  readonly daemons: 'auto' | 'manual';
   /** the tunables as last computed (boot values, or after the last sysctl write) */
   tunables: TunableState;
   /** the tracepoint subscriber, or null (no cost) */
   trace: TraceSink | null = null;
+  /**
+   * told the pfn of every block the model frees on its own (reclaim; the OOM killer and migration
+   * should tell it too), so that RunningMachine's labels drop pages their owner no longer has
+   */
+  pageGone: ((pfn: number) => void) | null = null;
   /** the allocation context of the request being served (reused) */
   readonly ac: AllocContext;
   /** gfp_zone by the four zone bits of a GFP mask: the highest zone index, −1 = an invalid combination */
@@ -183,6 +194,7 @@ export class RunState {
     this.hotZoneLockedInSmallest = r.zoneLockedTrace === 'rmqueue-smallest';
     this.swap = from?.swap ?? opts.swap ?? false;
     this.swappiness = from?.swappiness ?? opts.swappiness ?? 60;
+    this.daemons = from?.daemons ?? opts.daemons ?? 'auto';
     this.tunables = from?.tunables ?? p.tunables;
     if (from) {
       this.wmark = from.wmark.slice();
@@ -265,12 +277,16 @@ export class RunState {
     return this.wmark[zi * NR_WMARK + w] + this.boost[zi];
   }
 
-  /** A run-time write of vm.NAME: the kernel's handler recomputes from the current managed counts. */
+  /**
+   * A run-time write of vm.NAME: the kernel's handler recomputes from the current managed counts.
+   * vm.swappiness and vm.drop_caches go to the reclaim model (vmscan/sysctl.ts).
+   */
   sysctl(name: string, value: string | number): void {
     if (isCompactionSysctl(name)) {
       compactionSysctl(this, name, value);
       return;
     }
+    if (reclaimSysctl(this, name, value)) return;
     runSysctl(this, name, value);
   }
 

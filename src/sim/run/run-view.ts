@@ -3,7 +3,9 @@
  * machine's view (layout, memblock, counters the model does not move) with every run-time value
  * taken from the run state: free pages and free lists, pageblock types, boost and the boosted
  * watermarks, lowmem_reserve, the per-cpu lists (count, high, batch), LRU and page-kind stats,
- * and the vm events. It is plain data: a checkpoint that does not change when the run goes on.
+ * and the vm events, and kswapd's state (node_unreclaimable, and the per-cpu vmstat threshold,
+ * lowered to the pressure threshold while kswapd is awake). It is plain data: a checkpoint that
+ * does not change when the run goes on.
  */
 import type { MachineViewExtra } from '../format/extra';
 import { MIGRATETYPE_NAMES } from '../types';
@@ -12,6 +14,16 @@ import { zoneId } from '../zone-types';
 import { LRU_NAMES, NR_LRU_LISTS } from '../vmscan/lru';
 import { KIND_ANON, KIND_FILE, KIND_FILE_DIRTY, KIND_SHMEM, KIND_SLAB, KIND_SLAB_RECLAIMABLE } from './page-flags';
 import { NR_WMARK, WMARK_HIGH, WMARK_LOW, WMARK_MIN, WMARK_PROMO, type RunState } from './run-state';
+import { MAX_RECLAIM_RETRIES } from '../vmscan/kswapd-wake';
+
+/**
+ * calculate_pressure_threshold (mm/vmstat.c): the per-cpu stat threshold kswapd sets on its node's
+ * zones when it wakes (set_pgdat_percpu_threshold), until it goes back to its full sleep.
+ */
+function pressureThreshold(rs: RunState, zi: number): number {
+  const distance = rs.wmark[zi * NR_WMARK + WMARK_LOW] - rs.wmark[zi * NR_WMARK + WMARK_MIN];
+  return Math.min(125, Math.max(1, Math.trunc(distance / rs.cpus)));
+}
 
 function liveZone(rs: RunState, z: ZoneView, byType: <T>(row: T[]) => T[]): ZoneView {
   const zi = rs.zoneIndex(zoneId(z.nid, z.idx, rs.nz));
@@ -22,8 +34,11 @@ function liveZone(rs: RunState, z: ZoneView, byType: <T>(row: T[]) => T[]): Zone
   const w = zi * NR_WMARK;
   const stats: Record<string, number> = { ...z.stats };
   LRU_NAMES.forEach((n, lru) => (stats[`nr_zone_${n}`] = rs.lru.zonePages[zi * NR_LRU_LISTS + lru]));
+  const node = rs.nodes[rs.zoneNode[zi]]!;
   return {
     ...z,
+    nodeUnreclaimable: node.kswapdFailures >= MAX_RECLAIM_RETRIES ? 1 : 0,
+    statThreshold: node.kswapdAwake || node.kswapdNap ? pressureThreshold(rs, zi) : z.statThreshold,
     free: b.z.free[zi],
     boost,
     min: rs.wmark[w + WMARK_MIN] + boost,
@@ -54,6 +69,8 @@ function liveNodeStats(rs: RunState, ni: number, base: Record<string, number>): 
   s.nr_slab_unreclaimable = k[KIND_SLAB];
   s.nr_isolated_anon = rs.nodes[ni]!.isolatedAnon;
   s.nr_isolated_file = rs.nodes[ni]!.isolatedFile;
+  s.nr_vmscan_write = rs.nodes[ni]!.vmscanWrite;
+  s.nr_vmscan_immediate_reclaim = rs.nodes[ni]!.vmscanImmediate;
   return s;
 }
 

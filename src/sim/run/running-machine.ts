@@ -6,6 +6,12 @@
  *   run.free(r.pfn);
  *   run.run([{ op: 'alloc', gfp: 'GFP_HIGHUSER_MOVABLE', order: 0, count: 1000, kind: 'anon', as: 'a' }, { op: 'free', ref: 'a', every: 2 }]);
  *   run.view(); run.render('buddyinfo'); run.sysctl('vm.watermark_scale_factor', 200);
+ *   run.sysctl('vm.drop_caches', 3); run.daemons();     // kswapd and the other daemons run now
+ *
+ * After every top-level operation (alloc, free, access, sysctl, drain, each op of run()) the
+ * daemons get one step (run/daemons.ts: writeback, kswapd, kcompactd), unless the machine was
+ * started with `{ daemons: 'manual' }`: then only run.daemons() and the op 'kswapd' run them. An
+ * alloc op with a count is one operation: a burst that kswapd does not interrupt.
  *
  * Requests are checked (MmError for an order ≥ MAX_ORDER, an unknown GFP flag or page kind, a bad
  * node or CPU, freeing a page that is not allocated); a failed allocation is a result, not an
@@ -24,6 +30,9 @@ import { RunState, type RunOptions } from './run-state';
 import { runView } from './run-view';
 import type { TraceSink } from './trace';
 import { checkRunInvariants } from './run-invariants';
+import { runDaemons } from './daemons';
+import { accessPage } from '../vmscan/swap';
+import { dropCaches } from '../vmscan/drop-caches';
 import { compactNodes, type CompactMemoryResult } from '../compaction/nodes';
 import type { Machine } from '../machine/machine';
 
@@ -49,7 +58,14 @@ export type RunOp =
   | { op: 'free'; pfn?: number; ref?: string; every?: number; count?: number }
   | { op: 'sysctl'; name: string; value: string | number }
   | { op: 'drain' }
-  | { op: 'compact_memory' };
+  /** echo 1 > /proc/sys/vm/compact_memory */
+  | { op: 'compact_memory' }
+  /** echo value > /proc/sys/vm/drop_caches (1 page cache, 2 slab, 3 both; 4 only silences the log line) */
+  | { op: 'drop_caches'; value: number }
+  /** run the daemons now (kswapd, then kcompactd), in either daemons mode */
+  | { op: 'kswapd' }
+  /** touch pages (see RunningMachine.access): one pfn, or the pages labelled ref (every, count as for free) */
+  | { op: 'access'; pfn?: number; ref?: string; every?: number; count?: number };
 
 export interface RunSummary {
   allocated: number;
@@ -61,21 +77,28 @@ export interface RunSummary {
 
 export class RunningMachine {
   readonly rs: RunState;
-  /** pfns allocated by run() under a label */
+  /** the serials of the allocations run() made under a label, in allocation order */
   private readonly refs = new Map<string, number[]>();
-
-  /** where each labelled pfn sits in its refs list, so that migration can update it */
-  private readonly refAt = new Map<number, { list: number[]; idx: number }>();
+  /**
+   * a labelled allocation's pfn by its serial, and the serial by pfn: an entry goes when its page
+   * is freed — by a free op, or by the model itself (reclaim: RunState.pageGone) — so a label never
+   * reaches a page it no longer owns, even once the pfn is allocated again; migration (compaction,
+   * CMA) moves it to the new pfn
+   */
+  private readonly pfnOf = new Map<number, number>();
+  private readonly live = new Map<number, number>();
+  private serial = 0;
   private readonly migrateListeners: Array<(oldPfn: number, newPfn: number) => void> = [];
 
   constructor(rs: RunState) {
     this.rs = rs;
+    rs.pageGone = (pfn) => this.forget(pfn);
     rs.onMigrate = (oldPfn, newPfn) => {
-      const at = this.refAt.get(oldPfn);
-      if (at) {
-        at.list[at.idx] = newPfn;
-        this.refAt.delete(oldPfn);
-        this.refAt.set(newPfn, at);
+      const s = this.live.get(oldPfn);
+      if (s !== undefined) {
+        this.live.delete(oldPfn);
+        this.live.set(newPfn, s);
+        this.pfnOf.set(s, newPfn);
       }
       for (const fn of this.migrateListeners) fn(oldPfn, newPfn);
     };
@@ -88,6 +111,14 @@ export class RunningMachine {
    */
   addMigrateListener(fn: (oldPfn: number, newPfn: number) => void): void {
     this.migrateListeners.push(fn);
+  }
+
+  /** The labelled allocation at pfn (if any) is gone. */
+  private forget(pfn: number): void {
+    const s = this.live.get(pfn);
+    if (s === undefined) return;
+    this.live.delete(pfn);
+    this.pfnOf.delete(s);
   }
 
   static start(machine: Machine, opts?: RunOptions): RunningMachine {
@@ -106,8 +137,14 @@ export class RunningMachine {
     return this.rs.tasks.add(comm, oomScoreAdj);
   }
 
-  /** alloc_pages(gfp, order) on the preferred node. */
+  /** alloc_pages(gfp, order) on the preferred node; then a daemons step (daemons 'auto'). */
   alloc(gfp: string | number, order = 0, opts: AllocOptions = {}): AllocResult {
+    const r = this.allocOne(gfp, order, opts);
+    this.step();
+    return r;
+  }
+
+  private allocOne(gfp: string | number, order: number, opts: AllocOptions): AllocResult {
     const rs = this.rs;
     const mask = parseGfp(gfp);
     if (!Number.isInteger(order) || order < 0 || order >= rs.buddy.maxOrder) {
@@ -122,15 +159,48 @@ export class RunningMachine {
     const task = opts.task ?? 0;
     if (!Number.isInteger(task) || task < 0 || task >= rs.tasks.list.length) throw new MmError('ALLOC_BAD_TASK', `no task ${task}; create one with task(name)`, 'alloc');
     const pfn = allocPages(rs, mask, order, nid, cpu, kind, task, opts.pin ? REQ_PIN : 0);
+    if (pfn >= 0) this.forget(pfn);
     if (pfn < 0) return { ok: false, order, gfp: formatGfp(mask, rs.profile.kernel), failure: rs.failures.length - 1 };
     const zi = rs.buddy.zoneIndexOf(pfn);
     return { ok: true, pfn, order, nid: rs.zoneNid[zi], zone: rs.names[rs.zoneIdx[zi]]! };
   }
 
-  /** __free_pages of a block this run allocated; returns its order. */
+  /** __free_pages of a block this run allocated; returns its order. Then a daemons step (daemons 'auto'). */
   free(pfn: number, cpu = 0): number {
+    const order = this.freeOne(pfn, cpu);
+    this.step();
+    return order;
+  }
+
+  private freeOne(pfn: number, cpu: number): number {
     if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.rs.cpus) throw new MmError('ALLOC_BAD_CPU', `cpu ${cpu} is outside 0..${this.rs.cpus - 1}`, 'free');
-    return freePages(this.rs, pfn, cpu);
+    const order = freePages(this.rs, pfn, cpu);
+    this.forget(pfn);
+    return order;
+  }
+
+  /**
+   * An access to the page at pfn, as the model sees it: an anon page's PTE becomes young; a page
+   * cache or shmem page goes through mark_page_accessed (PG_referenced, then activation). Then a
+   * daemons step (daemons 'auto').
+   */
+  access(pfn: number): void {
+    this.accessOne(pfn, 'access');
+    this.step();
+  }
+
+  private accessOne(pfn: number, where: string): void {
+    if (!accessPage(this.rs, pfn)) throw new MmError('RUN_BAD_PAGE', `pfn ${String(pfn)} is not in an allocated block`, where);
+  }
+
+  /** One daemons step now (writeback, kswapd, kcompactd), whatever the daemons mode. */
+  daemons(): void {
+    runDaemons(this.rs);
+  }
+
+  /** The daemons step after a top-level operation, in 'auto' mode. */
+  private step(): void {
+    if (this.rs.daemons === 'auto') runDaemons(this.rs);
   }
 
   /** Run a list of operations (plain JSON); see RunOp. */
@@ -144,12 +214,13 @@ export class RunningMachine {
           if (!Number.isInteger(count) || count < 0) throw new MmError('RUN_BAD_OP', `count must be a non-negative integer, got ${String(op.count)}`, where);
           const list = op.as !== undefined ? this.refList(op.as) : null;
           for (let n = 0; n < count; n++) {
-            const r = this.alloc(op.gfp, op.order ?? 0, op);
+            const r = this.allocOne(op.gfp, op.order ?? 0, op);
             if (r.ok) {
               sum.allocated++;
               if (list) {
-                this.refAt.set(r.pfn, { list, idx: list.length });
-                list.push(r.pfn);
+                this.live.set(r.pfn, ++this.serial);
+                this.pfnOf.set(this.serial, r.pfn);
+                list.push(this.serial);
               }
             } else sum.failed++;
           }
@@ -157,42 +228,63 @@ export class RunningMachine {
         }
         case 'free': {
           if (op.pfn !== undefined) {
-            this.free(op.pfn);
+            this.freeOne(op.pfn, 0);
             sum.freed++;
             break;
           }
           if (op.ref === undefined) throw new MmError('RUN_BAD_OP', 'free needs a pfn or a ref', where);
-          const list = this.refs.get(op.ref);
-          if (!list) throw new MmError('RUN_BAD_OP', `no allocations labelled "${op.ref}"`, where);
+          const list = this.labelled(op.ref, where);
           const every = op.every ?? 1;
           let left = op.count ?? Infinity;
           const keep: number[] = [];
-          list.forEach((pfn, idx) => {
-            this.refAt.delete(pfn);
+          list.forEach((s, idx) => {
             if (left > 0 && idx % every === every - 1) {
-              this.free(pfn);
+              this.freeOne(this.pfnOf.get(s)!, 0);
               sum.freed++;
               left--;
-            } else keep.push(pfn);
+            } else keep.push(s);
           });
           list.splice(0, list.length, ...keep);
-          list.forEach((pfn, idx) => this.refAt.set(pfn, { list, idx }));
+          break;
+        }
+        case 'access': {
+          if (op.pfn !== undefined) {
+            this.accessOne(op.pfn, where);
+            break;
+          }
+          if (op.ref === undefined) throw new MmError('RUN_BAD_OP', 'access needs a pfn or a ref', where);
+          const list = this.labelled(op.ref, where);
+          const every = op.every ?? 1;
+          let left = op.count ?? Infinity;
+          list.forEach((s, idx) => {
+            if (left > 0 && idx % every === every - 1) {
+              this.accessOne(this.pfnOf.get(s)!, where);
+              left--;
+            }
+          });
           break;
         }
         case 'sysctl':
-          this.sysctl(op.name, op.value);
+          this.rs.sysctl(op.name, op.value);
           break;
         case 'drain':
           drainAllPages(this.rs);
           break;
-        case 'compact_memory':
-          this.compactMemory();
+        case 'drop_caches':
+          dropCaches(this.rs, op.value);
           break;
+        case 'compact_memory':
+          compactNodes(this.rs);
+          break;
+        case 'kswapd':
+          runDaemons(this.rs);
+          return; // this op is the daemons step
         default:
           throw new MmError('RUN_BAD_OP', `unknown op ${JSON.stringify((op as { op?: unknown }).op)}`, where);
       }
+      this.step();
     });
-    for (const [k, v] of this.refs) sum.refs[k] = [...v];
+    for (const k of this.refs.keys()) sum.refs[k] = this.labelled(k, 'refs').map((s) => this.pfnOf.get(s)!);
     return sum;
   }
 
@@ -202,21 +294,36 @@ export class RunningMachine {
     return l;
   }
 
-  sysctl(name: string, value: string | number): void {
-    this.rs.sysctl(name, value);
+  /** The serials of the allocations a label still owns (those freed or reclaimed since are dropped from it). */
+  private labelled(name: string, where: string): number[] {
+    const l = this.refs.get(name);
+    if (!l) throw new MmError('RUN_BAD_OP', `no allocations labelled "${name}"`, where);
+    let k = 0;
+    for (let j = 0; j < l.length; j++) if (this.pfnOf.has(l[j]!)) l[k++] = l[j]!;
+    l.length = k;
+    return l;
   }
 
   /**
    * `echo 1 > /proc/sys/vm/compact_memory`: compact every populated zone of every node (sync, whole
-   * zone, no goal order). Returns what moved, per zone and in total.
+   * zone, no goal order). Returns what moved, per zone and in total; then a daemons step.
    */
   compactMemory(): CompactMemoryResult {
-    return compactNodes(this.rs);
+    const r = compactNodes(this.rs);
+    this.step();
+    return r;
   }
 
-  /** drain_all_pages(NULL) */
+  /** echo value > /proc/sys/vm/NAME (the watermark tunables, vm.swappiness, vm.drop_caches); then a daemons step. */
+  sysctl(name: string, value: string | number): void {
+    this.rs.sysctl(name, value);
+    this.step();
+  }
+
+  /** drain_all_pages(NULL); then a daemons step. */
   drain(): void {
     drainAllPages(this.rs);
+    this.step();
   }
 
   /** The live state as a MachineView (a plain-data checkpoint). */
@@ -246,11 +353,10 @@ export class RunningMachine {
   /** An independent copy (a checkpoint that can run on). */
   clone(): RunningMachine {
     const c = new RunningMachine(this.rs.clone());
-    for (const [k, v] of this.refs) {
-      const list = [...v];
-      c.refs.set(k, list);
-      list.forEach((pfn, idx) => c.refAt.set(pfn, { list, idx }));
-    }
+    for (const [k, v] of this.refs) c.refs.set(k, [...v]);
+    for (const [k, v] of this.live) c.live.set(k, v);
+    for (const [k, v] of this.pfnOf) c.pfnOf.set(k, v);
+    c.serial = this.serial;
     return c;
   }
 }

@@ -11,11 +11,14 @@
  *   mm_page_pcpu_drain          pfn, order, migratetype
  *   mm_page_alloc_extfrag       pfn, alloc_order, fallback_order, alloc_migratetype, fallback_migratetype
  *                               (fragmenting = fallback_order < pageblock_order; change_ownership follows the block's new type)
- *   mm_vmscan_wakeup_kswapd     nid, zid (zone enum index), order, gfp
- *   mm_vmscan_kswapd_wake       nid, zid, order
+ *   mm_vmscan_wakeup_kswapd     nid, zid (the request's highest_zoneidx), order, gfp
+ *   mm_vmscan_kswapd_wake       nid, zid (highest_zoneidx), order
  *   mm_vmscan_kswapd_sleep      nid
  *   mm_vmscan_direct_reclaim_begin  order, gfp
  *   mm_vmscan_direct_reclaim_end    nr_reclaimed
+ *   mm_vmscan_lru_shrink_inactive   nid, nr_scanned, nr_reclaimed, priority, reclaim_flags
+ *                               (RECLAIM_WB_ANON 0x1 or RECLAIM_WB_FILE 0x2, | RECLAIM_WB_ASYNC 0x8; the
+ *                               kernel's other fields, nr_dirty … nr_unmap_fail, are not carried)
  *   mm_compaction_begin         zone start pfn, migrate pfn, free pfn, zone end pfn, sync (0/1)
  *   mm_compaction_end           same, then status (compact_result) as the sixth argument
  *   mm_compaction_migratepages  nr_migrated, nr_failed
@@ -45,6 +48,7 @@ export type TraceEventName =
   | 'mm_vmscan_kswapd_sleep'
   | 'mm_vmscan_direct_reclaim_begin'
   | 'mm_vmscan_direct_reclaim_end'
+  | 'mm_vmscan_lru_shrink_inactive'
   | 'mm_compaction_begin'
   | 'mm_compaction_end'
   | 'mm_compaction_migratepages'

@@ -25,7 +25,7 @@ const GLOBAL_EVENTS = [
   'compact_isolated', 'compact_stall', 'compact_fail', 'compact_success', 'compact_daemon_wake',
   'compact_daemon_migrate_scanned', 'compact_daemon_free_scanned', 'htlb_buddy_alloc_success',
   'htlb_buddy_alloc_fail', 'cma_alloc_success', 'cma_alloc_fail', 'thp_fault_alloc',
-  'thp_fault_fallback', 'thp_split_page', 'nr_vmscan_write',
+  'thp_fault_fallback', 'thp_split_page', 'nr_vmscan_write', 'pgrotated',
 ] as const;
 export type GlobalEvent = (typeof GLOBAL_EVENTS)[number];
 

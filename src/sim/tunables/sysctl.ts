@@ -94,7 +94,8 @@ function parseVector(raw: string, sysctl: string, max: number): number[] {
   return toks.map((t) => parseProcInt(t, sysctl, raw));
 }
 
-function parseScalar(raw: string, sysctl: string, min: number, max: number, kernel: string): number {
+/** One integer in min..max, as proc_dointvec_minmax takes it (SYSCTL_INVALID otherwise). */
+export function parseScalar(raw: string, sysctl: string, min: number, max: number, kernel: string): number {
   const v = parseVector(raw, sysctl, 1)[0]!;
   if (v < min || v > max) {
     throw new MmError('SYSCTL_INVALID', `vm.${sysctl}: ${v} is out of range ${min}..${max} (kernel ${kernel})`);

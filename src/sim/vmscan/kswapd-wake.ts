@@ -47,9 +47,10 @@ export function wakeupKcompactd(rs: RunState, ni: number, order: number, highest
 }
 
 /**
- * wakeup_kswapd: raise the node's kswapd_order and kswapd_highest_zoneidx; if kswapd sleeps, wake
- * it unless the node is hopeless or balanced without boost (then only kcompactd, for requests that
- * cannot compact directly).
+ * wakeup_kswapd: raise the node's kswapd_order and kswapd_highest_zoneidx; if kswapd sleeps (or
+ * naps in kswapd_try_to_sleep: it is on kswapd_wait then too), wake it unless the node is hopeless
+ * or balanced without boost (then only kcompactd, for requests that cannot compact directly).
+ * mm_vmscan_wakeup_kswapd records the request's highest_zoneidx as its zid.
  */
 export function wakeupKswapd(rs: RunState, zi: number, gfp: number, order: number, highestZoneidx: number): void {
   if (rs.buddy.z.managed[zi] === 0) return;
@@ -62,7 +63,7 @@ export function wakeupKswapd(rs: RunState, zi: number, gfp: number, order: numbe
     if (!(gfp & __GFP_DIRECT_RECLAIM)) wakeupKcompactd(rs, ni, order, highestZoneidx);
     return;
   }
-  rs.trace?.emit('mm_vmscan_wakeup_kswapd', n.nid, rs.zoneIdx[zi], order, gfp, 0);
+  rs.trace?.emit('mm_vmscan_wakeup_kswapd', n.nid, highestZoneidx, order, gfp, 0);
   n.kswapdAwake = true;
   n.kswapdWakes++;
 }
