@@ -23,3 +23,8 @@ export { RunState, type RunOptions } from './run/run-state';
 export { TraceRecorder, TraceCounter, type TraceSink, type TraceEventName, type TraceRecord } from './run/trace';
 export { parseGfp, formatGfp, formatGfpMode } from './page_alloc/gfp';
 export { KIND_NAMES, type PageKindName } from './run/page-flags';
+export { parseAllocFailureReports, stripLogPrefixes, type ParsedAllocFailure, type ParsedZone } from './input/alloc-failure-parse';
+export { explainReport, explanationJson, type ReportExplanation, type ExplainReportOptions } from './page_alloc/explain-report';
+export { renderExplanation, type FailureExplanation, type ZoneExplanation, type TuningSuggestion } from './page_alloc/explain';
+export type { AllocFailure } from './page_alloc/warn-alloc';
+export type { OomRecord, TaskMemory } from './oom/oom-kill';

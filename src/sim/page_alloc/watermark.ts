@@ -7,10 +7,33 @@
 import { MIGRATE_CMA, MIGRATE_HIGHATOMIC, MIGRATE_PCPTYPES, MIGRATE_TYPES } from '../types';
 import { ALLOC_CMA, ALLOC_HARDER, ALLOC_HIGH, ALLOC_OOM, ALLOC_WMARK_MASK, ALLOC_WMARK_MIN } from './alloc-flags';
 import { __GFP_ATOMIC } from './gfp';
-import { NR_WMARK, WMARK_MIN, type RunState } from '../run/run-state';
+import { NR_WMARK, WMARK_MIN } from '../run/run-state';
+
+/**
+ * The zone state the watermark checks read: a RunState is one; `mmbook explain` builds another
+ * from a real report's numbers (page_alloc/explain.ts). Typed arrays indexed like RunState's
+ * (zone zi; zi * nz + highest_zoneidx; (zi * maxOrder + order) * MIGRATE_TYPES + mt), so the
+ * allocator's hot path reads the same fields as before and allocates nothing.
+ */
+export interface WatermarkState {
+  readonly rules: { readonly cmaConfigured: boolean; readonly watermarkFastClamp: boolean };
+  /** MAX_NR_ZONES (row length of lowmemReserve) */
+  readonly nz: number;
+  readonly nrReservedHighatomic: Float64Array;
+  readonly lowmemReserve: Float64Array;
+  readonly wmark: Float64Array;
+  readonly boost: Float64Array;
+  readonly buddy: {
+    readonly maxOrder: number;
+    readonly nrFree: Int32Array;
+    /** list heads: ≥ 0 when the list has a block */
+    readonly head: Int32Array;
+    readonly z: { readonly free: Float64Array; readonly freeCma: Float64Array };
+  };
+}
 
 /** __zone_watermark_unusable_free: pages a request may not count toward the mark. */
-export function zoneWatermarkUnusableFree(rs: RunState, zi: number, order: number, allocFlags: number): number {
+export function zoneWatermarkUnusableFree(rs: WatermarkState, zi: number, order: number, allocFlags: number): number {
   let unusable = (1 << order) - 1;
   if (!(allocFlags & (ALLOC_HARDER | ALLOC_OOM))) unusable += rs.nrReservedHighatomic[zi];
   if (rs.rules.cmaConfigured && !(allocFlags & ALLOC_CMA)) unusable += rs.buddy.z.freeCma[zi];
@@ -26,7 +49,7 @@ export function effectiveMin(mark: number, allocFlags: number): number {
 }
 
 /** __zone_watermark_ok: strictly more than min + lowmem_reserve[highest_zoneidx], then a usable block at ≥ order. */
-export function zoneWatermarkOkFree(rs: RunState, zi: number, order: number, mark: number, highestZoneidx: number, allocFlags: number, freePages: number): boolean {
+export function zoneWatermarkOkFree(rs: WatermarkState, zi: number, order: number, mark: number, highestZoneidx: number, allocFlags: number, freePages: number): boolean {
   const free = freePages - zoneWatermarkUnusableFree(rs, zi, order, allocFlags);
   const min = effectiveMin(mark, allocFlags);
   if (free <= min + rs.lowmemReserve[zi * rs.nz + highestZoneidx]) return false;
@@ -35,7 +58,7 @@ export function zoneWatermarkOkFree(rs: RunState, zi: number, order: number, mar
 }
 
 /** The high-order half of __zone_watermark_ok: a free block at ≥ order on a list this request may take from. */
-export function hasSuitableBlock(rs: RunState, zi: number, order: number, allocFlags: number): boolean {
+export function hasSuitableBlock(rs: WatermarkState, zi: number, order: number, allocFlags: number): boolean {
   const b = rs.buddy;
   const harder = (allocFlags & (ALLOC_HARDER | ALLOC_OOM)) !== 0;
   for (let o = order; o < b.maxOrder; o++) {
@@ -51,7 +74,7 @@ export function hasSuitableBlock(rs: RunState, zi: number, order: number, allocF
 }
 
 /** zone_watermark_ok: __zone_watermark_ok with NR_FREE_PAGES. */
-export function zoneWatermarkOk(rs: RunState, zi: number, order: number, mark: number, highestZoneidx: number, allocFlags: number): boolean {
+export function zoneWatermarkOk(rs: WatermarkState, zi: number, order: number, mark: number, highestZoneidx: number, allocFlags: number): boolean {
   return zoneWatermarkOkFree(rs, zi, order, mark, highestZoneidx, allocFlags, rs.buddy.z.free[zi]);
 }
 
@@ -59,7 +82,7 @@ export function zoneWatermarkOk(rs: RunState, zi: number, order: number, mark: n
  * zone_watermark_fast: an order-0 shortcut without the mark's reductions, then __zone_watermark_ok,
  * then for order-0 __GFP_ATOMIC at the MIN mark one more try against the unboosted min.
  */
-export function zoneWatermarkFast(rs: RunState, zi: number, order: number, mark: number, highestZoneidx: number, allocFlags: number, gfp: number): boolean {
+export function zoneWatermarkFast(rs: WatermarkState, zi: number, order: number, mark: number, highestZoneidx: number, allocFlags: number, gfp: number): boolean {
   const freePages = rs.buddy.z.free[zi];
   if (order === 0) {
     const reserved = zoneWatermarkUnusableFree(rs, zi, 0, allocFlags);

@@ -26,6 +26,8 @@ import type { TraceSink } from './trace';
 import { VmEvents } from './vm-events';
 import type { AllocContext } from '../page_alloc/alloc-pages';
 import type { AllocFailure } from '../page_alloc/warn-alloc';
+import { makeRatelimit, type RatelimitState } from '../page_alloc/ratelimit';
+import type { OomRecord } from '../oom/oom-kill';
 import { gfpZone } from '../page_alloc/gfp';
 import { NodeRun } from './node-run';
 import { Tasks } from './tasks';
@@ -108,6 +110,12 @@ export class RunState {
   readonly zonePresent: Float64Array;
   /** failed allocations, oldest first (warn_alloc) */
   readonly failures: AllocFailure[] = [];
+  /** the kernel log the model prints (warn_alloc reports, OOM killer messages), one line per entry */
+  readonly log: string[] = [];
+  /** OOM killer invocations, oldest first (oom/oom-kill.ts) */
+  readonly ooms: OomRecord[] = [];
+  /** warn_alloc's rate limit (page_alloc/ratelimit.ts: the model counts calls, not time) */
+  readonly warnRatelimit: RatelimitState = makeRatelimit();
 
   constructor(machine: Machine, opts: RunOptions = {}, from?: RunState) {
     const p = machine.parts;
@@ -169,7 +177,12 @@ export class RunState {
       }
     }
     this.ac = { gfp: 0, order: 0, zonelist: new Int32Array(0), preferred: -1, highestZoneidx: 0, migratetype: 0, cpu: 0, kind: 0, owner: 0, pinned: false, noCma: false };
-    if (from) this.failures.push(...from.failures);
+    if (from) {
+      this.failures.push(...from.failures);
+      for (const line of from.log) this.log.push(line);
+      for (const o of from.ooms) this.ooms.push(o);
+      Object.assign(this.warnRatelimit, from.warnRatelimit);
+    }
     // build_all_zonelists: the zones the buddy holds, with their present and managed pages
     const present = new Map(p.layout.nodes.flatMap((nd) => nd.zones.map((zl) => [zoneIdOf(nd.nid, zl.idx, this.nz), zl.present] as const)));
     const withCpus = new Set(this.tunables.cpusPerNode.flatMap((c, nid) => (c > 0 ? [nid] : [])));
