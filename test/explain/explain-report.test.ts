@@ -208,6 +208,21 @@ describe('the model\'s own reports explain to the model\'s own numbers', () => {
     });
   }
 
+  it('x86_64 6.1, two nodes, GFP_DMA32: the report leaves out Normal and node 1; their memory comes from "pages RAM" and the tuning matches the model\'s', () => {
+    const run = start('x86_64', '6.1', 6144, 1, 2);
+    const hog = run.task('hog');
+    fill(run, hog, 'anon');
+    while (run.alloc('GFP_KERNEL|__GFP_NORETRY|__GFP_NOWARN', 0, { task: hog, kind: 'anon' }).ok);
+    expect(run.alloc('GFP_KERNEL|GFP_DMA32|__GFP_NORETRY', 0).ok).toBe(false);
+    const f = run.failures.at(-1)!;
+    expect(f.report).not.toMatch(/Normal free:/); // 6.1 __show_free_areas: zones ≤ gfp_zone only
+    const r = explainText(f.report!);
+    const keys = (z: (typeof f.explanation.zones)[number]) => [z.zone, z.counted_free, z.mark, z.reserve, z.ok];
+    expect(r.explanation.zones.map(keys)).toEqual(f.explanation.zones.map(keys));
+    expect(r.explanation.tuning.map((t) => [t.sysctl, t.value])).toEqual(f.explanation.tuning.map((t) => [t.sysctl, t.value]));
+    expect(r.inferred.join('\n')).toMatch(/memory the report leaves out \("pages RAM" \d+ − the zones shown \d+\)/);
+  });
+
   it('an OOM killer report from the model parses as kind oom-killer', () => {
     const run = start('arm64', '6.1', 256);
     const hog = run.task('hog');

@@ -2,8 +2,8 @@ import { bootMachine } from '../../src/sim/boot/boot';
 import type { RunningMachine } from '../../src/sim/run/running-machine';
 import type { Arch, KernelVersion } from '../../src/sim/types';
 
-export function start(arch: Arch, kernel: KernelVersion, ramMiB: number, cpus = 1): RunningMachine {
-  return bootMachine({ arch, kernel, topology: { arch, kernel, ramMiB, cpus } }).start();
+export function start(arch: Arch, kernel: KernelVersion, ramMiB: number, cpus = 1, nodes = 1): RunningMachine {
+  return bootMachine({ arch, kernel, topology: { arch, kernel, ramMiB, cpus, nodes } }).start();
 }
 
 /**

@@ -24,7 +24,8 @@
 import { MmError } from '../errors';
 import { defaultKernelConfig } from '../input/profiles';
 import { versionRules } from '../kernel-behaviour';
-import { makeTunableState, writeSysctl, type TunableState } from '../tunables';
+import { cloneState, makeTunableState, writeSysctl, type TunableState } from '../tunables';
+import { setupPerZoneWmarksCoreMut } from '../tunables/watermarks';
 import { multFrac } from '../tunables/int-math';
 import type { Arch, KernelVersion, ZoneName } from '../types';
 import { zoneNames as profileZoneNames } from '../zone-types';
@@ -248,8 +249,31 @@ function reportTunables(rep: ParsedAllocFailure, kernel: KernelVersion, arch: Ar
       return { nid, idx, name, managed, present: managed, highmem: name === 'HighMem' };
     }),
   );
+  let estimated = est.length > 0;
   if (est.length) inferred.push(`managed pages of zones the report leaves out, from lowmem_reserve[] with the default ratio: ${est.join(', ')}`);
-  let t = makeTunableState({ kernel, pageblockOrder: cfg.pageblockOrder, zoneNames: names, zones, cpusPerNode: nids.map(() => 1), thpEnabled: false });
+  // memory the report does not show at all (6.1 leaves out nodes without a zone up to the request's):
+  // "pages RAM" counts every populated zone, "pages HighMem/MovableOnly" the highmem ones, "pages reserved" present − managed
+  const ram = rep.totals.pagesRam;
+  const shownPresent = zones.reduce((a, z) => a + z.present, 0);
+  if (ram !== undefined && ram > shownPresent) {
+    const shownHigh = zones.filter((z) => z.highmem).reduce((a, z) => a + z.present, 0);
+    const highMissing = Math.max(0, Math.min(ram - shownPresent, (rep.totals.pagesHighmem ?? 0) - shownHigh));
+    const shownReserved = rep.zones.reduce((a, z) => a + Math.max(0, pages(field(z, 'present')) - pages(field(z, 'managed'))), 0);
+    const reservedMissing = Math.max(0, (rep.totals.pagesReserved ?? 0) - shownReserved);
+    const lowMissing = ram - shownPresent - highMissing;
+    const lowManaged = Math.max(0, lowMissing - reservedMissing);
+    const extra = Math.max(...nids) + 1;
+    const lowName: ZoneName = names.includes('Normal') ? 'Normal' : names[0]!;
+    for (const name of names) {
+      const idx = names.indexOf(name);
+      const managed = name === lowName ? lowManaged : name === 'HighMem' ? highMissing : 0;
+      const present = name === lowName ? lowMissing : name === 'HighMem' ? highMissing : 0;
+      zones.push({ nid: extra, idx, name, managed, present, highmem: name === 'HighMem' });
+    }
+    estimated = true;
+    inferred.push(`memory the report leaves out ("pages RAM" ${ram} − the zones shown ${shownPresent}): ≈ ${lowManaged} managed lowmem pages${highMissing ? ` and ${highMissing} highmem pages` : ''}, counted in the watermark computation as a node of their own`);
+  }
+  let t = makeTunableState({ kernel, pageblockOrder: cfg.pageblockOrder, zoneNames: names, zones, cpusPerNode: Array.from({ length: Math.max(...zones.map((z) => z.nid)) + 1 }, () => 1), thpEnabled: false });
   for (const tz of t.zones) {
     const z = rep.zones.find((zz) => (zz.nid ?? 0) === tz.nid && zz.name === tz.name);
     if (z) tz.boost = pages(field(z, 'boost'));
@@ -277,16 +301,30 @@ function reportTunables(rep: ParsedAllocFailure, kernel: KernelVersion, arch: Ar
   }
   if (ratios.join() !== t.lowmemReserveRatio.join()) inferred.push(`lowmem_reserve_ratio ≈ ${ratios.join(' ')} (the printed reserves are not the default ${t.lowmemReserveRatio.join(' ')})`);
   t = writeSysctl(t, 'vm.lowmem_reserve_ratio', ratios);
-  // min_free_kbytes: the value whose setup_per_zone_wmarks gives the printed min of every lowmem zone (min − boost)
+  // min_free_kbytes: the value whose setup_per_zone_wmarks gives the printed min of every lowmem zone (min − boost);
+  // a lowmem zone gets pages_min × managed / lowmem_pages, so the printed zones' sum is scaled up by the memory not shown
   const lowmem = rep.zones.filter((z) => z.name !== 'HighMem' && z.name !== 'Movable');
-  const sumMin = lowmem.reduce((s, z) => s + pages(field(z, 'min')) - pages(field(z, 'boost')), 0);
-  let minFree = 4 * sumMin;
+  const sumMin = lowmem.reduce((a, z) => a + pages(field(z, 'min')) - pages(field(z, 'boost')), 0);
+  const lowAll = t.zones.filter((z) => !z.highmem).reduce((a, z) => a + z.managed, 0);
+  const lowShown = lowmem.reduce((a, z) => a + pages(field(z, 'managed')), 0);
+  const scale = lowShown > 0 ? lowAll / lowShown : 1;
+  const p0 = Math.round(sumMin * scale);
+  const scratch = cloneState(t);
+  const reproduces = (p: number): boolean => {
+    scratch.minFreeKbytes = 4 * p;
+    setupPerZoneWmarksCoreMut(scratch);
+    return lowmem.every((z) => scratch.zones.find((tz) => tz.nid === (z.nid ?? 0) && tz.name === z.name)?.wmark.min === pages(field(z, 'min')) - pages(field(z, 'boost')));
+  };
+  const w = Math.min(20000, Math.ceil(scale * (lowmem.length + 2)) + 2);
+  let minFree = 4 * p0;
   let exact = false;
-  for (let p = sumMin; p <= sumMin + lowmem.length + 1 && !exact; p++) {
-    const s = writeSysctl(t, 'vm.min_free_kbytes', 4 * p);
-    if (lowmem.every((z) => s.zones.find((tz) => tz.nid === (z.nid ?? 0) && tz.name === z.name)?.wmark.min === pages(field(z, 'min')) - pages(field(z, 'boost')))) {
-      minFree = 4 * p;
-      exact = true;
+  for (let d = 0; d <= w && !exact; d++) {
+    for (const p of d ? [p0 + d, p0 - d] : [p0]) {
+      if (p >= 0 && reproduces(p)) {
+        minFree = 4 * p;
+        exact = true;
+        break;
+      }
     }
   }
   // watermark_scale_factor: the factor whose dist (low − min) matches the largest lowmem zone, the default when it does
@@ -302,7 +340,9 @@ function reportTunables(rep: ParsedAllocFailure, kernel: KernelVersion, arch: Ar
     }
   }
   t = { ...t, minFreeKbytes: minFree, userMinFreeKbytes: minFree, watermarkScaleFactor: wsf };
-  inferred.push(`vm.min_free_kbytes ${exact ? '=' : '≈'} ${minFree}${exact ? ' (reproduces every printed min watermark)' : ' (4 × the sum of the min watermarks; not reproduced exactly: the watermarks were computed when managed differed, e.g. at boot)'}; vm.watermark_scale_factor ≈ ${wsf}`);
+  const found = exact;
+  if (estimated) exact = false;
+  inferred.push(`vm.min_free_kbytes ${exact ? '=' : '≈'} ${minFree}${exact ? ' (reproduces every printed min watermark)' : found ? ' (reproduces the printed min watermarks with the estimated managed pages)' : ' (from the min watermarks; not reproduced exactly: the watermarks were computed when managed differed, e.g. at boot)'}; vm.watermark_scale_factor ≈ ${wsf}`);
   return { t, approx: !exact };
 }
 

@@ -8,7 +8,7 @@ import { MIGRATE_TYPES } from '../types';
 import { NR_LRU_LISTS } from '../vmscan/lru';
 import { currentTunables } from '../run/run-tunables';
 import { NR_WMARK, WMARK_HIGH, WMARK_LOW, WMARK_MIN, type RunState } from '../run/run-state';
-import { explainFailure, type FailureExplanation, type ZoneSnapshot } from './explain';
+import { explainFailure, type ExplainInput, type FailureExplanation, type ZoneSnapshot } from './explain';
 import { formatGfpMode } from './gfp';
 
 /** The zone state the watermark checks read, for zone zi of the run state. */
@@ -68,13 +68,18 @@ export interface RunRequest {
 
 /** Explain why `req` with `allocFlags` fails on the run state as it is now. */
 export function explainRunFailure(rs: RunState, req: RunRequest, allocFlags: number): FailureExplanation {
+  return explainFailure(runExplainInput(rs, req, allocFlags));
+}
+
+/** The explanation's input, taken from the run state as it is now (plain data: snapshots and a tunables copy). */
+export function runExplainInput(rs: RunState, req: RunRequest, allocFlags: number): ExplainInput {
   const zones: ZoneSnapshot[] = [];
   for (let k = Math.max(0, req.preferred); req.preferred >= 0 && k < req.zonelist.length; k++) {
     const zi = req.zonelist[k]!;
     if (rs.zoneIdx[zi] > req.highestZoneidx) continue;
     zones.push(zoneSnapshot(rs, zi));
   }
-  return explainFailure({
+  return {
     kernel: rs.profile.kernel,
     cmaConfigured: rs.rules.cmaConfigured,
     watermarkFastClamp: rs.rules.watermarkFastClamp,
@@ -91,5 +96,5 @@ export function explainRunFailure(rs: RunState, req: RunRequest, allocFlags: num
     pageblockOrder: rs.buddy.pageblockOrder,
     tunables: currentTunables(rs),
     notes: [],
-  });
+  };
 }

@@ -16,7 +16,9 @@ import { MIGRATE_CMA, MIGRATE_HIGHATOMIC, MIGRATE_TYPES, MIGRATETYPE_NAMES } fro
 import { ALLOC_CMA, ALLOC_HARDER, ALLOC_HIGH, ALLOC_OOM, ALLOC_WMARK_MASK, formatAllocFlags } from './alloc-flags';
 import { __GFP_ATOMIC, __GFP_THISNODE } from './gfp';
 import { effectiveMin, hasSuitableBlock, zoneWatermarkFast, zoneWatermarkOkFree, zoneWatermarkUnusableFree, type WatermarkState } from './watermark';
-import { writeSysctl, type TunableState } from '../tunables';
+import { cloneState, writeSysctl, type TunableState } from '../tunables';
+import { setupPerZoneWmarksCoreMut } from '../tunables/watermarks';
+import { setupPerZoneLowmemReserveMut } from '../tunables/lowmem-reserve';
 import { MIGRATETYPE_LETTERS } from './show-mem';
 
 /** PAGE_ALLOC_COSTLY_ORDER */
@@ -164,7 +166,7 @@ export interface FailureExplanation {
 }
 
 /** A WatermarkState over snapshots (index = position in `zones`), with optional watermark/reserve overrides. */
-function snapshotState(input: ExplainInput, zones: readonly ZoneSnapshot[], over?: { wmark?: number[][]; boost?: number[]; lowmem?: number[][] }): WatermarkState {
+function snapshotState(input: ExplainInput, zones: readonly ZoneSnapshot[]): WatermarkState {
   const nz = input.zoneNames.length;
   const maxOrder = Math.max(1, ...zones.map((z) => z.nrFree.length));
   const n = zones.length;
@@ -179,11 +181,11 @@ function snapshotState(input: ExplainInput, zones: readonly ZoneSnapshot[], over
   };
   zones.forEach((z, zi) => {
     ws.nrReservedHighatomic[zi] = z.reservedHighatomic;
-    const lm = over?.lowmem?.[zi] ?? z.lowmemReserve;
+    const lm = z.lowmemReserve;
     for (let j = 0; j < nz; j++) ws.lowmemReserve[zi * nz + j] = lm[j] ?? 0;
-    const w = over?.wmark?.[zi] ?? z.wmark;
+    const w = z.wmark;
     for (let k = 0; k < 3; k++) ws.wmark[zi * 4 + k] = w[k]!;
-    ws.boost[zi] = over?.boost?.[zi] ?? z.boost;
+    ws.boost[zi] = z.boost;
     ws.buddy.z.free[zi] = z.free;
     ws.buddy.z.freeCma[zi] = z.freeCma;
     for (let o = 0; o < z.nrFree.length; o++) {
@@ -301,7 +303,7 @@ function checkZones(input: ExplainInput, ws: WatermarkState): boolean[] {
 }
 
 /** Explain one zone of the zonelist. */
-function explainZone(input: ExplainInput, ws: WatermarkState, zi: number): ZoneExplanation {
+function explainZone(input: ExplainInput, ws: WatermarkState, zi: number, okAll: readonly boolean[]): ZoneExplanation {
   const z = input.zones[zi]!;
   const { order, allocFlags: flags, highestZoneidx: hz } = input;
   const markIdx = flags & ALLOC_WMARK_MASK;
@@ -327,7 +329,7 @@ function explainZone(input: ExplainInput, ws: WatermarkState, zi: number): ZoneE
   const usable = usableMask(flags);
   const blockOk = order === 0 || (input.oldHighOrderCheck ? true : hasSuitableBlock(ws, zi, order, flags));
   const fao = freeAtOrder(z, order, usable);
-  const ok = checkZones(input, ws)[zi]!;
+  const ok = okAll[zi]!;
   const cmaCounted = input.cmaConfigured && flags & ALLOC_CMA ? z.freeCma : 0;
   const countedText = `${z.free} free − ${orderSlack} (2^${order} − 1) − ${highatomic} highatomic${harder && z.reservedHighatomic ? ` (${z.reservedHighatomic} reserved, usable by ALLOC_HARDER)` : ''} − ${cmaExcluded} free CMA${cmaCounted ? ` (${cmaCounted} free CMA counted: ALLOC_CMA)` : ''} = ${counted}`;
   let reason: string;
@@ -410,9 +412,23 @@ function compactionSuitable(input: ExplainInput, ws: WatermarkState, zi: number,
   return 'continue';
 }
 
+/** The snapshot state with other watermarks / reserves (the free lists are shared, not copied). */
+function withOverrides(base: WatermarkState, input: ExplainInput, over: { wmark?: number[][]; boost?: number[]; lowmem?: number[][] }): WatermarkState {
+  const nz = base.nz;
+  const ws = { ...base, wmark: base.wmark.slice(), boost: base.boost.slice(), lowmemReserve: base.lowmemReserve.slice() };
+  input.zones.forEach((_, zi) => {
+    const w = over.wmark?.[zi];
+    if (w) for (let k = 0; k < 3; k++) ws.wmark[zi * 4 + k] = w[k]!;
+    if (over.boost) ws.boost[zi] = over.boost[zi]!;
+    const lm = over.lowmem?.[zi];
+    if (lm) for (let j = 0; j < nz; j++) ws.lowmemReserve[zi * nz + j] = lm[j] ?? 0;
+  });
+  return ws;
+}
+
 /** Would the request pass in some zone with these watermarks / reserves? */
-function passesWith(input: ExplainInput, over: { wmark?: number[][]; boost?: number[]; lowmem?: number[][] }): boolean {
-  return checkZones(input, snapshotState(input, input.zones, over)).some(Boolean);
+function passesWith(base: WatermarkState, input: ExplainInput, over: { wmark?: number[][]; boost?: number[]; lowmem?: number[][] }): boolean {
+  return checkZones(input, withOverrides(base, input, over)).some(Boolean);
 }
 
 /** The tunables zone of a snapshot, or undefined. */
@@ -421,28 +437,33 @@ function tzoneOf(t: TunableState, z: ZoneSnapshot) {
 }
 
 /**
- * The sysctl values that would have let the request pass, each found by running the kernel's
- * sysctl handler (writeSysctl: setup_per_zone_wmarks / setup_per_zone_lowmem_reserve with the
- * zones' current managed pages) and the watermark check again, by bisection.
+ * The sysctl values that would have let the request pass, each found by bisection over what the
+ * kernel's sysctl handler recomputes (setup_per_zone_wmarks for vm.min_free_kbytes,
+ * setup_per_zone_lowmem_reserve for vm.lowmem_reserve_ratio, with the zones' current managed
+ * pages; the tunables calculator's functions on one scratch copy) and the watermark check run
+ * again; the value found is then written once through writeSysctl, the handler itself.
  */
-function tuningSuggestions(input: ExplainInput): TuningSuggestion[] {
+function tuningSuggestions(input: ExplainInput, base: WatermarkState): TuningSuggestion[] {
   const t = input.tunables;
   if (!t) return [];
   const out: TuningSuggestion[] = [];
   const approx = input.tunablesInferred ? '≈' : '';
   const zones = input.zones;
   const markIdx = input.allocFlags & ALLOC_WMARK_MASK;
-  // vm.min_free_kbytes: setup_per_zone_wmarks (clears boost) with a smaller value
+  const scratch = cloneState(t);
+  const tz = zones.map((z) => scratch.zones.findIndex((x) => x.nid === z.nid && x.idx === z.idx));
+  // vm.min_free_kbytes: setup_per_zone_wmarks (which also clears the boost) with another value
   const withMinFree = (v: number): boolean => {
-    const s = writeSysctl(t, 'vm.min_free_kbytes', v);
-    const wm = zones.map((z) => {
-      const tz = tzoneOf(s, z);
-      return tz ? [tz.wmark.min, tz.wmark.low, tz.wmark.high] : [...z.wmark];
+    scratch.minFreeKbytes = v;
+    setupPerZoneWmarksCoreMut(scratch);
+    const wm = zones.map((z, k) => {
+      const w = scratch.zones[tz[k]!]?.wmark;
+      return w ? [w.min, w.low, w.high] : [...z.wmark];
     });
-    return passesWith(input, { wmark: wm, boost: zones.map(() => 0) });
+    return passesWith(base, input, { wmark: wm, boost: zones.map(() => 0) });
   };
   const cur = t.minFreeKbytes;
-  if (withMinFree(cur) && !passesWith(input, {})) {
+  if (withMinFree(cur) && !passesWith(base, input, {})) {
     out.push({ sysctl: 'vm.min_free_kbytes', current: `${approx}${cur}`, value: String(cur), text: `rewriting vm.min_free_kbytes (even with its current value) recomputes the watermarks and clears the boost of ${zones.filter((z) => z.boost).map((z) => zoneLabel(input, z)).join(', ')}; that alone lets the check pass` });
   } else if (!withMinFree(0)) {
     out.push({ sysctl: 'vm.min_free_kbytes', current: `${approx}${cur}`, value: null, text: `no value helps: even vm.min_free_kbytes=0 (min watermark ${zones.map((z) => (z.highmem ? 'clamped to ≥ 32 in highmem' : '0')).join('/')}) does not let the check pass` });
@@ -463,25 +484,32 @@ function tuningSuggestions(input: ExplainInput): TuningSuggestion[] {
     const reserve = z.lowmemReserve[input.highestZoneidx] ?? 0;
     if (!reserve) return;
     const noReserve = zones.map((zz, k) => (k === zi ? zz.lowmemReserve.map(() => 0) : [...zz.lowmemReserve]));
-    if (!passesWith(input, { lowmem: noReserve })) return;
+    if (!passesWith(base, input, { lowmem: noReserve })) return;
     const ratios = [...t.lowmemReserveRatio];
     const curRatio = ratios[z.idx] ?? 0;
     const lowmemWith = (r: number): number[][] => {
-      const rr = [...ratios];
-      rr[z.idx] = r;
-      const s = writeSysctl(t, 'vm.lowmem_reserve_ratio', rr);
-      return zones.map((zz) => [...(tzoneOf(s, zz)?.lowmemReserve ?? zz.lowmemReserve)]);
+      scratch.lowmemReserveRatio = [...ratios];
+      scratch.lowmemReserveRatio[z.idx] = r;
+      setupPerZoneLowmemReserveMut(scratch);
+      return zones.map((zz, k) => [...(scratch.zones[tz[k]!]?.lowmemReserve ?? zz.lowmemReserve)]);
     };
-    const passR = (r: number): boolean => passesWith(input, { lowmem: lowmemWith(r) });
+    const passR = (r: number): boolean => passesWith(base, input, { lowmem: lowmemWith(r) });
+    // exponential search up from the current ratio, then bisection
     let lo = Math.max(1, curRatio);
-    let hi = INT_MAX;
-    if (!passR(hi)) return;
+    let hi = lo;
+    while (!passR(hi)) {
+      if (hi >= INT_MAX) return;
+      lo = hi + 1;
+      hi = Math.min(INT_MAX, hi * 2);
+    }
     while (lo < hi) {
       const mid = Math.floor((lo + hi) / 2);
       if (passR(mid)) hi = mid;
       else lo = mid + 1;
     }
-    const newRes = lowmemWith(lo)[zi]![input.highestZoneidx];
+    const rrLo = [...ratios];
+    rrLo[z.idx] = lo;
+    const newRes = tzoneOf(writeSysctl(t, 'vm.lowmem_reserve_ratio', rrLo), z)?.lowmemReserve[input.highestZoneidx] ?? 0;
     if (lo <= curRatio) {
       out.push({ sysctl: 'vm.lowmem_reserve_ratio', current: `${approx}${ratios.join(' ')}`, value: ratios.join(' '), text: `rewriting vm.lowmem_reserve_ratio with its current values recomputes ${z.name}'s reserve from today's managed pages (${reserve} → ${newRes}), which lets ${zoneLabel(input, z)} serve it` });
       return;
@@ -489,7 +517,7 @@ function tuningSuggestions(input: ExplainInput): TuningSuggestion[] {
     out.push({
       sysctl: 'vm.lowmem_reserve_ratio',
       current: `${approx}${t.lowmemReserveRatio.join(' ')}`,
-      value: (() => { const rr = [...ratios]; rr[z.idx] = lo; return rr.join(' '); })(),
+      value: rrLo.join(' '),
       text: `raising ${z.name}'s lowmem_reserve_ratio from ${approx}${curRatio} to ≥ ${lo} cuts its lowmem_reserve[${input.zoneNames[input.highestZoneidx]}] from ${reserve} to ${newRes} pages, which lets ${zoneLabel(input, z)} serve it (the reserve protects ${z.name} from requests that could use higher zones)`,
     });
   });
@@ -509,7 +537,8 @@ function tuningSuggestions(input: ExplainInput): TuningSuggestion[] {
 /** Run the explanation. */
 export function explainFailure(input: ExplainInput): FailureExplanation {
   const ws = snapshotState(input, input.zones);
-  const zones = input.zones.map((_, zi) => explainZone(input, ws, zi));
+  const okAll = checkZones(input, ws);
+  const zones = input.zones.map((_, zi) => explainZone(input, ws, zi, okAll));
   const { order, allocFlags: flags } = input;
   const mtName = MIGRATETYPE_NAMES[input.migratetype] ?? String(input.migratetype);
   const hzName = input.zoneNames[input.highestZoneidx] ?? String(input.highestZoneidx);
@@ -564,7 +593,7 @@ export function explainFailure(input: ExplainInput): FailureExplanation {
   } else {
     compaction.push('order 0: compaction does not apply (__alloc_pages_direct_compact returns at once for order 0)');
   }
-  const tuning = tuningSuggestions(input);
+  const tuning = tuningSuggestions(input, ws);
   const verdict = makeVerdict(input, zones, hzName, mtName);
   const e: FailureExplanation = {
     order,
@@ -628,7 +657,7 @@ export function renderExplanation(e: FailureExplanation): string {
   for (const z of e.zones) {
     L.push(`${z.zone}: ${z.ok ? 'PASSES' : `REFUSED (${z.failed_test === 'watermark' ? 'watermark' : 'no suitable block'})`}`);
     L.push(`  counted free: ${z.counted_arithmetic}`);
-    L.push(`  mark:         ${z.mark_arithmetic} → ${z.mark}`);
+    L.push(`  mark:         ${z.mark_arithmetic}${z.mark_arithmetic.endsWith(` ${z.mark}`) ? '' : ` → ${z.mark}`}`);
     L.push(`  reserve:      lowmem_reserve[${e.highest_zoneidx}] = ${z.reserve}`);
     L.push(`  test:         ${z.reason}`);
     if (e.order > 0) L.push(`  blocks:       ${z.free_at_order_exact ? '' : '≤ '}${z.free_at_order} free blocks of order ≥ ${e.order} on usable lists`);

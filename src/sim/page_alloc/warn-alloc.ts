@@ -22,8 +22,8 @@
  */
 import type { AllocContext } from './alloc-pages';
 import { formatAllocFlags } from './alloc-flags';
-import { explainRunFailure } from './explain-run';
-import type { FailureExplanation } from './explain';
+import { runExplainInput } from './explain-run';
+import { explainFailure, type FailureExplanation } from './explain';
 import { __GFP_DMA, __GFP_NOWARN, formatGfp, formatGfpMode } from './gfp';
 import { ratelimit } from './ratelimit';
 import { nodeListText, showMemLines } from './show-mem';
@@ -50,8 +50,11 @@ export interface AllocFailure {
   suppressed: 'nowarn' | 'ratelimit' | 'dma' | null;
   /** what the OOM killer said when it was asked and could not help ("Out of memory and no killable processes...", or why it did not kill), else null */
   oom: string | null;
-  /** why it failed: per zone of the zonelist, the check, its numbers, and what could have helped */
-  explanation: FailureExplanation;
+  /**
+   * why it failed: per zone of the zonelist, the check, its numbers, and what could have helped;
+   * taken from the zone state at the failure and worked out when first read
+   */
+  readonly explanation: FailureExplanation;
 }
 
 /** has_managed_dma (6.1 mm/page_alloc.c): some node's ZONE_DMA has managed pages. */
@@ -77,7 +80,8 @@ export function warnAlloc(rs: RunState, ac: AllocContext, allocFlags: number): v
   const gfp = ac.gfp;
   const t = rs.tasks.list[ac.owner] ?? rs.tasks.list[0]!;
   const pid = ac.owner ? t.pid : 0;
-  const explanation = explainRunFailure(rs, ac, allocFlags);
+  // the zone state now; the explanation is worked out from it on first use (a failure loop that nobody reads stays cheap)
+  const input = runExplainInput(rs, ac, allocFlags);
   let suppressed: AllocFailure['suppressed'] = null;
   let report: string | null = null;
   if (gfp & __GFP_NOWARN) suppressed = 'nowarn';
@@ -95,7 +99,7 @@ export function warnAlloc(rs: RunState, ac: AllocContext, allocFlags: number): v
     oom = last.message;
     last.failure = rs.failures.length;
   }
-  rs.failures.push({
+  const rec = {
     order: ac.order,
     gfp,
     gfpText: formatGfp(gfp, rs.profile.kernel),
@@ -109,6 +113,11 @@ export function warnAlloc(rs: RunState, ac: AllocContext, allocFlags: number): v
     report,
     suppressed,
     oom,
-    explanation,
+  } as Omit<AllocFailure, 'explanation'> as AllocFailure;
+  let explanation: FailureExplanation | null = null;
+  Object.defineProperty(rec, 'explanation', {
+    enumerable: true, // JSON.stringify and structured clone read it like a field
+    get: () => (explanation ??= explainFailure(input)),
   });
+  rs.failures.push(rec);
 }
