@@ -10,7 +10,8 @@
  *    totalpages = totalram_pages + total_swap_pages (the model has no swap space: 0);
  * 5. vm.panic_on_oom and vm.oom_kill_allocating_task are 0 (their defaults);
  * 6. select_bad_process: every task in creation order (oom_evaluate_task); task 0, the kernel,
- *    is unkillable like kernel threads; a killed task has exited; oom_badness below; a task is
+ *    is unkillable like kernel threads (and prints oom_score_adj 0, as a kthread does, when it is
+ *    the allocating task); a killed task has exited; oom_badness below; a task is
  *    chosen unless its points are below the best so far, so a later task with equal points wins;
  * 7. no victim: dump_header(oc, NULL) and "Out of memory and no killable processes..." — the kernel
  *    panics; the model does not: out_of_memory returns false and the allocation fails with that
