@@ -10,7 +10,8 @@ const USAGE = `usage:
               [--cmdline STRING] [--cpus N] [--kconfig FILE] [--boot-log FILE] [--reserved FILE]
               [--sysctl vm.NAME=VALUE]... [--show zoneinfo,buddyinfo,pagetypeinfo,meminfo,vmstat,memblock]
   mmbook run NOTEBOOK.html [-p name=value | name=@FILE | name.field=value]... [--json out.json] [--timeout SECONDS] [--max-heap MIB]
-  mmbook build [--out DIR]`;
+  mmbook build [--out DIR]
+  mmbook explain [--arch arm64|arm|x86_64] [--kernel 5.10|6.1] [--report N] [--json OUT] LOGFILE`;
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -21,6 +22,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./run')).runCommand(rest);
     case 'build':
       return (await import('./build')).buildCommand(rest);
+    case 'explain':
+      return (await import('./explain')).explainCommand(rest);
     case undefined:
     case '-h':
     case '--help':
@@ -28,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE + '\n');
       return cmd === undefined ? 2 : 0;
     default:
-      throw new MmError('CLI_USAGE', `unknown command '${cmd}'; expected boot, run or build`);
+      throw new MmError('CLI_USAGE', `unknown command '${cmd}'; expected boot, run, build or explain`);
   }
 }
 

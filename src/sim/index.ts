@@ -27,3 +27,8 @@ export { MAX_RAM_BYTES, MAX_INPUT_BYTES, machineLimits, COMMAND_LINE_SIZE, fmtBy
 export { ImportedMachine, type ImportInfo } from './machine/zoneinfo-machine';
 export { checkZoneinfoLayout } from './format/zoneinfo-layout';
 export { bannerRelease, checkBootLogProfile, checkKconfigProfile } from './input/profile-check';
+export { parseAllocFailureReports, stripLogPrefixes, type ParsedAllocFailure, type ParsedZone } from './input/alloc-failure-parse';
+export { explainReport, explanationJson, type ReportExplanation, type ExplainReportOptions } from './page_alloc/explain-report';
+export { renderExplanation, type FailureExplanation, type ZoneExplanation, type TuningSuggestion } from './page_alloc/explain';
+export type { AllocFailure } from './page_alloc/warn-alloc';
+export type { OomRecord, TaskMemory } from './oom/oom-kill';

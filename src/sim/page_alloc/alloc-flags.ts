@@ -74,6 +74,11 @@ export function gfpToAllocFlags(gfp: number, order: number, scheme: 'harder' | '
   return gfpToAllocFlagsCma(gfp, f, cmaConfigured, noCma);
 }
 
+/** The flags that let __zone_watermark_unusable_free count the highatomic reserve: ALLOC_HARDER|ALLOC_OOM, or ALLOC_RESERVES. */
+export function highatomicUsableMask(scheme: 'harder' | 'reserves'): number {
+  return scheme === 'harder' ? ALLOC_HARDER | ALLOC_OOM : ALLOC_RESERVES;
+}
+
 /** May this request take pages from the HighAtomic lists (HARDER or OOM; 6.1: HIGHATOMIC or OOM)? */
 export function mayUseHighatomic(allocFlags: number, scheme: 'harder' | 'reserves'): boolean {
   return (allocFlags & (scheme === 'harder' ? ALLOC_HARDER | ALLOC_OOM : ALLOC_HIGHATOMIC | ALLOC_OOM)) !== 0;

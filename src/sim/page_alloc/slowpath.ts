@@ -6,8 +6,7 @@
  * 5.10 and 6.1 take the same steps; they differ in the bookkeeping of cpuset and zonelist retries,
  * which the model (no cpusets, fixed zonelists) does not need.
  */
-import { PAGE_ALLOC_COSTLY_ORDER } from '../types';
-import { MIGRATE_MOVABLE } from '../types';
+import { MIGRATE_MOVABLE, PAGE_ALLOC_COSTLY_ORDER } from '../types';
 import { ALLOC_CPUSET, ALLOC_HARDER, ALLOC_KSWAPD, ALLOC_MIN_RESERVE, ALLOC_NO_WATERMARKS, ALLOC_OOM, ALLOC_WMARK_HIGH, gfpToAllocFlags, gfpToAllocFlagsCma } from './alloc-flags';
 import { __GFP_ATOMIC, __GFP_DIRECT_RECLAIM, __GFP_FS, __GFP_HARDWALL, __GFP_MEMALLOC, __GFP_NOFAIL, __GFP_NOMEMALLOC, __GFP_NORETRY, __GFP_RETRY_MAYFAIL, __GFP_THISNODE } from './gfp';
 import { getPageFromFreelist, type AllocContext } from './alloc-pages';
@@ -30,6 +29,12 @@ export const COMPACT_PRIO_SYNC_LIGHT = 1;
 export const COMPACT_PRIO_ASYNC = 2;
 /** A __GFP_NOFAIL request that could loop forever in the kernel stops here after this many retries, as a failure. */
 export const NOFAIL_MODEL_RETRIES = 1000;
+/**
+ * Rounds in which the OOM killer reports progress without killing (a request without __GFP_FS, or
+ * a victim still exiting) before the model gives up: the kernel sleeps and retries until other
+ * tasks free memory, which nothing does in the model.
+ */
+export const OOM_MODEL_STALLS = 16;
 
 /** wake_all_kswapds: wakeup_kswapd for the first managed zone of each node in the zonelist. */
 function wakeAllKswapds(rs: RunState, ac: AllocContext, gfp: number): void {
@@ -153,8 +158,8 @@ function mayOom(rs: RunState, ac: AllocContext, progress: { pages: number }): nu
   if (ac.order > PAGE_ALLOC_COSTLY_ORDER) return -1;
   if (gfp & (__GFP_RETRY_MAYFAIL | __GFP_THISNODE)) return -1;
   if (ac.highestZoneidx < rs.normalIdx) return -1;
-  // out_of_memory: a request without __GFP_FS counts as progress without killing
-  if (!(gfp & __GFP_FS) || outOfMemory(rs, ac) || gfp & __GFP_NOFAIL) {
+  // out_of_memory (a request without __GFP_FS counts as progress without killing)
+  if (outOfMemory(rs, ac) || gfp & __GFP_NOFAIL) {
     progress.pages = 1;
     if (gfp & __GFP_NOFAIL) return getPageFromFreelist(rs, ac, ALLOC_NO_WATERMARKS);
   }
@@ -173,6 +178,7 @@ export function allocPagesSlowpath(rs: RunState, ac: AllocContext): number {
   const cres = { result: COMPACT_SKIPPED };
   const progress = { pages: 0 };
   let nofailRetries = 0;
+  let oomStalls = 0;
   let allocFlags = gfpToAllocFlags(gfp, ac.order, rs.rules.allocFlags, rs.rules.cmaConfigured, ac.noCma);
   if (ac.preferred < 0) return fail(rs, ac, allocFlags);
   if (allocFlags & ALLOC_KSWAPD) wakeAllKswapds(rs, ac, gfp);
@@ -201,10 +207,12 @@ export function allocPagesSlowpath(rs: RunState, ac: AllocContext): number {
     if (costly && !(gfp & __GFP_RETRY_MAYFAIL)) break;
     if (shouldReclaimRetry(rs, ac, allocFlags, progress.pages > 0, loops)) continue;
     if (progress.pages > 0 && shouldCompactRetry(rs, ac, allocFlags, cres.result, compact)) continue;
+    const killsBefore = rs.vm.get('oom_kill');
     pfn = mayOom(rs, ac, progress);
     if (pfn >= 0) return pfn;
     if (ac.owner && rs.tasks.list[ac.owner]?.killed && (allocFlags & ALLOC_OOM || gfp & __GFP_NOMEMALLOC)) break;
     if (progress.pages) {
+      if (rs.vm.get('oom_kill') === killsBefore && ++oomStalls > OOM_MODEL_STALLS) break;
       loops.noProgress = 0;
       continue;
     }

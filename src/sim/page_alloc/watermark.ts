@@ -7,10 +7,41 @@
 import { MIGRATE_CMA, MIGRATE_HIGHATOMIC, MIGRATE_PCPTYPES, MIGRATE_TYPES } from '../types';
 import { ALLOC_CMA, ALLOC_HARDER, ALLOC_HIGH, ALLOC_MIN_RESERVE, ALLOC_NON_BLOCK, ALLOC_OOM, ALLOC_RESERVES, ALLOC_WMARK_MASK, ALLOC_WMARK_MIN, mayUseHighatomic } from './alloc-flags';
 import { __GFP_ATOMIC } from './gfp';
-import { NR_WMARK, WMARK_MIN, type RunState } from '../run/run-state';
+import { NR_WMARK, WMARK_MIN } from '../run/run-state';
+
+/**
+ * The zone state the watermark checks read: a RunState is one; `mmbook explain` builds another
+ * from a real report's numbers (page_alloc/explain.ts). Typed arrays indexed like RunState's
+ * (zone zi; zi * nz + highest_zoneidx; (zi * maxOrder + order) * MIGRATE_TYPES + mt), so the
+ * allocator's hot path reads the same fields as before and allocates nothing.
+ */
+export interface WatermarkState {
+  readonly rules: { readonly allocFlags: 'harder' | 'reserves' };
+  /** CONFIG_CMA */
+  readonly hotCma: boolean;
+  /** the alloc flags that may use the highatomic reserve (ALLOC_HARDER|ALLOC_OOM, or ALLOC_RESERVES) */
+  readonly hotReservesMask: number;
+  /** rules.allocFlags === 'reserves' */
+  readonly hotReserves: boolean;
+  /** zone_watermark_fast clamps the order-0 shortcut's unusable pages at the free count */
+  readonly hotFastClamp: boolean;
+  /** MAX_NR_ZONES (row length of lowmemReserve) */
+  readonly nz: number;
+  readonly nrReservedHighatomic: Float64Array;
+  readonly lowmemReserve: Float64Array;
+  readonly wmark: Float64Array;
+  readonly boost: Float64Array;
+  readonly buddy: {
+    readonly maxOrder: number;
+    readonly nrFree: Int32Array;
+    /** list heads: ≥ 0 when the list has a block */
+    readonly head: Int32Array;
+    readonly z: { readonly free: Float64Array; readonly freeCma: Float64Array };
+  };
+}
 
 /** __zone_watermark_unusable_free: pages a request may not count toward the mark (the highatomic reserve unless it may dip into reserves). */
-export function zoneWatermarkUnusableFree(rs: RunState, zi: number, order: number, allocFlags: number): number {
+export function zoneWatermarkUnusableFree(rs: WatermarkState, zi: number, order: number, allocFlags: number): number {
   let unusable = (1 << order) - 1;
   if (!(allocFlags & rs.hotReservesMask)) unusable += rs.nrReservedHighatomic[zi];
   if (rs.hotCma && !(allocFlags & ALLOC_CMA)) unusable += rs.buddy.z.freeCma[zi];
@@ -41,7 +72,7 @@ export function effectiveMin(mark: number, allocFlags: number, scheme: 'harder' 
 }
 
 /** __zone_watermark_ok: strictly more than min + lowmem_reserve[highest_zoneidx], then a usable block at ≥ order. */
-export function zoneWatermarkOkFree(rs: RunState, zi: number, order: number, mark: number, highestZoneidx: number, allocFlags: number, freePages: number): boolean {
+export function zoneWatermarkOkFree(rs: WatermarkState, zi: number, order: number, mark: number, highestZoneidx: number, allocFlags: number, freePages: number): boolean {
   const free = freePages - zoneWatermarkUnusableFree(rs, zi, order, allocFlags);
   const min = effectiveMin(mark, allocFlags, rs.rules.allocFlags);
   if (free <= min + rs.lowmemReserve[zi * rs.nz + highestZoneidx]) return false;
@@ -50,7 +81,7 @@ export function zoneWatermarkOkFree(rs: RunState, zi: number, order: number, mar
 }
 
 /** The high-order half of __zone_watermark_ok: a free block at ≥ order on a list this request may take from. */
-export function hasSuitableBlock(rs: RunState, zi: number, order: number, allocFlags: number): boolean {
+export function hasSuitableBlock(rs: WatermarkState, zi: number, order: number, allocFlags: number): boolean {
   const b = rs.buddy;
   const harder = mayUseHighatomic(allocFlags, rs.rules.allocFlags);
   for (let o = order; o < b.maxOrder; o++) {
@@ -66,7 +97,7 @@ export function hasSuitableBlock(rs: RunState, zi: number, order: number, allocF
 }
 
 /** zone_watermark_ok: __zone_watermark_ok with NR_FREE_PAGES. */
-export function zoneWatermarkOk(rs: RunState, zi: number, order: number, mark: number, highestZoneidx: number, allocFlags: number): boolean {
+export function zoneWatermarkOk(rs: WatermarkState, zi: number, order: number, mark: number, highestZoneidx: number, allocFlags: number): boolean {
   return zoneWatermarkOkFree(rs, zi, order, mark, highestZoneidx, allocFlags, rs.buddy.z.free[zi]);
 }
 
@@ -75,7 +106,7 @@ export function zoneWatermarkOk(rs: RunState, zi: number, order: number, mark: n
  * then for an order-0 __GFP_ATOMIC (6.1: ALLOC_MIN_RESERVE) request at the MIN mark one more try
  * against the unboosted min.
  */
-export function zoneWatermarkFast(rs: RunState, zi: number, order: number, mark: number, highestZoneidx: number, allocFlags: number, gfp: number): boolean {
+export function zoneWatermarkFast(rs: WatermarkState, zi: number, order: number, mark: number, highestZoneidx: number, allocFlags: number, gfp: number): boolean {
   const freePages = rs.buddy.z.free[zi];
   if (order === 0) {
     const reserved = zoneWatermarkUnusableFree(rs, zi, 0, allocFlags);

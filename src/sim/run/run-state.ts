@@ -11,6 +11,7 @@
  * The tunables stay a pure calculator (src/sim/tunables): a sysctl write recomputes a TunableState
  * with the current managed counts, and its results are copied into the typed arrays here.
  */
+import { highatomicUsableMask } from '../page_alloc/alloc-flags';
 import type { Buddy } from '../buddy/buddy';
 import { MmError } from '../errors';
 import type { KernelBehaviour } from '../kernel-behaviour';
@@ -26,6 +27,8 @@ import type { TraceSink } from './trace';
 import { VmEvents } from './vm-events';
 import type { AllocContext } from '../page_alloc/alloc-pages';
 import type { AllocFailure } from '../page_alloc/warn-alloc';
+import { makeRatelimit, type RatelimitState } from '../page_alloc/ratelimit';
+import type { OomRecord } from '../oom/oom-kill';
 import { gfpZone } from '../page_alloc/gfp';
 import { NodeRun } from './node-run';
 import { Tasks } from './tasks';
@@ -154,6 +157,12 @@ export class RunState {
   readonly compaction: CompactionState;
   /** called for every page migration moves (old pfn, new pfn), so holders of pfns can follow their pages */
   onMigrate: ((oldPfn: number, newPfn: number) => void) | null = null;
+  /** the kernel log the model prints (warn_alloc reports, OOM killer messages), one line per entry */
+  readonly log: string[] = [];
+  /** OOM killer invocations, oldest first (oom/oom-kill.ts) */
+  readonly ooms: OomRecord[] = [];
+  /** warn_alloc's rate limit (page_alloc/ratelimit.ts: the model counts calls, not time) */
+  readonly warnRatelimit: RatelimitState = makeRatelimit();
 
   constructor(machine: Machine, opts: RunOptions = {}, from?: RunState) {
     const p = machine.parts;
@@ -184,7 +193,7 @@ export class RunState {
     const r = this.rules;
     this.hotCma = r.cmaConfigured;
     this.hotReserves = r.allocFlags === 'reserves';
-    this.hotReservesMask = this.hotReserves ? 0x10 | 0x20 | 0x200 | 0x08 : 0x10 | 0x08;
+    this.hotReservesMask = highatomicUsableMask(r.allocFlags);
     this.hotFastClamp = r.watermarkFastClamp;
     this.hotFreeFactor = r.pcp.drain === 'free-factor';
     this.hotPcpMaxOrder = r.pcp.maxOrder;
@@ -229,7 +238,12 @@ export class RunState {
       }
     }
     this.ac = { gfp: 0, order: 0, zonelist: new Int32Array(0), preferred: -1, highestZoneidx: 0, migratetype: 0, cpu: 0, kind: 0, owner: 0, pinned: false, noCma: false };
-    if (from) this.failures.push(...from.failures);
+    if (from) {
+      this.failures.push(...from.failures);
+      for (const line of from.log) this.log.push(line);
+      for (const o of from.ooms) this.ooms.push(o);
+      Object.assign(this.warnRatelimit, from.warnRatelimit);
+    }
     // build_all_zonelists: the zones the buddy holds, with their present and managed pages
     const present = new Map(p.layout.nodes.flatMap((nd) => nd.zones.map((zl) => [zoneIdOf(nd.nid, zl.idx, this.nz), zl.present] as const)));
     const withCpus = new Set(this.tunables.cpusPerNode.flatMap((c, nid) => (c > 0 ? [nid] : [])));

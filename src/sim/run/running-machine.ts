@@ -25,6 +25,8 @@ import { freePages } from '../page_alloc/free';
 import { formatGfp, parseGfp } from '../page_alloc/gfp';
 import { drainAllPages } from '../page_alloc/pcp';
 import type { AllocFailure } from '../page_alloc/warn-alloc';
+import type { FailureExplanation } from '../page_alloc/explain';
+import type { OomRecord } from '../oom/oom-kill';
 import { KIND_NAMES, kindOf, type PageKindName } from './page-flags';
 import { RunState, type RunOptions } from './run-state';
 import { runView } from './run-view';
@@ -338,6 +340,30 @@ export class RunningMachine {
   /** Failed allocations so far (warn_alloc), oldest first. */
   get failures(): readonly AllocFailure[] {
     return this.rs.failures;
+  }
+
+  /**
+   * Why a failed allocation failed: per zone of its zonelist the watermark check with its numbers,
+   * what fallback, reclaim and compaction could have done, which sysctl value would have let it
+   * pass, and a verdict in plain words (`.text`). Takes a failure record or its index (an
+   * AllocResult's `failure`); plain data.
+   */
+  explain(failure: AllocFailure | number): FailureExplanation {
+    const f = typeof failure === 'number' ? this.rs.failures[failure] : failure;
+    if (!f || typeof f !== 'object' || !('explanation' in f)) {
+      throw new MmError('RUN_NO_FAILURE', `no failed allocation ${String(failure)}; failures: 0..${this.rs.failures.length - 1}`, 'explain');
+    }
+    return f.explanation;
+  }
+
+  /** The kernel log the model printed (warn_alloc reports, OOM killer messages), one line per entry. */
+  get log(): readonly string[] {
+    return this.rs.log;
+  }
+
+  /** OOM killer invocations, oldest first. */
+  get ooms(): readonly OomRecord[] {
+    return this.rs.ooms;
   }
 
   /** Subscribe to the tracepoints (null unsubscribes). */
