@@ -198,7 +198,7 @@ describe('--boot-log of another machine', () => {
   const read = (f: string) => readFileSync(join(ORACLE, f), 'utf8');
   it('is a BOOTLOG_MISMATCH error naming both memory sizes, not silently replayed', () => {
     const dtb = new Uint8Array(readFileSync(join(ORACLE, 'a64-512m/virt.dtb')));
-    for (const other of ['x64-1g/kernel-console.txt', 'a64-2g-cma64/kernel-console.txt']) {
+    for (const other of ['a64-1g-reserved/kernel-console.txt', 'a64-2g-cma64/kernel-console.txt']) {
       let err: unknown;
       try {
         bootMachine({ arch: 'arm64', kernel: '6.1', dtb, bootLog: read(other) });
@@ -209,6 +209,8 @@ describe('--boot-log of another machine', () => {
       expect((err as MmError).code).toBe('BOOTLOG_MISMATCH');
       expect((err as MmError).message).toMatch(/memory size 0x[0-9a-f]+, this boot has 0x20000000/);
     }
+    // another arch's log is refused before its memory is compared
+    expect(() => bootMachine({ arch: 'arm64', kernel: '6.1', dtb, bootLog: read('x64-1g/kernel-console.txt') })).toThrow(/an x86_64 kernel, but the arch is arm64/);
     // its own log still replays
     expect(bootMachine({ arch: 'arm64', kernel: '6.1', dtb, bootLog: read('a64-512m/kernel-console.txt') }).parts.source).toBe('boot-log');
   });
