@@ -118,6 +118,8 @@ export class RunState {
   readonly compaction: CompactionState;
   /** called for every page migration moves (old pfn, new pfn), so holders of pfns can follow their pages */
   onMigrate: ((oldPfn: number, newPfn: number) => void) | null = null;
+  /** called when an allocated block leaves the model's accounting (freed by anyone: __free_pages, reclaim, the OOM killer), so holders of pfns can drop it */
+  onRelease: ((pfn: number, order: number) => void) | null = null;
 
   constructor(machine: Machine, opts: RunOptions = {}, from?: RunState) {
     const p = machine.parts;
