@@ -10,8 +10,10 @@
  * boot workers; the oldest is dropped).
  *
  * Workloads run in the worker that holds their machine (a long call: progress, cooperative
- * cancellation). A newer workload with the same key, or the abort of the `signal` passed (a cell's
- * `signal`, aborted when the cell is invalidated), cancels a running one.
+ * cancellation). The abort of the `signal` passed (a cell's `signal`, aborted when the cell re-runs
+ * or is invalidated) cancels a running one, and so does a newer workload with the same `key` when
+ * one is given (without a key, two cells' workloads run side by side: an A/B pair must not cancel
+ * each other).
  */
 import { LIMITS } from '../lib/limits';
 import { api, type MachineInfo, type MmWorkerApi, type WireBootRequest } from './worker/api';
@@ -39,7 +41,7 @@ export interface RemoteWorkloadOptions {
 
 export interface RemoteMm {
   boot(req: WireBootRequest, opts?: { key?: string }): Promise<RemoteMachine>;
-  /** run a workload on a machine in its worker; a newer one with the same key cancels a stale one */
+  /** run a workload on a machine in its worker; opts.signal aborts it, a newer one with the same opts.key cancels a stale one */
   workload(machine: RemoteMachine, spec: WorkloadSpec, opts?: RemoteWorkloadOptions): Promise<WorkloadResult>;
   fixtures(): Promise<unknown>;
   defaults(arch: string, kernel: string): Promise<unknown>;
@@ -108,13 +110,13 @@ export function createRemoteMm(makeWorker: () => Worker): RemoteMm {
     }
   }
 
-  /** running workloads by key */
-  const running = new Map<string, AbortController>();
+  /** running workloads by key (a run without a key has its own) */
+  const running = new Map<string | symbol, AbortController>();
   async function workload(machine: RemoteMachine, spec: WorkloadSpec, opts: RemoteWorkloadOptions = {}): Promise<WorkloadResult> {
     if (!machine || typeof (machine as Partial<RemoteMachine>).call !== 'function') {
       throw new RpcError('WORKLOAD_MACHINE', 'mm.workload(machine, spec): the first argument must be a machine from mm.boot(...)');
     }
-    const key = opts.key ?? 'default';
+    const key = opts.key ?? Symbol('workload');
     const stale = running.get(key);
     if (stale) { cancelled++; stale.abort(); }
     const ctl = new AbortController();

@@ -12,7 +12,7 @@ export interface MmWorkloadOptions {
   onProgress?: (stage: string, fraction: number) => void;
   /** aborting cancels the run (in a notebook cell: the cell's `signal`) */
   signal?: AbortSignal;
-  /** in the browser, a newer workload with the same key cancels a stale one (default "default") */
+  /** in the browser, a newer workload with the same key cancels a stale one (without a key, only the signal cancels) */
   key?: string;
 }
 

@@ -67,14 +67,18 @@ describe('mm.workload', () => {
     remote.dispose();
   });
 
-  it('a newer workload with the same key cancels the stale one; so does the cell’s signal', async () => {
+  it('the cell’s signal cancels a workload; so does a newer one with the same key', async () => {
     const remote = createRemoteMm(fakeWorker);
     const machine = await remote.boot({ fixture: 'a64-512m' });
     const long = { steps: 200_000, streams: [{ kind: 'anon', rate: 50, lifetime: { fixed: 100 } }] };
-    const stale = remote.workload(machine, long as never).then(() => 'finished', (e: { code?: string }) => e.code);
-    const fresh = await remote.workload(machine, { steps: 10, streams: [{ kind: 'anon', rate: 1 }] } as never);
+    const stale = remote.workload(machine, long as never, { key: 'plot' }).then(() => 'finished', (e: { code?: string }) => e.code);
+    const fresh = await remote.workload(machine, { steps: 10, streams: [{ kind: 'anon', rate: 1 }] } as never, { key: 'plot' });
     expect(fresh.totals.allocations).toBe(10);
     expect(await stale).toBe('CANCELLED');
+    expect(remote.cancelled).toBe(1);
+    // without a key two workloads run side by side (scenarios A and B)
+    const [a, b] = await Promise.all([remote.workload(machine, { steps: 20 } as never), remote.workload(machine, { steps: 30 } as never)]);
+    expect([a.totals.steps, b.totals.steps]).toEqual([20, 30]);
     expect(remote.cancelled).toBe(1);
     const abort = new AbortController();
     const cell = remote.workload(machine, long as never, { key: 'cell', signal: abort.signal, onProgress: () => abort.abort() });
