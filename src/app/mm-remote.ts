@@ -8,9 +8,16 @@
  * its own, so that a boot still running when a newer one with the same key is requested is
  * cancelled by terminating its worker. Finished machines stay in their worker (at most MAX_LIVE
  * boot workers; the oldest is dropped).
+ *
+ * Workloads run in the worker that holds their machine (a long call: progress, cooperative
+ * cancellation). The abort of the `signal` passed (a cell's `signal`, aborted when the cell re-runs
+ * or is invalidated) cancels a running one, and so does a newer workload with the same `key` when
+ * one is given (without a key, two cells' workloads run side by side: an A/B pair must not cancel
+ * each other).
  */
 import { LIMITS } from '../lib/limits';
 import { api, type MachineInfo, type MmWorkerApi, type WireBootRequest } from './worker/api';
+import type { WorkloadResult, WorkloadSpec } from '../sim/workload/index';
 import { CancelledError, RpcError } from './worker/rpc';
 import { RpcClient, type LocalAnswers, type RemoteObject } from './worker/rpc-client';
 
@@ -26,8 +33,16 @@ const MAX_LIVE = 4;
 /** machine.view() answers from the state the worker sent with the machine (the slider path stays one round trip) */
 const LOCAL: LocalAnswers = { machine: { view: (info) => info.snapshot } };
 
+export interface RemoteWorkloadOptions {
+  key?: string;
+  signal?: AbortSignal;
+  onProgress?: (stage: string, fraction: number) => void;
+}
+
 export interface RemoteMm {
   boot(req: WireBootRequest, opts?: { key?: string }): Promise<RemoteMachine>;
+  /** run a workload on a machine in its worker; opts.signal aborts it, a newer one with the same opts.key cancels a stale one */
+  workload(machine: RemoteMachine, spec: WorkloadSpec, opts?: RemoteWorkloadOptions): Promise<WorkloadResult>;
   fixtures(): Promise<unknown>;
   defaults(arch: string, kernel: string): Promise<unknown>;
   sysctlNames(kernel: string): Promise<unknown>;
@@ -91,12 +106,43 @@ export function createRemoteMm(makeWorker: () => Worker): RemoteMm {
         },
       });
     } finally {
-      if (inflight.get(key) === host) { inflight.delete(key); if (inflight.size === 0) emit({ active: false, stage: 'done', fraction: 1 }); }
+      if (inflight.get(key) === host) { inflight.delete(key); if (inflight.size === 0 && running.size === 0) emit({ active: false, stage: 'done', fraction: 1 }); }
+    }
+  }
+
+  /** running workloads by key (a run without a key has its own) */
+  const running = new Map<string | symbol, AbortController>();
+  async function workload(machine: RemoteMachine, spec: WorkloadSpec, opts: RemoteWorkloadOptions = {}): Promise<WorkloadResult> {
+    if (!machine || typeof (machine as Partial<RemoteMachine>).call !== 'function') {
+      throw new RpcError('WORKLOAD_MACHINE', 'mm.workload(machine, spec): the first argument must be a machine from mm.boot(...)');
+    }
+    const key = opts.key ?? Symbol('workload');
+    const stale = running.get(key);
+    if (stale) { cancelled++; stale.abort(); }
+    const ctl = new AbortController();
+    running.set(key, ctl);
+    const stop = (): void => ctl.abort();
+    opts.signal?.addEventListener('abort', stop, { once: true });
+    if (opts.signal?.aborted) ctl.abort();
+    emit({ active: true, stage: 'workload', fraction: 0 });
+    try {
+      return await machine.call('workload', [spec], {
+        signal: ctl.signal,
+        onProgress: (stage, fraction) => {
+          if (running.get(key) !== ctl) return;
+          emit({ active: true, stage, fraction });
+          opts.onProgress?.(stage, fraction);
+        },
+      });
+    } finally {
+      opts.signal?.removeEventListener('abort', stop);
+      if (running.get(key) === ctl) { running.delete(key); if (running.size === 0 && inflight.size === 0) emit({ active: false, stage: 'done', fraction: 1 }); }
     }
   }
 
   return {
     boot,
+    workload,
     fixtures: () => callStatic('fixtures', []),
     defaults: (arch, kernel) => callStatic('defaults', [arch, kernel]),
     sysctlNames: (kernel) => callStatic('sysctlNames', [kernel]),
@@ -104,6 +150,6 @@ export function createRemoteMm(makeWorker: () => Worker): RemoteMm {
     onProgress(fn) { listeners.add(fn); return () => listeners.delete(fn); },
     get cancelled() { return cancelled; },
     get workersStarted() { return started; },
-    dispose() { for (const h of live.splice(0)) h.fail(new CancelledError()); utility?.fail(new CancelledError()); },
+    dispose() { for (const c of running.values()) c.abort(); running.clear(); for (const h of live.splice(0)) h.fail(new CancelledError()); utility?.fail(new CancelledError()); },
   };
 }

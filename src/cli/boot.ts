@@ -2,7 +2,7 @@
  * `mmbook boot`: boot a simulated machine and print /proc files in the kernel's exact text.
  * The flags are a contract other tools depend on (see README "CLI").
  */
-import { MmError, bootMachine, bootFromZoneinfo, PROC_NAMES, type Machine, type ProcName, checkProfileName, ImportedMachine, type Arch, type KernelVersion, COMMAND_LINE_SIZE } from '../sim/index';
+import { MmError, bootMachine, bootFromZoneinfo, PROC_NAMES, renderProc, type Machine, type ProcName, checkProfileName, ImportedMachine, type Arch, type KernelVersion, COMMAND_LINE_SIZE } from '../sim/index';
 import { loadTopology } from './topology';
 import { unmodeledParams } from './cmdline-check';
 import { printable } from './printable';
@@ -25,12 +25,15 @@ export interface BootArgs {
   reserved?: string;
   sysctls: Array<[string, string]>;
   show: ProcName[];
+  /** a workload spec to run after the boot, and where to write its result */
+  workload?: string;
+  json?: string;
 }
 
 const VALUE_FLAGS: Record<string, keyof BootArgs> = {
   '--arch': 'arch', '--kernel': 'kernel', '--dtb': 'dtb', '--e820': 'e820', '--zoneinfo': 'zoneinfo',
   '--topology': 'topology', '--cmdline': 'cmdline', '--kconfig': 'kconfig', '--boot-log': 'bootLog', '--reserved': 'reserved',
-  '--buddyinfo': 'buddyinfo', '--pagetypeinfo': 'pagetypeinfo',
+  '--buddyinfo': 'buddyinfo', '--pagetypeinfo': 'pagetypeinfo', '--workload': 'workload', '--json': 'json',
 };
 
 export function parseBootArgs(argv: string[]): BootArgs {
@@ -80,6 +83,7 @@ export function parseBootArgs(argv: string[]): BootArgs {
   if (a.zoneinfo === undefined && (a.buddyinfo !== undefined || a.pagetypeinfo !== undefined)) {
     throw new MmError('CLI_USAGE', `--${a.buddyinfo !== undefined ? 'buddyinfo' : 'pagetypeinfo'} gives the free lists of a machine imported with --zoneinfo; a --dtb, --e820 or --topology boot has its own`);
   }
+  if (a.json !== undefined && a.workload === undefined) throw new MmError('CLI_USAGE', '--json writes the result of a --workload run; give --workload SPEC.json too');
   if (a.zoneinfo !== undefined && a.reserved !== undefined) throw new MmError('CLI_USAGE', '--reserved replays a memblock/reserved listing into a --dtb, --e820 or --topology boot; a --zoneinfo import takes managed from the file and has no memblock');
   return a;
 }
@@ -144,10 +148,13 @@ function bootFromFiles(a: BootArgs): Machine {
 export async function bootCommand(argv: string[]): Promise<number> {
   const a = parseBootArgs(argv);
   const m = bootFromArgs(a);
+  // --workload: the files of the state the workload leaves
+  const wl = a.workload !== undefined ? (await import('./workload')) : undefined;
+  const result = wl ? wl.runWorkloadFile(m, a.workload!, a.json) : undefined;
   const out: string[] = [];
   for (const name of a.show) {
     if (a.show.length > 1) out.push(`==> ${name} <==\n`);
-    out.push(m.render(name));
+    out.push(result ? renderProc(result.final, name) : m.render(name));
   }
   // setup_arch keeps COMMAND_LINE_SIZE - 1 bytes of the command line, silently
   const size = COMMAND_LINE_SIZE[m.parts.profile.arch];
@@ -158,6 +165,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
   // what an imported /proc/zoneinfo lacked or had unusual; the sysctls inferred from it
   for (const w of m.parts.warnings ?? []) process.stderr.write(`mmbook: warning: ${printable(w)}\n`);
   for (const n of importNotes(m)) process.stderr.write(`mmbook: note: ${printable(n)}\n`);
+  if (wl && result) process.stderr.write(`mmbook: ${wl.workloadSummary(result)}\n`);
   process.stdout.write(out.join(''));
   return 0;
 }

@@ -9,6 +9,7 @@ const USAGE = `usage:
   mmbook boot --arch arm64|arm|x86_64 --kernel 5.10|6.1 (--dtb FILE | --e820 FILE | --zoneinfo FILE | --topology FILE.json)
               [--cmdline STRING] [--cpus N] [--kconfig FILE] [--boot-log FILE] [--reserved FILE]
               [--sysctl vm.NAME=VALUE]... [--show zoneinfo,buddyinfo,pagetypeinfo,meminfo,vmstat,memblock]
+              [--workload SPEC.json [--json OUT.json]]
   mmbook run NOTEBOOK.html [-p name=value | name=@FILE | name.field=value]... [--json out.json] [--timeout SECONDS] [--max-heap MIB]
   mmbook build [--out DIR]
   mmbook explain [--arch arm64|arm|x86_64] [--kernel 5.10|6.1] [--report N] [--json OUT] LOGFILE`;

@@ -13,6 +13,8 @@ import { fixture, fixtures, type Fixture } from './fixtures/fixture';
 import { LIMITS, limitProblem } from './limits';
 import { machineWarnings } from './machine-warnings';
 import { machineStages, type MachineStages } from './stages';
+import { workloadOn, type MmWorkloadOptions } from './workload';
+import type { WorkloadResult } from '../sim/workload/index';
 
 export interface MmBootRequest {
   arch?: Arch;
@@ -63,6 +65,8 @@ export interface MmMachine {
    * and mmbook's own recomputation of its derived values (to show beside the dump's); else null.
    */
   imported(): { layout: string; inferred: ImportInfo['inferred']; recomputedView: MachineView } | null;
+  /** Run a workload (docs/workload.md) on a fresh run of this machine; the machine itself does not change. */
+  workload(spec: unknown, opts?: MmWorkloadOptions): WorkloadResult;
 }
 
 class MachineHandle implements MmMachine {
@@ -80,6 +84,7 @@ class MachineHandle implements MmMachine {
     if (!(m instanceof ImportedMachine)) return null;
     return { layout: m.imported.layout, inferred: m.imported.inferred, recomputedView: m.recomputedView() };
   }
+  workload(spec: unknown, opts?: MmWorkloadOptions): WorkloadResult { return workloadOn(this.machine, spec, opts); }
   get stages(): MachineStages {
     this.cachedStages ??= machineStages(this.machine);
     return this.cachedStages;
@@ -173,8 +178,24 @@ function defaults(arch: Arch, kernel: KernelVersion): MmDefaults {
   };
 }
 
+/** The simulator's machine behind an mm machine (the worker runs workloads on it). */
+export function simMachine(m: MmMachine): Machine {
+  if (!(m instanceof MachineHandle)) throw new MmError('BAD_MACHINE', 'not a machine from mm.boot');
+  return m.machine;
+}
+
+/** mm.workload(machine, spec, opts): run a workload on a booted machine (see MmMachine.workload). */
+function workload(machine: MmMachine, spec: unknown, opts?: MmWorkloadOptions): WorkloadResult {
+  if (!machine || typeof (machine as Partial<MmMachine>).workload !== 'function') {
+    throw new MmError('WORKLOAD_MACHINE', 'mm.workload(machine, spec): the first argument must be a machine from mm.boot(...)');
+  }
+  return machine.workload(spec, opts);
+}
+
 export const mm = {
   boot,
+  /** run a workload spec (streams of allocations, timed events) on a booted machine; returns its time series */
+  workload,
   /** the built-in machines (real device trees and e820 maps from the oracle boots) */
   fixtures: (): Fixture[] => fixtures(),
   defaults,

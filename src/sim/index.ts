@@ -32,3 +32,4 @@ export { explainReport, explanationJson, type ReportExplanation, type ExplainRep
 export { renderExplanation, type FailureExplanation, type ZoneExplanation, type TuningSuggestion } from './page_alloc/explain';
 export type { AllocFailure } from './page_alloc/warn-alloc';
 export type { OomRecord, TaskMemory } from './oom/oom-kill';
+export { runWorkload, startWorkload, validateWorkload, workloadJsonReplacer, WorkloadEngine, type WorkloadResult, type WorkloadSpec, type WorkloadPlan } from './workload/index';

@@ -46,7 +46,7 @@ export function randomOps(rs: RunState, seed: number, count: number, check?: () 
   const base = rs.buddy.basePfn;
   const slotOf = new Int32Array(rs.buddy.endPfn - base);
   const previous = rs.onMigrate;
-  const previousGone = rs.pageGone;
+  const previousRelease = rs.onRelease;
   /** drop live slot j (swap in the last one) */
   const drop = (j: number): void => {
     slotOf[st.live[j]! - base] = 0;
@@ -57,10 +57,10 @@ export function randomOps(rs: RunState, seed: number, count: number, check?: () 
     }
   };
   // reclaim (and the OOM killer) free pages the operations allocated: forget them
-  rs.pageGone = (pfn) => {
+  rs.onRelease = (pfn, order) => {
     const slot = slotOf[pfn - base]!;
     if (slot) drop(slot - 1);
-    previousGone?.(pfn);
+    previousRelease?.(pfn, order);
   };
   rs.onMigrate = (oldPfn, newPfn) => {
     const slot = slotOf[oldPfn - base]!;
@@ -105,7 +105,7 @@ export function randomOps(rs: RunState, seed: number, count: number, check?: () 
     if (every > 0 && check && st.ops % every === 0) check();
   }
   rs.onMigrate = previous;
-  rs.pageGone = previousGone;
+  rs.onRelease = previousRelease;
   return st;
 }
 

@@ -86,14 +86,14 @@ export function follow(run: RunningMachine, pfns: number[]): number[] {
     at.set(newPfn, k);
     pfns[k] = newPfn;
   });
-  const previous = run.rs.pageGone;
-  run.rs.pageGone = (pfn) => {
+  const previous = run.rs.onRelease;
+  run.rs.onRelease = (pfn, order) => {
     const k = at.get(pfn);
     if (k !== undefined) {
       at.delete(pfn);
       pfns[k] = -1;
     }
-    previous?.(pfn);
+    previous?.(pfn, order);
   };
   return pfns;
 }

@@ -7,11 +7,12 @@
  * - `root` is the worker itself; `machine` is a booted machine kept in the worker by handle.
  * - A method returning `Handle<'machine', MachineInfo>` hands the page a new machine (sysctl
  *   returns one, as a run-time write does not change the booted machine).
- * - `{long: true}` methods report progress and can be cancelled (boot; later workloads and replays).
+ * - `{long: true}` methods report progress and can be cancelled (boot, workload; later replays).
  */
 import type { Fixture } from '../../lib/fixtures/fixture';
 import type { MmBootRequest, MmDefaults, MmMachine } from '../../lib/mm';
 import type { MachineStages } from '../../lib/stages';
+import type { WorkloadResult, WorkloadSpec } from '../../sim/workload/index';
 import { method, type ApiSet, type Handle } from './rpc';
 
 type View = ReturnType<MmMachine['view']>;
@@ -50,6 +51,8 @@ export const api = {
     sysctl: method<[name: string, value: string | number], MachineHandle>(),
     /** a machine imported from /proc/zoneinfo: the layout, the inferred sysctls, mmbook's recomputation; else null */
     imported: method<[], ReturnType<MmMachine['imported']>>(),
+    /** run a workload on a fresh run of the machine (docs/workload.md) */
+    workload: method<[spec: WorkloadSpec], WorkloadResult>({ long: true }),
   },
 } satisfies ApiSet;
 

@@ -3,7 +3,8 @@
  * the worker by handle, so that later sysctl()/render() calls are cheap round trips. A boot is
  * synchronous: the page cancels a stale one by terminating its worker (mm-remote.ts).
  */
-import { mm, type MmMachine } from '../../lib/mm';
+import { mm, simMachine, type MmMachine } from '../../lib/mm';
+import { workloadSliced } from '../../lib/workload';
 import type { MachineInfo, MmWorkerApi } from './api';
 import type { Impl, ServerContext } from './rpc-server';
 
@@ -32,5 +33,6 @@ export const impl: Impl<MmWorkerApi, Selves> = {
     readSysctl: (m, [name]) => m.readSysctl(name),
     sysctl: (m, [name, value], ctx) => adoptMachine(ctx, m.sysctl(name, value), false),
     imported: (m) => m.imported(),
+    workload: (m, [spec], ctx) => workloadSliced(simMachine(m), spec, ctx),
   },
 };

@@ -15,8 +15,15 @@ export interface CallOptions {
 /** What a method result is on the page: a handle becomes a proxy object, anything else is the value. */
 export type PageResult<Apis extends ApiSet, R> = R extends Handle<infer K, infer I> ? (K extends keyof Apis ? RemoteObject<Apis, K, I> : never) : R;
 export type RemoteApi<Apis extends ApiSet, S> = { [M in keyof S]: (...args: ArgsOf<S[M]>) => Promise<PageResult<Apis, ResultOf<S[M]>>> };
-/** A worker object on the page: its methods, its info, its handle; release() lets the worker drop it. */
-export type RemoteObject<Apis extends ApiSet, K extends keyof Apis, I> = RemoteApi<Apis, Apis[K]> & I & { readonly handle: number; release(): void };
+/**
+ * A worker object on the page: its methods, its info, its handle; release() lets the worker drop it;
+ * call(method, args, opts) calls a method with per-call options (progress and cancellation of a long method).
+ */
+export type RemoteObject<Apis extends ApiSet, K extends keyof Apis, I> = RemoteApi<Apis, Apis[K]> & I & {
+  readonly handle: number;
+  release(): void;
+  call<M extends keyof Apis[K] & string>(method: M, args: ArgsOf<Apis[K][M]>, opts?: CallOptions): Promise<PageResult<Apis, ResultOf<Apis[K][M]>>>;
+};
 
 /** Methods answered on the page from a handle's info (no round trip), by kind and method. */
 export type LocalAnswers = Record<string, Record<string, (info: Record<string, unknown>) => unknown>>;
@@ -98,6 +105,7 @@ export class RpcClient<Apis extends ApiSet> {
     if (handle !== 0) {
       Object.defineProperty(o, 'handle', { value: handle, enumerable: false });
       Object.defineProperty(o, 'release', { value: () => { if (!this.dead) this.worker.postMessage({ type: 'release', target: handle }); }, enumerable: false });
+      Object.defineProperty(o, 'call', { value: (m: string, args: unknown[], opts: CallOptions = {}) => this.call(kind, handle, m as never, args as never, opts, info), enumerable: false });
     }
     return o;
   }

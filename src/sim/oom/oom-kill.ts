@@ -243,11 +243,7 @@ function reapVictim(rs: RunState, id: number, cpu: number): { freed: number; unc
     i += pages - 1;
   }
   let freed = 0;
-  for (const i of toFree) {
-    const pfn = i + rs.buddy.basePfn;
-    freed += 1 << freePages(rs, pfn, cpu);
-    rs.pageGone?.(pfn); // whoever holds the pfn (a label, a workload) must drop it
-  }
+  for (const i of toFree) freed += 1 << freePages(rs, i + rs.buddy.basePfn, cpu); // RunState.onRelease tells the pfns' holders
   return { freed, uncharged };
 }
 

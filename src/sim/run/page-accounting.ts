@@ -54,6 +54,7 @@ export function untrackPage(rs: RunState, zi: number, i: number, order: number):
   if (owner) rs.tasks.pages[owner] -= n;
   rs.pflags[i] = 0;
   rs.owner[i] = 0;
+  rs.onRelease?.(i + b.basePfn, order);
 }
 
 /** Swap-backed pages (anon, shmem) can only be reclaimed with swap. */

@@ -137,11 +137,6 @@ export class RunState {
   tunables: TunableState;
   /** the tracepoint subscriber, or null (no cost) */
   trace: TraceSink | null = null;
-  /**
-   * told the pfn of every block the model frees on its own (reclaim; the OOM killer and migration
-   * should tell it too), so that RunningMachine's labels drop pages their owner no longer has
-   */
-  pageGone: ((pfn: number) => void) | null = null;
   /** the allocation context of the request being served (reused) */
   readonly ac: AllocContext;
   /** gfp_zone by the four zone bits of a GFP mask: the highest zone index, −1 = an invalid combination */
@@ -163,6 +158,12 @@ export class RunState {
   readonly ooms: OomRecord[] = [];
   /** warn_alloc's rate limit (page_alloc/ratelimit.ts: the model counts calls, not time) */
   readonly warnRatelimit: RatelimitState = makeRatelimit();
+  /**
+   * called when an allocated block leaves the model's accounting (page-accounting.ts untrackPage),
+   * whoever frees it (__free_pages, reclaim, the OOM killer), so holders of pfns (RunningMachine's
+   * labels, a workload's pools) drop it: a holder that frees its own block detaches it first
+   */
+  onRelease: ((pfn: number, order: number) => void) | null = null;
 
   constructor(machine: Machine, opts: RunOptions = {}, from?: RunState) {
     const p = machine.parts;

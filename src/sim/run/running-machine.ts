@@ -83,7 +83,7 @@ export class RunningMachine {
   private readonly refs = new Map<string, number[]>();
   /**
    * a labelled allocation's pfn by its serial, and the serial by pfn: an entry goes when its page
-   * is freed — by a free op, or by the model itself (reclaim: RunState.pageGone) — so a label never
+   * is freed — by a free op, or by the model itself (reclaim, the OOM killer: RunState.onRelease) — so a label never
    * reaches a page it no longer owns, even once the pfn is allocated again; migration (compaction,
    * CMA) moves it to the new pfn
    */
@@ -94,7 +94,7 @@ export class RunningMachine {
 
   constructor(rs: RunState) {
     this.rs = rs;
-    rs.pageGone = (pfn) => this.forget(pfn);
+    rs.onRelease = (pfn) => this.forget(pfn);
     rs.onMigrate = (oldPfn, newPfn) => {
       const s = this.live.get(oldPfn);
       if (s !== undefined) {

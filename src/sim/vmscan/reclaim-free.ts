@@ -19,7 +19,6 @@ export function freeBlock(rs: RunState, cpu: number, i: number, order: number): 
   rs.trace?.emit('mm_page_free', pfn, order, 0, 0, 0);
   untrackPage(rs, zi, i, order);
   freeThePage(rs, zi, cpu, i, order);
-  rs.pageGone?.(pfn);
 }
 
 /**
@@ -37,7 +36,6 @@ export function freeUnrefPageList(rs: RunState, cpu: number, list: Int32Array, n
     const zi = b.zoneIndexOf(pfn);
     rs.trace?.emit('mm_page_free', pfn, 0, 0, 0, 0);
     untrackPage(rs, zi, i, 0);
-    rs.pageGone?.(pfn);
     if (isolateFirst && b.pbType[(pfn >> b.pageblockOrder) - b.pbBase] === MIGRATE_ISOLATE) {
       freeOnePageToBuddy(rs, zi, i, 0, MIGRATE_ISOLATE);
       list[k] = -1;

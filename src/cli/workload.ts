@@ -1,0 +1,69 @@
+/**
+ * `mmbook boot … --workload SPEC.json [--json OUT]`: after the boot (and its --sysctl writes) run a
+ * workload (docs/workload.md) on the machine; --show prints the /proc files of its final state,
+ * stderr gets a one-line summary, and --json writes the whole result (typed arrays as arrays).
+ */
+import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { MmError } from '../sim/errors';
+import { runWorkload, workloadJsonReplacer, type Machine, type WorkloadResult } from '../sim/index';
+import { readInputFile } from './input-file';
+
+/** The spec in --workload FILE: JSON, or WORKLOAD_SPEC naming the file and where the JSON breaks. */
+export function readWorkloadSpec(path: string): unknown {
+  const text = readInputFile('--workload', path).toString('utf8').replace(/^\uFEFF/, '');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new MmError('WORKLOAD_SPEC', `--workload file '${path}' is not JSON: ${(e as Error).message}`);
+  }
+}
+
+/** --json must be writable before the workload runs. */
+export function checkJsonWritable(path: string): void {
+  const fail = (why: string): never => {
+    throw new MmError('JSON_UNWRITABLE', `cannot write the --json result to '${path}': ${why}`);
+  };
+  try {
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (st?.isDirectory()) fail('it is a directory');
+    if (st) return accessSync(path, constants.W_OK);
+    const dir = dirname(resolve(path));
+    const ds = statSync(dir, { throwIfNoEntry: false });
+    if (!ds?.isDirectory()) fail(`no such directory '${dir}'`);
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    if (e instanceof MmError) throw e;
+    fail((e as NodeJS.ErrnoException).code ?? (e as Error).message);
+  }
+}
+
+/** The one-line summary: steps, allocations, failures, frees, kswapd and kcompactd wakes. */
+export function workloadSummary(r: WorkloadResult): string {
+  const t = r.totals;
+  const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+  return `workload: ${plural(t.steps, 'step')}, ${plural(t.allocations, 'allocation')} (${t.allocatedPages} pages), `
+    + `${plural(t.failed, 'failed allocation')}, ${t.freedPages} pages freed, ${t.reclaimedPages} reclaimed, `
+    + `kswapd woke ${plural(t.kswapdWakes, 'time')}, kcompactd ${plural(t.kcompactdWakes, 'time')}`;
+}
+
+/** Run the workload of --workload on m; writes --json; returns the result. */
+export function runWorkloadFile(m: Machine, specPath: string, jsonPath: string | undefined): WorkloadResult {
+  const spec = readWorkloadSpec(specPath);
+  if (jsonPath !== undefined) checkJsonWritable(jsonPath);
+  let r: WorkloadResult;
+  try {
+    r = runWorkload(m, spec);
+  } catch (e) {
+    if (e instanceof MmError && e.code.startsWith('WORKLOAD_')) throw new MmError(e.code, `--workload file '${specPath}': ${e.message}`);
+    throw e;
+  }
+  if (jsonPath !== undefined) {
+    try {
+      writeFileSync(jsonPath, JSON.stringify(r, workloadJsonReplacer) + '\n');
+    } catch (e) {
+      throw new MmError('JSON_UNWRITABLE', `cannot write the --json result to '${jsonPath}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+  return r;
+}
