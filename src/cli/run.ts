@@ -136,10 +136,14 @@ function fixJsdomFormAccessors(document: Document): void {
   handler.__mmbookFixed = true;
 }
 
-/** Plot, Inputs, html, md, … plus `mm` and `plots` (the same builtins as the workbench). */
+/**
+ * Plot, Inputs, html, md, … plus `mm`, `plots` and `cached` (the same builtins as the workbench;
+ * `cached` computes every time: the CLI does not cache).
+ */
 export async function cliBuiltins(warn: (text: string) => void = (t) => process.stderr.write(`mmbook: warning: ${t}\n`)): Promise<Record<string, unknown>> {
   const { standardLibrary } = await import('../kernel/stdlib');
   const builtins = await standardLibrary();
+  builtins.cached = (await import('../lib/cache/index')).headlessCached;
   try {
     builtins.mm = (await import('../lib/mm')).mm;
     builtins.plots = (await import('../lib/plots/builtin')).plots;

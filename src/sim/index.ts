@@ -24,3 +24,4 @@ export { TraceRecorder, TraceCounter, type TraceSink, type TraceEventName, type 
 export { parseGfp, formatGfp, formatGfpMode } from './page_alloc/gfp';
 export { KIND_NAMES, type PageKindName } from './run/page-flags';
 export { MAX_RAM_BYTES, machineLimits, COMMAND_LINE_SIZE } from './limits';
+export { SIM_VERSION } from './version';
