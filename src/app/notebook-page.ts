@@ -5,7 +5,7 @@
  * cache's builtin and controls result-cache-app.ts.
  */
 import { NotebookSession, parseNotebook, serializeNotebook, type CellBuiltinFactory, type CellInfo, type CellSource, type KernelEvent } from '../kernel/index';
-import { headlessCached } from '../lib/cache/index';
+import { headlessCached } from '../lib/cache/headless';
 import { NotebookStore } from '../lib/persist/notebook-store';
 import type { KvBackend } from '../lib/persist/backend';
 import type { CatalogEntry } from './catalog';

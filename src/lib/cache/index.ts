@@ -8,10 +8,4 @@ export { cacheKey, keyText, RESULT_VERSIONS } from './cache-key';
 export { canonicalJSON, CacheKeyError } from './canonical-json';
 export { sizeOf, formatBytes } from './size';
 export { sha256Hex, sha256HexSync } from './sha256';
-import { canonicalJSON } from './canonical-json';
-
-/** `cached` where nothing is cached (mmbook run): the key must still be plain data, as in the workbench. */
-export async function headlessCached<T>(parts: unknown, compute: () => T | Promise<T>): Promise<T> {
-  canonicalJSON(parts, 'cached() key');
-  return compute();
-}
+export { headlessCached } from './headless';
