@@ -10,7 +10,7 @@ const USAGE = `usage:
               [--cmdline STRING] [--cpus N] [--kconfig FILE] [--boot-log FILE] [--reserved FILE]
               [--sysctl vm.NAME=VALUE]... [--show zoneinfo,buddyinfo,pagetypeinfo,meminfo,vmstat,memblock]
   mmbook run NOTEBOOK.html [-p name=value | name=@FILE | name.field=value]... [--json out.json] [--timeout SECONDS] [--max-heap MIB]
-             [--sweep name=a:b:n[,seeds=k] [--jobs N]]
+             [--sweep name=a:b:n[,seeds=k] [--jobs N] [--values NAME,...]]
   mmbook build [--out DIR]`;
 
 async function main(argv: string[]): Promise<number> {

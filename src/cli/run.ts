@@ -16,7 +16,11 @@ import { printable } from './printable';
 import { parseSweep, type SweepSpec } from './sweep-args';
 export type { CellReport } from './run-report';
 
-export interface RunArgs { notebook: string; params: Record<string, unknown>; json?: string; timeoutSec: number; maxHeapMiB: number; sweep?: SweepSpec; jobs?: number }
+export interface RunArgs {
+  notebook: string; params: Record<string, unknown>; json?: string; timeoutSec: number; maxHeapMiB: number;
+  /** --sweep, with --jobs and --values (the names each point's line keeps) */
+  sweep?: SweepSpec; jobs?: number; values?: string[];
+}
 
 /** setTimeout's largest delay (2^31 - 1 ms): a longer --timeout would fire at once. */
 export const MAX_TIMEOUT_SEC = Math.floor((2 ** 31 - 1) / 1000);
@@ -59,6 +63,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
   let maxHeapMiB = DEFAULT_MAX_HEAP_MIB;
   let sweep: SweepSpec | undefined;
   let jobs: number | undefined;
+  let values: string[] | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const next = (): string => {
@@ -91,19 +96,25 @@ export function parseRunArgs(argv: string[]): RunArgs {
       const v = next();
       jobs = Number(v);
       if (!/^\d+$/.test(v) || jobs < 1) throw new MmError('CLI_USAGE', `--jobs must be a whole number of at least 1, got '${v}'`, 'mmbook run');
+    } else if (a === '--values') {
+      const v = next();
+      values = v.split(',').map((n) => n.trim());
+      const bad = values.find((n) => !/^[A-Za-z_$][\w$]*$/.test(n));
+      if (bad !== undefined) throw new MmError('CLI_USAGE', `--values takes names separated by commas; '${bad}' is not a name`, 'mmbook run');
     } else if (a.startsWith('-')) throw new MmError('CLI_USAGE', `unknown option '${a}'`, 'mmbook run');
     else if (notebook === undefined) notebook = a;
     else throw new MmError('CLI_USAGE', `unexpected argument '${a}' (one notebook per run)`, 'mmbook run');
   }
   if (!notebook) throw new MmError('CLI_USAGE', 'missing NOTEBOOK.html', 'mmbook run');
   if (jobs !== undefined && !sweep) throw new MmError('CLI_USAGE', '--jobs is for --sweep (the points that run at once)', 'mmbook run');
+  if (values !== undefined && !sweep) throw new MmError('CLI_USAGE', '--values is for --sweep (the named values each point\'s line keeps)', 'mmbook run');
   if (sweep) {
     if (json) throw new MmError('CLI_USAGE', '--json and --sweep do not go together: a sweep writes one JSON line per point to stdout', 'mmbook run --sweep');
     for (const name of [sweep.name, ...(sweep.seeds !== undefined ? ['seed'] : [])]) {
       if (name in params) throw new MmError('CLI_USAGE', `${name} is given with -p and swept by --sweep: give it once`, 'mmbook run --sweep');
     }
   }
-  return { notebook, params, json, timeoutSec, maxHeapMiB, ...(sweep ? { sweep } : {}), ...(jobs !== undefined ? { jobs } : {}) };
+  return { notebook, params, json, timeoutSec, maxHeapMiB, ...(sweep ? { sweep } : {}), ...(jobs !== undefined ? { jobs } : {}), ...(values ? { values } : {}) };
 }
 
 /** Installs a jsdom window as the global DOM (Plot and Inputs need one). CLI only. */

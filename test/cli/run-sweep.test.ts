@@ -40,6 +40,8 @@ describe('sweep ranges', () => {
     expect(args('nb.html', '--sweep', 'x=0:1:2,seeds=2', '-p', 'seed=3')).toMatch(/seed is given with -p and swept/);
     expect(args('nb.html', '--sweep', 'x=0:1:2', '--sweep', 'y=0:1:2')).toMatch(/--sweep is given twice/);
     expect(args('nb.html', '--jobs', '2')).toMatch(/--jobs is for --sweep/);
+    expect(args('nb.html', '--values', 'y')).toMatch(/--values is for --sweep/);
+    expect(args('nb.html', '--sweep', 'x=0:1:2', '--values', 'y,2z')).toMatch(/--values takes names separated by commas; '2z' is not a name/);
     expect(args('nb.html', '--sweep', 'x=0:1:2', '--jobs', '0')).toMatch(/--jobs must be a whole number of at least 1, got '0'/);
   });
 });
@@ -58,13 +60,19 @@ describe('mmbook run --sweep', () => {
     expect(r.code).toBe(1);
   });
 
-  it('-p values apply to every point; all points succeeding exit 0', () => {
+  it('-p values apply to every point; all points succeeding exit 0; --values keeps the names asked for', () => {
     const r = mmbook(SWEEP, '-p', 'seed=7', '--sweep', 'x=1:2:2');
     expect(r.code).toBe(0);
     expect(r.out.trim().split('\n').map((l) => JSON.parse(l))).toEqual([
       { point: { x: 1 }, values: { x: 1, seed: 7, y: 17, checked: true }, ok: true },
       { point: { x: 2 }, values: { x: 2, seed: 7, y: 27, checked: true }, ok: true },
     ]);
+    const kept = mmbook(SWEEP, '--sweep', 'x=1:2:2', '--values', 'y,checked');
+    expect(kept.out).toBe('{"point":{"x":1},"values":{"y":10,"checked":true},"ok":true}\n{"point":{"x":2},"values":{"y":20,"checked":true},"ok":true}\n');
+    const typo = mmbook(SWEEP, '--sweep', 'x=1:2:2', '--values', 'why', '--jobs', '1');
+    expect(typo.code).toBe(2);
+    expect(typo.out).toBe('');
+    expect(typo.err).toBe(`mmbook: UNKNOWN_VALUE: ${SWEEP} defines no value named 'why'; its named values are: x, seed, y, checked (at mmbook run --values)\n`);
   });
 
   it('a point stuck in a synchronous loop is stopped at --timeout; the points after it run in a new thread', () => {
