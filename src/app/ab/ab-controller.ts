@@ -75,7 +75,7 @@ export class AbController {
     this.attached?.off();
     const off = session.subscribe((e) => { if (e.type === 'busy' && !e.busy) this.compare(); });
     this.attached = { session, off };
-    if (this.result) session.setInput('scenarioA', Object.freeze({ ...this.result.values }));
+    if (this.result) this.setScenarioA(Object.freeze({ ...this.result.values }));
     this.compare();
   }
 
@@ -181,7 +181,10 @@ export class AbController {
   }
 
   private setScenarioA(values: Readonly<Record<string, unknown>> | null): void {
-    try { this.attached?.session.setInput('scenarioA', values); } catch { /* the session was disposed: the next attach sets it */ }
+    const session = this.attached?.session;
+    // a notebook with a cell of its own named scenarioA keeps it
+    if (!session || session.cells().some((c) => c.outputs.includes('scenarioA'))) return;
+    try { session.setInput('scenarioA', values); } catch { /* the session was disposed: the next attach sets it */ }
   }
 
   /** After the page's session settled: compare again (queued behind A's run). */
