@@ -1,5 +1,6 @@
 /**
- * The DOM of one cell: status line (running with elapsed time, done with duration, error with
+ * The DOM of one cell: status line (running with elapsed time, done with duration and tags such as
+ * "cached", error with
  * message and line, blocked by a linked cell, waiting for an input), outputs, and the CodeMirror
  * editor (shown when the cell is pinned or being edited), plus its buttons.
  */
@@ -138,7 +139,18 @@ export class CellView {
     st.replaceChildren();
     switch (s.state) {
       case 'running': st.textContent = `running ${fmtMs(elapsed(s.startedAt))}`; break;
-      case 'done': st.textContent = `[${s.count}] ${fmtMs(s.durationMs)}`; break;
+      case 'done':
+        st.textContent = `[${s.count}] ${fmtMs(s.durationMs)}`;
+        // what the run's result is, besides its time: "cached" when it was read from the result cache
+        for (const t of s.tags ?? []) {
+          const tag = document.createElement('span');
+          tag.className = 'cell-tag';
+          tag.dataset.tag = t;
+          tag.textContent = t;
+          if (t === 'cached') tag.title = 'The result was read from the result cache (computed earlier with the same inputs)';
+          st.append(' · ', tag);
+        }
+        break;
       case 'queued':
         st.textContent = s.waitingFor ? 'queued after ' : 'queued';
         if (s.waitingFor) st.append(this.link(s.waitingFor));

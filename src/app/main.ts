@@ -12,20 +12,37 @@ import { NotebookPage } from './notebook-page';
 import { browserBuiltins } from './builtins';
 import { createRemoteMm, type RemoteMm } from './mm-remote';
 import { openBackend, type KvBackend } from '../lib/persist/backend';
+import { api } from './worker/api';
+import { WorkerPool } from './worker/pool';
+import { AppCache } from './result-cache-app';
 import { decodeShareQueryPacked, parseHash } from '../lib/persist/share';
 
 const makeWorker = (): Worker => new Worker(new URL('./worker/mm.worker.ts', import.meta.url), { type: 'module' });
 
-interface AppState { backend: KvBackend; warnings: string[]; page?: NotebookPage; mm?: RemoteMm }
+interface AppState { backend: KvBackend; warnings: string[]; page?: NotebookPage; mm?: RemoteMm; cache: AppCache }
 
-/** Hooks for the browser tests and the UI benchmark (read-only use). */
-declare global { interface Window { mmbook: { page?: NotebookPage; mm?: RemoteMm; ready: boolean; route: string; settled(): Promise<void> } } }
+/**
+ * Hooks for the browser tests and the UI benchmark (read-only use); `pool(size?)` makes a pool of
+ * simulator workers (worker/pool.ts) for sweeps.
+ */
+declare global {
+  interface Window {
+    mmbook: {
+      page?: NotebookPage; mm?: RemoteMm; cache?: AppCache; ready: boolean; route: string; settled(): Promise<void>;
+      pool(size?: number): WorkerPool<typeof api>;
+    };
+  }
+}
 
 async function boot(): Promise<void> {
   const app = document.getElementById('app')!;
-  window.mmbook = { ready: false, route: '', settled: async () => { await window.mmbook.page?.kernel?.settled(); } };
-  const { backend, warning } = await openBackend();
-  const state: AppState = { backend, warnings: warning ? [warning] : [] };
+  window.mmbook = {
+    ready: false, route: '', settled: async () => { await window.mmbook.page?.settled(); },
+    pool: (size) => new WorkerPool(makeWorker, api, size === undefined ? {} : { size }),
+  };
+  const [{ backend, warning }, cache] = await Promise.all([openBackend(), AppCache.open()]);
+  const state: AppState = { backend, warnings: warning ? [warning] : [], cache };
+  window.mmbook.cache = cache;
   const entries = catalog();
   const shell = document.createElement('div');
   shell.className = 'shell';
@@ -58,7 +75,7 @@ async function boot(): Promise<void> {
     // the link's values are applied once (and saved); drop them from the URL so a reload keeps later changes
     if (query) history.replaceState(null, '', `#/${entry.slug}`);
     const builtins = await browserBuiltins(mm);
-    const page = new NotebookPage(entry, { backend: state.backend, builtins: () => builtins, onProgress: (fn) => mm.onProgress(fn), linkValues, warnings: state.warnings });
+    const page = new NotebookPage(entry, { backend: state.backend, builtins: () => builtins, onProgress: (fn) => mm.onProgress(fn), linkValues, warnings: state.warnings, cache: state.cache });
     state.page = page;
     window.mmbook.page = page;
     window.mmbook.mm = mm;

@@ -98,13 +98,16 @@ export function createRemoteMm(makeWorker: () => Worker): RemoteMm {
     let shown = 0.02;
     emit({ active: true, stage: 'starting simulator', fraction: shown });
     try {
-      return await host.call('root', 0, 'boot', [req], {
+      const machine = await host.call('root', 0, 'boot', [req], {
         onProgress: (stage, fraction) => {
           if (inflight.get(key) !== host) return;
           shown = Math.max(shown, fraction);
           emit({ active: true, stage, fraction: shown });
         },
       });
+      // whether its worker still holds it (the A/B sessions share boots: src/app/ab/shared-boots.ts)
+      Object.defineProperty(machine, 'alive', { get: () => !host.dead, enumerable: false });
+      return machine;
     } finally {
       if (inflight.get(key) === host) { inflight.delete(key); if (inflight.size === 0 && running.size === 0) emit({ active: false, stage: 'done', fraction: 1 }); }
     }

@@ -1,13 +1,16 @@
 /**
  * A notebook page: runs the notebook on the kernel, renders its cells, wires editing, the
  * keyboard, persistence (autosave, revert with undo) and download; the toolbar's actions on input
- * values (reset, scenarios, share links) are input-actions.ts.
+ * values (reset, scenarios, share links) are input-actions.ts, the A/B comparison ab/, the result
+ * cache's builtin and controls result-cache-app.ts.
  */
-import { NotebookSession, parseNotebook, serializeNotebook, type CellInfo, type CellSource, type KernelEvent } from '../kernel/index';
+import { NotebookSession, parseNotebook, serializeNotebook, type CellBuiltinFactory, type CellInfo, type CellSource, type KernelEvent } from '../kernel/index';
+import { headlessCached } from '../lib/cache/headless';
 import { NotebookStore } from '../lib/persist/notebook-store';
 import type { KvBackend } from '../lib/persist/backend';
 import type { CatalogEntry } from './catalog';
 import { CellView, type CellAction } from './cell-view';
+import { AbController } from './ab/ab-controller';
 import { InputActions } from './input-actions';
 import { InputsBridge, isInputWidget } from './inputs-bridge';
 import { enhanceWidget } from './input-widgets';
@@ -16,6 +19,7 @@ import { SHORTCUTS, helpPanel, type ShortcutAction } from './shortcuts';
 import { buildToolbar, type Toolbar } from './toolbar';
 import { UndoStack } from './undo';
 import { loadTypeScript } from './typescript-lazy';
+import type { AppCache } from './result-cache-app';
 
 export interface PageContext {
   backend: KvBackend;
@@ -23,6 +27,8 @@ export interface PageContext {
   onProgress?: (fn: (p: { active: boolean; stage: string; fraction: number }) => void) => () => void;
   linkValues: Record<string, unknown>;
   warnings: string[];
+  /** the result cache behind the `cached` builtin (without one, `cached` only computes) */
+  cache?: AppCache;
 }
 
 export class NotebookPage {
@@ -38,6 +44,7 @@ export class NotebookPage {
   private store!: NotebookStore;
   private bridge!: InputsBridge;
   private inputs!: InputActions;
+  private ab!: AbController;
   private readonly undo = new UndoStack(this.notices);
   private current: number | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
@@ -77,6 +84,18 @@ export class NotebookPage {
       refuse: (message) => this.notices.show('warning', message, 'link'),
     }, { ...this.ctx.linkValues });
     this.inputs = new InputActions(this.store, this.bridge, this.notices, this.undo, this.toolbar, this.entry.slug);
+    this.ab = new AbController({
+      store: this.store, notices: this.notices, undo: this.undo, fileSource: this.entry.source,
+      session: () => this.session, inputs: () => this.bridge.values(),
+      builtins: () => this.ctx.builtins(), cellBuiltins: () => this.cellBuiltins(), width: () => this.width(),
+    });
+    this.toolbar.addControls(...this.ab.controls());
+    this.notices.el.after(this.ab.panel);
+    if (this.ctx.cache) {
+      const controls = this.ctx.cache.controls((text) => this.notices.show('info', text, 'cache'));
+      this.toolbar.addControls(controls.el);
+      this.cleanups.push(controls.dispose, this.ctx.cache.onProblem((p) => this.notices.show(p.kind === 'quota' || p.kind === 'write' ? 'error' : 'warning', p.message, 'cache')));
+    }
     let source = this.entry.source;
     let edited = false;
     if (loaded.source) {
@@ -87,6 +106,7 @@ export class NotebookPage {
     this.toolbar.setEdited(edited);
     if (/<script\b[^>]*type="text\/x-typescript"/.test(source)) await loadTypeScript();
     this.start(source);
+    this.ab.restore(loaded.pinned);
     const flush = (): void => { this.store.flushSync(); };
     const onVis = (): void => { if (document.visibilityState === 'hidden') flush(); };
     document.addEventListener('visibilitychange', onVis);
@@ -124,12 +144,25 @@ export class NotebookPage {
   /** Whether edits or input values wait for the (debounced) write to IndexedDB. */
   get unsaved(): boolean { return this.store?.hasPending ?? false; }
 
+  /** Resolves when the page's cells, scenario A (when pinned) and the A/B panel are all up to date. */
+  async settled(): Promise<void> {
+    await this.session?.settled();
+    await this.ab?.settled();
+  }
+
+  private width(): number { return Math.min(880, Math.max(320, (this.cellsEl.clientWidth || 760) - 40)); }
+
+  /** Per-cell builtins: `cached` (a result read from the cache marks the cell "cached"). */
+  private cellBuiltins(): Record<string, CellBuiltinFactory> {
+    return { cached: this.ctx.cache ? this.ctx.cache.cellBuiltin() : () => headlessCached };
+  }
+
   private start(source: string): void {
     const doc = parseNotebook(source);
-    const width = Math.min(880, Math.max(320, (this.cellsEl.clientWidth || 760) - 40));
-    this.session = NotebookSession.open(doc, { builtins: this.ctx.builtins(), width });
+    this.session = NotebookSession.open(doc, { builtins: this.ab.builtinsForB(this.ctx.builtins()), cellBuiltins: this.cellBuiltins(), width: this.width() });
     this.unsubscribe = this.session.subscribe((e) => this.onEvent(e));
     this.sync();
+    this.ab.attach(this.session);
   }
 
   private stop(): void {
@@ -323,6 +356,7 @@ export class NotebookPage {
     void this.store?.flush();
     if (this.ticker) clearInterval(this.ticker);
     for (const c of this.cleanups.splice(0)) c();
+    this.ab?.dispose();
     this.stop();
     this.el.remove();
   }

@@ -11,6 +11,8 @@ export interface Toolbar {
   setScenarios(names: string[], selected?: string): void;
   showLink(url: string): void;
   linkCopied(ok: boolean): void;
+  /** adds controls of other parts of the page (A/B, the result cache) before the help button */
+  addControls(...nodes: Node[]): void;
 }
 
 function button(label: string, action: string, onclick: () => void, title = label): HTMLButtonElement {
@@ -66,6 +68,7 @@ export function buildToolbar(title: string, a: ToolbarActions): Toolbar {
   linkOut.setAttribute('aria-label', 'Shareable link');
   const actions = document.createElement('div');
   actions.className = 'nb-actions';
+  const helpButton = button('?', 'help', a.help, 'Keyboard shortcuts (Alt+H)');
   actions.append(
     revert,
     button('Reset inputs', 'reset', a.reset, 'Forget the saved input values and go back to the notebook defaults'),
@@ -75,7 +78,7 @@ export function buildToolbar(title: string, a: ToolbarActions): Toolbar {
     button('Download', 'download', a.download, 'Download the edited notebook as a Notebook Kit .html file (mmbook run accepts it)'),
     button('Copy link', 'copy-link', a.copyLink, 'Copy a link that carries the current input values'),
     linkOut,
-    button('?', 'help', a.help, 'Keyboard shortcuts (Alt+H)'),
+    helpButton,
   );
   el.append(titleRow, actions);
   return {
@@ -89,5 +92,6 @@ export function buildToolbar(title: string, a: ToolbarActions): Toolbar {
     },
     showLink(url) { linkOut.hidden = false; linkOut.value = url; linkOut.select(); },
     linkCopied(ok) { linkOut.title = ok ? 'Copied to the clipboard' : 'Copy this link (the clipboard was not available)'; },
+    addControls(...nodes) { for (const n of nodes) actions.insertBefore(n, helpButton); },
   };
 }

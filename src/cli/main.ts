@@ -1,5 +1,5 @@
 /**
- * The `mmbook` command: dispatches to boot, run and build.
+ * The `mmbook` command: dispatches to boot, run, build and explain.
  * User errors print one line `mmbook: <CODE>: <message>` on stderr and exit 2.
  */
 import { MmError } from '../sim/index';
@@ -11,6 +11,7 @@ const USAGE = `usage:
               [--sysctl vm.NAME=VALUE]... [--show zoneinfo,buddyinfo,pagetypeinfo,meminfo,vmstat,memblock]
               [--workload SPEC.json [--json OUT.json]]
   mmbook run NOTEBOOK.html [-p name=value | name=@FILE | name.field=value]... [--json out.json] [--timeout SECONDS] [--max-heap MIB]
+             [--sweep name=a:b:n[,seeds=k] [--jobs N] [--values NAME,...]]
   mmbook build [--out DIR]
   mmbook explain [--arch arm64|arm|x86_64] [--kernel 5.10|6.1] [--report N] [--json OUT] LOGFILE`;
 

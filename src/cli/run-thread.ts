@@ -3,7 +3,9 @@
  * --timeout holds for a cell that never yields (a synchronous loop blocks only the worker, which is
  * terminated) and a cell that allocates without bound stops the run with a report instead of
  * aborting Node. The worker streams cell statuses, so a stopped run still names the cell that was
- * running.
+ * running. A RunThread runs one job after another in the same worker (a sweep's points: jsdom and
+ * the kernel load once per thread); a run that had to be stopped takes its worker with it, and the
+ * next one starts a new worker.
  */
 import { Worker } from 'node:worker_threads';
 import { MmError } from '../sim/index';
@@ -27,8 +29,8 @@ export interface ThreadOptions {
 /** How long a worker asked to finish may take to answer before it counts as stuck. */
 const ANSWER_MS = 2000;
 
-function startWorker(job: RunJob, heapMiB: number): Worker {
-  const options = { workerData: job, resourceLimits: { maxOldGenerationSizeMb: heapMiB }, stdout: false, stderr: false };
+function startWorker(heapMiB: number): Worker {
+  const options = { resourceLimits: { maxOldGenerationSizeMb: heapMiB }, stdout: false, stderr: false };
   const here = import.meta.url;
   if (here.endsWith('.ts')) {
     // a source checkout run through tsx: the worker registers tsx too, then loads the TypeScript entry
@@ -43,7 +45,7 @@ function startWorker(job: RunJob, heapMiB: number): Worker {
 const fmtMs = (ms: number) => (ms < 10 ? `${ms.toFixed(2)} ms` : `${Math.round(ms)} ms`);
 
 /** The report of a run the worker could not finish: each cell's last known state, the culprit named. */
-function stoppedOutcome(states: CellState[], culprit: number | undefined, why: string, params: Record<string, unknown>): RunOutcome {
+function stoppedOutcome(states: CellState[], culprit: number | undefined, why: string): RunOutcome {
   const lines: string[] = [];
   const reports: CellReport[] = [];
   let failed = 0;
@@ -68,65 +70,106 @@ function stoppedOutcome(states: CellState[], culprit: number | undefined, why: s
     reports.push(report);
   }
   // the cells' values died with the worker
-  void params;
   return { lines, reports, values: {}, end: { line: `${failed} of ${states.length} cells failed`, code: 1 } };
 }
 
-/** Runs `job` in a worker thread; resolves with the cells' report, rejects with the notebook's user error (MmError). */
-export function runInWorker(job: RunJob, opts: ThreadOptions): Promise<RunOutcome> {
-  return new Promise<RunOutcome>((resolve, reject) => {
-    const worker = startWorker(job, opts.heapMiB);
-    const states = new Map<number, CellState>();
-    let lastStarted: number | undefined;
-    let over = false;
-    let deadline: NodeJS.Timeout | undefined;
-    let answer: NodeJS.Timeout | undefined;
-    const end = (f: () => void) => {
-      if (over) return;
-      over = true;
-      clearTimeout(deadline);
-      clearTimeout(answer);
-      void worker.terminate();
-      f();
-    };
-    const stop = (why: string) => end(() => resolve(stoppedOutcome([...states.values()], lastStarted, why, job.params)));
-    worker.on('message', (m: WorkerMessage) => {
-      switch (m.type) {
-        case 'cells':
-          for (const c of m.cells) states.set(c.id, c);
-          startClock();
-          break;
-        case 'status': {
-          const c = states.get(m.id);
-          if (c) c.status = m.status;
-          if (m.status.state === 'running') lastStarted = m.id;
-          break;
+/** A worker thread that runs notebook jobs one at a time. */
+export class RunThread {
+  private worker: Worker | undefined;
+  private busy = false;
+
+  constructor(private readonly opts: ThreadOptions) {}
+
+  /** Runs `job`; resolves with the cells' report, rejects with the notebook's user error (MmError). */
+  run(job: RunJob): Promise<RunOutcome> {
+    if (this.busy) return Promise.reject(new Error('RunThread.run: a job is already running'));
+    this.busy = true;
+    const worker = this.worker ??= startWorker(this.opts.heapMiB);
+    return new Promise<RunOutcome>((resolve, reject) => {
+      const states = new Map<number, CellState>();
+      let lastStarted: number | undefined;
+      let over = false;
+      let deadline: NodeJS.Timeout | undefined;
+      let answer: NodeJS.Timeout | undefined;
+      /** a run stopped at its deadline may leave work behind in the worker: the next run gets a fresh one */
+      let finishSent = false;
+      const detach = () => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+      };
+      /** `keep`: the worker finished the job and takes the next one; else it is terminated */
+      const end = (keep: boolean, f: () => void) => {
+        if (over) return;
+        over = true;
+        clearTimeout(deadline);
+        clearTimeout(answer);
+        detach();
+        this.busy = false;
+        if (!keep) this.close();
+        f();
+      };
+      const stop = (why: string) => end(false, () => resolve(stoppedOutcome([...states.values()], lastStarted, why)));
+      const onMessage = (m: WorkerMessage) => {
+        switch (m.type) {
+          case 'cells':
+            for (const c of m.cells) states.set(c.id, c);
+            startClock();
+            break;
+          case 'status': {
+            const c = states.get(m.id);
+            if (c) c.status = m.status;
+            if (m.status.state === 'running') lastStarted = m.id;
+            break;
+          }
+          case 'warning':
+            this.opts.warn(m.text);
+            break;
+          case 'finishing':
+            clearTimeout(answer);
+            break;
+          case 'result':
+            end(!finishSent, () => resolve({ lines: m.lines, reports: m.reports, values: m.values, end: m.end }));
+            break;
+          case 'fail':
+            end(true, () => reject(m.code ? new MmError(m.code, m.message) : new Error(m.message)));
+            break;
         }
-        case 'warning':
-          opts.warn(m.text);
-          break;
-        case 'finishing':
-          clearTimeout(answer);
-          break;
-        case 'result':
-          end(() => resolve({ lines: m.lines, reports: m.reports, values: m.values, end: m.end }));
-          break;
-        case 'fail':
-          end(() => reject(m.code ? new MmError(m.code, m.message) : new Error(m.message)));
-          break;
-      }
+      };
+      const onError = (e: Error & { code?: string }) => {
+        if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') stop(`ran out of memory: the run's heap limit is ${this.opts.heapMiB} MiB (--max-heap), so the run was stopped`);
+        else end(false, () => reject(e));
+      };
+      const onExit = (code: number) => end(false, () => reject(new Error(`the notebook's worker thread exited with code ${code} before it reported`)));
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+      // --timeout counts from the moment the notebook is loaded and its cells start
+      const startClock = () => deadline = setTimeout(() => {
+        // a worker whose event loop runs answers at once and describes the cells; one stuck in a cell's
+        // synchronous code cannot, and is terminated
+        finishSent = true;
+        worker.postMessage({ type: 'finish' } satisfies MainMessage);
+        answer = setTimeout(() => stop(`did not finish within ${job.timeoutSec} s and never yielded (a synchronous loop?), so the run was stopped`), ANSWER_MS);
+      }, job.timeoutSec * 1000);
+      worker.postMessage({ type: 'job', job } satisfies MainMessage);
     });
-    worker.on('error', (e: Error & { code?: string }) => {
-      if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') stop(`ran out of memory: the run's heap limit is ${opts.heapMiB} MiB (--max-heap), so the run was stopped`);
-      else end(() => reject(e));
-    });
-    worker.on('exit', (code) => end(() => reject(new Error(`the notebook's worker thread exited with code ${code} before it reported`))));
-    // --timeout counts from the moment the notebook is loaded and its cells start
-    const startClock = () => deadline = setTimeout(() => {
-      // a worker whose event loop runs answers at once and describes the cells; one stuck in a cell's
-      // synchronous code cannot, and is terminated
-      worker.postMessage({ type: 'finish' } satisfies MainMessage);
-      answer = setTimeout(() => stop(`did not finish within ${job.timeoutSec} s and never yielded (a synchronous loop?), so the run was stopped`), ANSWER_MS);
-    }, job.timeoutSec * 1000);
-  });
+  }
+
+  /** Terminates the worker (the next run starts a new one). */
+  close(): void {
+    const w = this.worker;
+    this.worker = undefined;
+    void w?.terminate();
+  }
+}
+
+/** Runs `job` in a worker thread of its own; resolves with the cells' report, rejects with the notebook's user error (MmError). */
+export async function runInWorker(job: RunJob, opts: ThreadOptions): Promise<RunOutcome> {
+  const thread = new RunThread(opts);
+  try {
+    return await thread.run(job);
+  } finally {
+    thread.close();
+  }
 }

@@ -1,11 +1,13 @@
 /**
- * The worker thread `mmbook run` runs a notebook in (started by run-thread.ts). It loads the
- * notebook, streams every cell status change to the main thread, and when the notebook settles, or
- * when the main thread asks it to finish at --timeout, describes every cell. The main thread can
- * terminate it at any moment: a cell stuck in a synchronous loop or one that exhausts the heap
- * stops this thread, not the command, and the main thread still knows which cell it was.
+ * The worker thread `mmbook run` runs a notebook in (started by run-thread.ts). For each job the
+ * main thread sends, it loads the notebook, streams every cell status change to the main thread,
+ * and when the notebook settles, or when the main thread asks it to finish at --timeout, describes
+ * every cell; then it waits for the next job (a sweep runs its points one after the other in the
+ * same thread, without loading jsdom and the kernel again). The main thread can terminate it at
+ * any moment: a cell stuck in a synchronous loop or one that exhausts the heap stops this thread,
+ * not the command, and the main thread still knows which cell it was.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { CellStatus } from '../kernel/index';
 import { MmError } from '../sim/index';
 import { cliBuiltins, installGlobalDom } from './run';
@@ -34,8 +36,8 @@ export type WorkerMessage =
   | { type: 'result'; lines: string[]; reports: CellReport[]; values: Record<string, unknown>; end: { line: string; code: number } }
   | { type: 'fail'; code?: string; message: string };
 
-/** Main → worker: describe the cells now, the pending ones as timed out. */
-export type MainMessage = { type: 'finish' };
+/** Main → worker: run a notebook; describe the cells of the running one now, the pending ones as timed out. */
+export type MainMessage = { type: 'job'; job: RunJob } | { type: 'finish' };
 
 async function runJob(job: RunJob, post: (m: WorkerMessage) => void, finishRequested: Promise<void>): Promise<void> {
   await installGlobalDom();
@@ -82,14 +84,19 @@ async function runJob(job: RunJob, post: (m: WorkerMessage) => void, finishReque
 if (parentPort) {
   const port = parentPort;
   const post = (m: WorkerMessage) => port.postMessage(m);
-  const finishRequested = new Promise<void>((resolve) => {
-    port.on('message', (m: MainMessage) => {
-      if (m.type !== 'finish') return;
+  let finish: (() => void) | undefined;
+  let jobs: Promise<void> = Promise.resolve();
+  port.on('message', (m: MainMessage) => {
+    if (m.type === 'finish') {
       post({ type: 'finishing' });
-      resolve();
+      finish?.();
+      return;
+    }
+    jobs = jobs.then(() => {
+      const finishRequested = new Promise<void>((resolve) => { finish = resolve; });
+      return runJob(m.job, post, finishRequested).catch((e: unknown) => {
+        post({ type: 'fail', code: e instanceof MmError ? e.code : undefined, message: e instanceof Error ? e.message : String(e) });
+      });
     });
-  });
-  runJob(workerData as RunJob, post, finishRequested).catch((e: unknown) => {
-    post({ type: 'fail', code: e instanceof MmError ? e.code : undefined, message: e instanceof Error ? e.message : String(e) });
   });
 }

@@ -1,19 +1,26 @@
 /**
- * `mmbook run NOTEBOOK.html [-p name=value | -p name=@FILE | -p name.field=value]... [--json out.json] [--timeout SECONDS] [--max-heap MIB]`
+ * `mmbook run NOTEBOOK.html [-p name=value | -p name=@FILE | -p name.field=value]... [--json out.json] [--timeout SECONDS] [--max-heap MIB]
+ *  [--sweep name=a:b:n[,seeds=k] [--jobs N]]`
  * Runs a notebook headless in a worker thread (run-thread.ts, run-worker.ts), prints each cell's
  * state and a one-line rendering of its value (run-report.ts), its warnings on stderr, optionally
  * writes the JSON report. Exit 0: every cell succeeded; 1: a cell failed, timed out or ran out of
  * memory; 2 (via MmError): user error, such as a parameter the notebook does not define
- * (run-params.ts); 3: nothing failed, but cells wait for input not given.
+ * (run-params.ts); 3: nothing failed, but cells wait for input not given. With --sweep, the
+ * notebook runs once per point of a range, one JSON line each (run-sweep.ts).
  */
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { MmError } from '../sim/index';
 import { printable } from './printable';
+import { parseSweep, type SweepSpec } from './sweep-args';
 export type { CellReport } from './run-report';
 
-export interface RunArgs { notebook: string; params: Record<string, unknown>; json?: string; timeoutSec: number; maxHeapMiB: number }
+export interface RunArgs {
+  notebook: string; params: Record<string, unknown>; json?: string; timeoutSec: number; maxHeapMiB: number;
+  /** --sweep, with --jobs and --values (the names each point's line keeps) */
+  sweep?: SweepSpec; jobs?: number; values?: string[];
+}
 
 /** setTimeout's largest delay (2^31 - 1 ms): a longer --timeout would fire at once. */
 export const MAX_TIMEOUT_SEC = Math.floor((2 ** 31 - 1) / 1000);
@@ -54,6 +61,9 @@ export function parseRunArgs(argv: string[]): RunArgs {
   let json: string | undefined;
   let timeoutSec = 300;
   let maxHeapMiB = DEFAULT_MAX_HEAP_MIB;
+  let sweep: SweepSpec | undefined;
+  let jobs: number | undefined;
+  let values: string[] | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const next = (): string => {
@@ -79,12 +89,32 @@ export function parseRunArgs(argv: string[]): RunArgs {
       const v = next();
       maxHeapMiB = Number(v);
       if (!/^\d+$/.test(v) || maxHeapMiB < 16) throw new MmError('CLI_USAGE', `--max-heap must be a whole number of MiB, at least 16, got '${v}'`, 'mmbook run');
+    } else if (a === '--sweep') {
+      if (sweep) throw new MmError('CLI_USAGE', '--sweep is given twice: a sweep varies one parameter (with seeds=k for the seed)', 'mmbook run --sweep');
+      sweep = parseSweep(next());
+    } else if (a === '--jobs') {
+      const v = next();
+      jobs = Number(v);
+      if (!/^\d+$/.test(v) || jobs < 1) throw new MmError('CLI_USAGE', `--jobs must be a whole number of at least 1, got '${v}'`, 'mmbook run');
+    } else if (a === '--values') {
+      const v = next();
+      values = v.split(',').map((n) => n.trim());
+      const bad = values.find((n) => !/^[A-Za-z_$][\w$]*$/.test(n));
+      if (bad !== undefined) throw new MmError('CLI_USAGE', `--values takes names separated by commas; '${bad}' is not a name`, 'mmbook run');
     } else if (a.startsWith('-')) throw new MmError('CLI_USAGE', `unknown option '${a}'`, 'mmbook run');
     else if (notebook === undefined) notebook = a;
     else throw new MmError('CLI_USAGE', `unexpected argument '${a}' (one notebook per run)`, 'mmbook run');
   }
   if (!notebook) throw new MmError('CLI_USAGE', 'missing NOTEBOOK.html', 'mmbook run');
-  return { notebook, params, json, timeoutSec, maxHeapMiB };
+  if (jobs !== undefined && !sweep) throw new MmError('CLI_USAGE', '--jobs is for --sweep (the points that run at once)', 'mmbook run');
+  if (values !== undefined && !sweep) throw new MmError('CLI_USAGE', '--values is for --sweep (the named values each point\'s line keeps)', 'mmbook run');
+  if (sweep) {
+    if (json) throw new MmError('CLI_USAGE', '--json and --sweep do not go together: a sweep writes one JSON line per point to stdout', 'mmbook run --sweep');
+    for (const name of [sweep.name, ...(sweep.seeds !== undefined ? ['seed'] : [])]) {
+      if (name in params) throw new MmError('CLI_USAGE', `${name} is given with -p and swept by --sweep: give it once`, 'mmbook run --sweep');
+    }
+  }
+  return { notebook, params, json, timeoutSec, maxHeapMiB, ...(sweep ? { sweep } : {}), ...(jobs !== undefined ? { jobs } : {}), ...(values ? { values } : {}) };
 }
 
 /** Installs a jsdom window as the global DOM (Plot and Inputs need one). CLI only. */
@@ -136,10 +166,14 @@ function fixJsdomFormAccessors(document: Document): void {
   handler.__mmbookFixed = true;
 }
 
-/** Plot, Inputs, html, md, … plus `mm` and `plots` (the same builtins as the workbench). */
+/**
+ * Plot, Inputs, html, md, … plus `mm`, `plots` and `cached` (the same builtins as the workbench;
+ * `cached` computes every time: the CLI does not cache).
+ */
 export async function cliBuiltins(warn: (text: string) => void = (t) => process.stderr.write(`mmbook: warning: ${t}\n`)): Promise<Record<string, unknown>> {
   const { standardLibrary } = await import('../kernel/stdlib');
   const builtins = await standardLibrary();
+  builtins.cached = (await import('../lib/cache/headless')).headlessCached;
   try {
     builtins.mm = (await import('../lib/mm')).mm;
     builtins.plots = (await import('../lib/plots/builtin')).plots;
@@ -176,6 +210,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const args = parseRunArgs(argv);
   if (!existsSync(args.notebook)) throw new MmError('NOTEBOOK_NOT_FOUND', `no such notebook file '${args.notebook}'`, 'mmbook run');
   if (args.json) checkJsonWritable(args.json);
+  if (args.sweep) return (await import('./run-sweep')).runSweep({ ...args, sweep: args.sweep });
   const { runInWorker } = await import('./run-thread');
   const out = await runInWorker(
     { notebook: args.notebook, params: args.params, timeoutSec: args.timeoutSec },

@@ -13,8 +13,21 @@ import type { CellSource, CellStatus } from './types';
 /** Builtins the kernel supplies per cell (shadowing any global of the same name). */
 export const CELL_BUILTINS = new Set(['display', 'view', 'signal', 'random', 'warn']);
 
+/**
+ * What a host's per-cell builtin (OpenOptions.cellBuiltins) is made from, once per run of a cell
+ * that reads it: the cell's id and `tag(label)`, which marks this run's result (a `done` status
+ * carries the run's tags, such as "cached").
+ */
+export interface CellContext {
+  readonly id: number;
+  tag(label: string): void;
+}
+export type CellBuiltinFactory = (cell: CellContext) => unknown;
+
 export interface CellHost {
   readonly seed: string;
+  /** the host's per-cell builtins, by name (substituted per run like display and warn) */
+  readonly cellBuiltins: ReadonlyMap<string, CellBuiltinFactory>;
   emitDisplay(cell: CellRun, value: unknown): void;
   emitClear(cell: CellRun): void;
   emitWarnings(cell: CellRun): void;
@@ -43,6 +56,8 @@ export class CellRun {
   /** what warn() was given, and in which run (the previous run's stay until this one warns or ends) */
   warnings: string[] = [];
   private warnedRun = -1;
+  /** what the host's per-cell builtins tagged this run with (CellContext.tag) */
+  tags: string[] = [];
   abort: AbortController | null = null;
   removed = false;
   lastValue: unknown = undefined;
@@ -78,8 +93,12 @@ export class CellRun {
 
   shadow(): Record<string, unknown> {
     const s: Record<string, unknown> = {};
-    for (const n of this.runtimeInputs()) if (CELL_BUILTINS.has(n)) s[n] = () => null;
+    for (const n of this.runtimeInputs()) if (this.isCellBuiltin(n)) s[n] = () => null;
     return s;
+  }
+
+  private isCellBuiltin(name: string): boolean {
+    return CELL_BUILTINS.has(name) || this.host.cellBuiltins.has(name);
   }
 
   /** Aborts the signal of the current run (invalidation, redefinition, removal, dispose). */
@@ -97,7 +116,7 @@ export class CellRun {
     const compiled = this.compiled;
     const failure = this.failure;
     const names = this.runtimeInputs();
-    const slots = names.map((n) => (CELL_BUILTINS.has(n) ? n : null));
+    const slots = names.map((n) => (this.isCellBuiltin(n) ? n : null));
     const cell = this;
     return function (this: unknown, ...args: unknown[]) {
       if (!compiled) {
@@ -110,7 +129,8 @@ export class CellRun {
         const s = slots[i];
         if (s === null) continue;
         args[i] = s === 'display' ? cell.displayFn(run) : s === 'view' ? cell.viewFn(run)
-          : s === 'signal' ? cell.abort!.signal : s === 'warn' ? cell.warnFn(run) : seededRandom(cell.host.seed, cell.id);
+          : s === 'signal' ? cell.abort!.signal : s === 'warn' ? cell.warnFn(run) : s === 'random' ? seededRandom(cell.host.seed, cell.id)
+          : cell.host.cellBuiltins.get(s)!(cell.contextFor(run));
       }
       const value = compiled.body.apply(this, args);
       return isGeneratorish(value) ? settlingGenerator(value) : value;
@@ -122,6 +142,7 @@ export class CellRun {
     // AbortControllers are costly in Node: only cells that read `signal` get one.
     this.abort = this.usesSignal ? new AbortController() : null;
     this.views = [];
+    this.tags = [];
     this.count++;
     this.run++;
     this.t0 = performance.now();
@@ -156,6 +177,17 @@ export class CellRun {
     };
   }
 
+  /** The context a host's per-cell builtin gets for one run: tags given after the run ended are dropped. */
+  contextFor(run: number): CellContext {
+    return {
+      id: this.id,
+      tag: (label: string) => {
+        if (run !== this.run || this.removed || this.tags.includes(label)) return;
+        this.tags.push(String(label));
+      },
+    };
+  }
+
   /** `warn(message)`: a warning about this run's result, shown with the cell (not an error). */
   warnFn(run: number): (message: unknown) => void {
     return (message: unknown) => {
@@ -185,7 +217,7 @@ export class CellRun {
     } else {
       this.beginDisplay(this.run);
     }
-    const done: CellStatus = { state: 'done', durationMs: performance.now() - this.t0, count: this.count };
+    const done: CellStatus = { state: 'done', durationMs: performance.now() - this.t0, count: this.count, ...(this.tags.length ? { tags: [...this.tags] } : {}) };
     if (this.status.state === 'done') return; // a later generator value: keep the first duration
     this.lastDone = done;
     this.host.setStatus(this, done);

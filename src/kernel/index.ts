@@ -15,6 +15,10 @@
  * - A `waiting` status: a cell that calls the `waiting(message, {input})` builtin needs input the
  *   reader has not given; its dependents wait for the same input (not `blocked`). CellInfo has
  *   `warnings`: what the per-cell `warn(message)` builtin was given in the latest run.
+ * - `OpenOptions.cellBuiltins`: the host's own per-cell builtins (the workbench's `cached`); a
+ *   run they `tag(...)` ends in a `done` status with those `tags`.
+ * - The `scenarioA` builtin is null unless the host sets it (`setInput('scenarioA', values)`): the
+ *   workbench gives it the named values of the pinned scenario A (src/app/ab).
  */
 export type {
   CellSource, NotebookDoc, CellStatus, CellInfo, KernelEvent, Diagnostic, OpenOptions, HeadlessNotebook,
@@ -26,3 +30,4 @@ export { loadNotebook } from './headless';
 export { KernelError } from './errors';
 export { renderValue, toJSONValue } from './render';
 export { isWaiting, WaitingForInput } from './waiting';
+export type { CellContext, CellBuiltinFactory } from './cell';

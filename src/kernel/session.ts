@@ -7,7 +7,7 @@ import { Runtime } from '@observablehq/runtime';
 import type { Module, Observer, Variable } from '@observablehq/runtime';
 import { classifyRejection, refreshedStatus, waitingFor } from './attribution';
 import { CellRun } from './cell';
-import type { CellHost } from './cell';
+import type { CellBuiltinFactory, CellHost } from './cell';
 import { KernelError } from './errors';
 import { isGeneratorish, nowGenerator, settlingGenerator } from './generators';
 import { DependencyGraph } from './graph';
@@ -33,6 +33,7 @@ const nameOf = (v: unknown) => (isGeneratorish(v) ? settlingGenerator(v) : v);
 
 export class NotebookSession implements CellHost {
   readonly seed: string;
+  readonly cellBuiltins: ReadonlyMap<string, CellBuiltinFactory>;
   private readonly runtime: Runtime;
   private readonly main: Module;
   private readonly order: CellRun[] = [];
@@ -58,10 +59,14 @@ export class NotebookSession implements CellHost {
     this.title = doc.title;
     this.attrs = { theme: doc.theme, readOnly: doc.readOnly, attrs: doc.attrs };
     this.seed = opts.seed ?? doc.title;
+    this.cellBuiltins = new Map(Object.entries(opts.cellBuiltins ?? {}));
     const builtins: Record<string, unknown> = {
       now: () => settlingGenerator(nowGenerator()),
       width: () => opts.width ?? 640,
       waiting: () => waiting,
+      // the named values of the pinned scenario A; null unless a host pins one (the workbench
+      // does, through setInput('scenarioA', values)), so a notebook that overlays A runs anywhere
+      scenarioA: () => null,
     };
     for (const [k, v] of Object.entries(opts.builtins ?? {})) builtins[k] = () => v;
     this.runtime = new Runtime(builtins);

@@ -33,7 +33,8 @@ export type CellStatus =
   | { state: 'idle' }
   | { state: 'queued'; waitingFor?: { name: string; cellId: number } }
   | { state: 'running'; startedAt: number }
-  | { state: 'done'; durationMs: number; count: number }
+  /** `tags`: what the host's per-cell builtins marked the run with (e.g. "cached"), when any */
+  | { state: 'done'; durationMs: number; count: number; tags?: string[] }
   | { state: 'error'; message: string; line?: number; column?: number; count: number }
   | { state: 'blocked'; by: { name: string; cellId: number } }
   /**
@@ -80,6 +81,12 @@ export interface OpenOptions {
   seed?: string;
   /** value of the `width` builtin (default 640) */
   width?: number;
+  /**
+   * Per-cell builtins of the host: for each run of a cell that reads the name, the factory gets
+   * the cell's context (its id, and `tag(label)` to mark the run's `done` status) and returns the
+   * value the cell sees. The browser's `cached` is one (it tags a result read from the cache).
+   */
+  cellBuiltins?: Record<string, import('./cell').CellBuiltinFactory>;
 }
 
 /** What `loadNotebook` returns: a session plus headless conveniences. */

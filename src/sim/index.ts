@@ -33,3 +33,4 @@ export { renderExplanation, type FailureExplanation, type ZoneExplanation, type 
 export type { AllocFailure } from './page_alloc/warn-alloc';
 export type { OomRecord, TaskMemory } from './oom/oom-kill';
 export { runWorkload, startWorkload, validateWorkload, workloadJsonReplacer, WorkloadEngine, type WorkloadResult, type WorkloadSpec, type WorkloadPlan } from './workload/index';
+export { SIM_VERSION } from './version';

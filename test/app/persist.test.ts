@@ -27,7 +27,7 @@ describe('NotebookStore', () => {
     s.saveScenario('prod', { watermark_scale_factor: 150 });
     await s.flush();
     expect(await backend.keys()).toEqual(expect.arrayContaining([
-      'mmbook:v1:source:watermarks', 'mmbook:v1:inputs:watermarks', 'mmbook:v1:scenarios:watermarks']));
+      'mmbook:v1:source:watermarks', 'mmbook:v1:inputs:watermarks', 'mmbook:v2:scenarios:watermarks']));
     const again = await new NotebookStore(backend, 'watermarks').load();
     expect(again.source?.html).toBe(HTML);
     expect(again.inputs).toEqual({ watermark_scale_factor: 200 });

@@ -104,3 +104,21 @@ export async function chooseOwnMachine(page: Page): Promise<Locator> {
   await settle(page);
   return page.locator('[data-input="own"]');
 }
+
+/**
+ * Stores `html` as the edited source of notebook `slug` in the page's IndexedDB (as the workbench
+ * saves an edit), so the next open of #/slug runs it. The page must have opened storage already.
+ */
+export async function storeEditedSource(page: Page, slug: string, html: string): Promise<void> {
+  await page.evaluate(([s, h]) => new Promise<void>((resolve, reject) => {
+    const req = indexedDB.open('mmbook');
+    req.onerror = () => reject(req.error);
+    req.onsuccess = () => {
+      const db = req.result;
+      const tx = db.transaction('kv', 'readwrite');
+      tx.objectStore('kv').put({ schema: 1, html: h, savedAt: Date.now() }, `mmbook:v1:source:${s}`);
+      tx.oncomplete = () => { db.close(); resolve(); };
+      tx.onerror = () => reject(tx.error);
+    };
+  }), [slug, html] as const);
+}

@@ -33,15 +33,17 @@ export class MemoryBackend implements KvBackend {
 
 export const DB_NAME = 'mmbook';
 export const STORE_NAME = 'kv';
+/** The result cache (src/lib/cache) has a database of its own: its many entries stay out of the notebooks' key listing. */
+export const CACHE_DB = { db: 'mmbook-cache', store: 'results' } as const;
 
 /**
  * Open IndexedDB and prove it works with a round trip; on any failure (no indexedDB, private
  * mode, blocked) return a MemoryBackend and the reason, so the caller can warn the user.
  */
-export async function openBackend(idb: IDBFactory | undefined = globalThis.indexedDB): Promise<{ backend: KvBackend; warning?: string }> {
+export async function openBackend(idb: IDBFactory | undefined = globalThis.indexedDB, names: { db: string; store: string } = { db: DB_NAME, store: STORE_NAME }): Promise<{ backend: KvBackend; warning?: string }> {
   if (!idb) return { backend: new MemoryBackend(), warning: 'IndexedDB is not available in this browser: edits and input values will not survive a reload.' };
   try {
-    const store = createStoreWith(idb);
+    const store = createStoreWith(idb, names);
     const backend = new IdbBackend(store);
     await withTimeout(backend.get('mmbook:probe'), 3000);
     return { backend };
@@ -50,16 +52,16 @@ export async function openBackend(idb: IDBFactory | undefined = globalThis.index
   }
 }
 
-function createStoreWith(idb: IDBFactory): UseStore {
-  if (idb === globalThis.indexedDB) return createStore(DB_NAME, STORE_NAME);
+function createStoreWith(idb: IDBFactory, names: { db: string; store: string }): UseStore {
+  if (idb === globalThis.indexedDB) return createStore(names.db, names.store);
   // idb-keyval's createStore uses the global indexedDB; open through the given factory instead.
-  const request = idb.open(DB_NAME);
-  request.onupgradeneeded = () => request.result.createObjectStore(STORE_NAME);
+  const request = idb.open(names.db);
+  request.onupgradeneeded = () => request.result.createObjectStore(names.store);
   const dbp = new Promise<IDBDatabase>((resolve, reject) => {
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
   });
-  return (txMode, callback) => dbp.then((db) => callback(db.transaction(STORE_NAME, txMode).objectStore(STORE_NAME)));
+  return (txMode, callback) => dbp.then((db) => callback(db.transaction(names.store, txMode).objectStore(names.store)));
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

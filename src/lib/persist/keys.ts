@@ -1,17 +1,32 @@
 /**
- * IndexedDB key layout. Every key carries the schema version (docs: README, "Saving"):
+ * IndexedDB key layout. Every key carries the schema version of its kind of entry (docs: README,
+ * "Saving"):
  *   mmbook:v1:source:<notebook>     edited notebook source   { html, savedAt }
  *   mmbook:v1:inputs:<notebook>     input values by name     { values, savedAt }
- *   mmbook:v1:scenarios:<notebook>  named input snapshots    { scenarios: { [name]: values }, savedAt }
+ *   mmbook:v2:scenarios:<notebook>  named input snapshots and the pinned scenario A
+ *                                   { scenarios: { [name]: values }, pinned: { inputs, source?, pinnedAt } | null, savedAt }
+ *                                   (v1 had no `pinned`: it is migrated on load, migrate.ts)
  *   mmbook:aside:<time>:<original>  an entry set aside because it was corrupt or from another schema
  */
-export const SCHEMA_VERSION = 1;
-export const KEY_PREFIX = 'mmbook:';
 export type EntryKind = 'source' | 'inputs' | 'scenarios';
 export const ENTRY_KINDS: readonly EntryKind[] = ['source', 'inputs', 'scenarios'];
+/** The schema of each kind of entry: it changes when that kind's shape does. */
+export const ENTRY_VERSIONS: Readonly<Record<EntryKind, number>> = { source: 1, inputs: 1, scenarios: 2 };
+/** The version of the page-exit backup's envelope (notebook-store.ts), and of any other kind of key. */
+export const SCHEMA_VERSION = 1;
+export const KEY_PREFIX = 'mmbook:';
+
+export function isEntryKind(kind: string): kind is EntryKind {
+  return (ENTRY_KINDS as readonly string[]).includes(kind);
+}
+
+/** The schema version entries of `kind` are written with. */
+export function entryVersion(kind: string): number {
+  return isEntryKind(kind) ? ENTRY_VERSIONS[kind] : SCHEMA_VERSION;
+}
 
 export function entryKey(kind: EntryKind, notebook: string): string {
-  return `${KEY_PREFIX}v${SCHEMA_VERSION}:${kind}:${notebook}`;
+  return `${KEY_PREFIX}v${ENTRY_VERSIONS[kind]}:${kind}:${notebook}`;
 }
 
 export function asideKey(original: string, now: number): string {

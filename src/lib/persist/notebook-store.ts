@@ -1,18 +1,25 @@
 /**
- * Per-notebook persistence: edited source, input values, named scenarios.
+ * Per-notebook persistence: edited source, input values, named scenarios and the pinned scenario A.
  * Writes are debounced; flush() writes everything pending (the app calls it on visibilitychange
  * and pagehide). A failed write keeps the pending data, reports the failure through onProblem and
  * is retried on the next flush, so an edit is never dropped silently. Entries that are corrupt or
- * from another schema version are moved aside and reported; the caller then loads the file version.
+ * from another schema version are moved aside and reported (unless migrate.ts upgrades them); the
+ * caller then loads the file version.
  *
  * IndexedDB writes started while a page unloads can be aborted, so flushSync() (called on pagehide)
  * also copies what is still pending into a synchronous backup (localStorage in the browser); the next
  * load() takes entries from it when they are newer than IndexedDB's and writes them through.
  */
-import { asideKey, entryKey, parseKey, SCHEMA_VERSION, KEY_PREFIX, ENTRY_KINDS, type EntryKind } from './keys';
+import { asideKey, entryKey, entryVersion, isEntryKind, parseKey, SCHEMA_VERSION, KEY_PREFIX, ENTRY_KINDS, ENTRY_VERSIONS, type EntryKind } from './keys';
 import { errorText, isQuotaError, type KvBackend } from './backend';
+import { migrateEntry } from './migrate';
 
 export type InputValues = Record<string, unknown>;
+/**
+ * Scenario A of an A/B comparison (src/app/ab): the input values when it was pinned and, when the
+ * notebook was edited then, its source; it is kept with the named scenarios.
+ */
+export interface PinnedScenario { inputs: InputValues; source?: string; pinnedAt: number }
 export interface Problem { kind: 'corrupt' | 'version' | 'write' | 'quota'; message: string; key?: string }
 export interface StoredSource { html: string; savedAt: number }
 
@@ -33,6 +40,7 @@ export class NotebookStore {
   private writing: Promise<void> = Promise.resolve();
   private inputs: InputValues = {};
   private scenarios: Record<string, InputValues> = {};
+  private pinnedA: PinnedScenario | null = null;
   private readonly now: () => number;
 
   constructor(readonly backend: KvBackend, readonly notebook: string, private readonly opts: NotebookStoreOptions = {}) {
@@ -41,7 +49,7 @@ export class NotebookStore {
   }
 
   /** Read all entries of this notebook; set aside those that are corrupt or from another schema version. */
-  async load(): Promise<{ source?: StoredSource; inputs: InputValues; scenarios: Record<string, InputValues> }> {
+  async load(): Promise<{ source?: StoredSource; inputs: InputValues; scenarios: Record<string, InputValues>; pinned?: PinnedScenario }> {
     await this.setAsideForeignVersions();
     const backup = this.readBackup();
     let source = await this.read('source', VALID.source);
@@ -60,10 +68,12 @@ export class NotebookStore {
     else this.opts.syncBackup?.removeItem(this.backupKey);
     this.inputs = inputs ? { ...(inputs.values as InputValues) } : {};
     this.scenarios = scenarios ? { ...(scenarios.scenarios as Record<string, InputValues>) } : {};
+    this.pinnedA = (scenarios?.pinned as PinnedScenario | null | undefined) ?? null;
     return {
       source: source ? { html: source.html as string, savedAt: source.savedAt as number } : undefined,
       inputs: { ...this.inputs },
       scenarios: structuredClone(this.scenarios),
+      ...(this.pinnedA ? { pinned: structuredClone(this.pinnedA) } : {}),
     };
   }
 
@@ -77,7 +87,7 @@ export class NotebookStore {
       return undefined;
     }
     if (value === undefined) return undefined;
-    if (isRecord(value) && value.schema === SCHEMA_VERSION && valid(value)) return value;
+    if (isRecord(value) && value.schema === ENTRY_VERSIONS[kind] && valid(value)) return value;
     await this.setAside(key, value);
     this.problem({ kind: 'corrupt', key, message: `The saved ${kind} of “${this.notebook}” was unreadable; it was set aside and the file version loaded.` });
     return undefined;
@@ -89,10 +99,28 @@ export class NotebookStore {
     for (const key of all) {
       if (!key.startsWith(KEY_PREFIX)) continue;
       const parsed = parseKey(key);
-      if (!parsed || parsed.notebook !== this.notebook || parsed.version === SCHEMA_VERSION) continue;
+      const current = parsed ? entryVersion(parsed.kind) : SCHEMA_VERSION;
+      if (!parsed || parsed.notebook !== this.notebook || parsed.version === current) continue;
       const value = await this.backend.get(key).catch(() => undefined);
+      if (isEntryKind(parsed.kind) && await this.migrate(parsed.kind, parsed.version, key, value)) continue;
       await this.setAside(key, value);
-      this.problem({ kind: 'version', key, message: `A saved ${parsed.kind} of “${this.notebook}” from schema v${parsed.version} (this app reads v${SCHEMA_VERSION}) was set aside; the file version loaded.` });
+      this.problem({ kind: 'version', key, message: `A saved ${parsed.kind} of “${this.notebook}” from schema v${parsed.version} (this app reads v${current}) was set aside; the file version loaded.` });
+    }
+  }
+
+  /** An entry of an earlier schema that migrate.ts upgrades takes the current key (unless one is there already). */
+  private async migrate(kind: EntryKind, version: number, key: string, value: unknown): Promise<boolean> {
+    const upgraded = migrateEntry(kind, version, value);
+    if (!upgraded || !VALID[kind](upgraded)) return false;
+    const target = entryKey(kind, this.notebook);
+    try {
+      if (await this.backend.get(target) !== undefined) return false;
+      await this.backend.set(target, upgraded);
+      await this.backend.del(key);
+      return true;
+    } catch (e) {
+      this.problem({ kind: 'write', key, message: `Could not upgrade the saved ${kind} of “${this.notebook}” to schema v${ENTRY_VERSIONS[kind]}: ${errorText(e)}` });
+      return false;
     }
   }
 
@@ -106,7 +134,7 @@ export class NotebookStore {
   }
 
   // ---- source ----
-  saveSource(html: string): void { this.schedule('source', { schema: SCHEMA_VERSION, html, savedAt: this.now() }); }
+  saveSource(html: string): void { this.schedule('source', { schema: ENTRY_VERSIONS.source, html, savedAt: this.now() }); }
   async revertSource(): Promise<void> {
     this.pending.delete('source');
     this.rewriteBackup();
@@ -117,11 +145,11 @@ export class NotebookStore {
   get inputValues(): InputValues { return { ...this.inputs }; }
   saveInput(name: string, value: unknown): void {
     this.inputs[name] = value;
-    this.schedule('inputs', { schema: SCHEMA_VERSION, values: { ...this.inputs }, savedAt: this.now() });
+    this.schedule('inputs', { schema: ENTRY_VERSIONS.inputs, values: { ...this.inputs }, savedAt: this.now() });
   }
   setInputs(values: InputValues): void {
     this.inputs = { ...values };
-    this.schedule('inputs', { schema: SCHEMA_VERSION, values: { ...this.inputs }, savedAt: this.now() });
+    this.schedule('inputs', { schema: ENTRY_VERSIONS.inputs, values: { ...this.inputs }, savedAt: this.now() });
   }
   async resetInputs(): Promise<void> {
     this.inputs = {};
@@ -135,11 +163,23 @@ export class NotebookStore {
   scenario(name: string): InputValues | undefined { return this.scenarios[name] ? { ...this.scenarios[name] } : undefined; }
   saveScenario(name: string, values: InputValues): void {
     this.scenarios[name] = { ...values };
-    this.schedule('scenarios', { schema: SCHEMA_VERSION, scenarios: structuredClone(this.scenarios), savedAt: this.now() });
+    this.scheduleScenarios();
   }
   deleteScenario(name: string): void {
     delete this.scenarios[name];
-    this.schedule('scenarios', { schema: SCHEMA_VERSION, scenarios: structuredClone(this.scenarios), savedAt: this.now() });
+    this.scheduleScenarios();
+  }
+
+  // ---- the pinned scenario A ----
+  get pinned(): PinnedScenario | undefined { return this.pinnedA ? structuredClone(this.pinnedA) : undefined; }
+  /** Pins `a` as scenario A (replacing any), or unpins with null. */
+  setPinned(a: PinnedScenario | null): void {
+    this.pinnedA = a ? structuredClone(a) : null;
+    this.scheduleScenarios();
+  }
+
+  private scheduleScenarios(): void {
+    this.schedule('scenarios', { schema: ENTRY_VERSIONS.scenarios, scenarios: structuredClone(this.scenarios), pinned: structuredClone(this.pinnedA), savedAt: this.now() });
   }
 
   // ---- writing ----
@@ -179,8 +219,10 @@ export class NotebookStore {
       for (const kind of ENTRY_KINDS) {
         const e = parsed.entries[kind];
         if (e === undefined) continue;
-        if (!isRecord(e) || e.schema !== SCHEMA_VERSION || typeof e.savedAt !== 'number' || !VALID[kind](e)) throw new Error(`bad ${kind} entry`);
-        out[kind] = e;
+        // a backup kept by an earlier version of the app holds entries of the schema of that time
+        const current = isRecord(e) && typeof e.schema === 'number' && e.schema !== ENTRY_VERSIONS[kind] ? migrateEntry(kind, e.schema, e) : e;
+        if (!isRecord(current) || current.schema !== ENTRY_VERSIONS[kind] || typeof current.savedAt !== 'number' || !VALID[kind](current)) throw new Error(`bad ${kind} entry`);
+        out[kind] = current;
       }
       return out;
     } catch (e) {
@@ -235,8 +277,12 @@ export class NotebookStore {
 const VALID: Record<EntryKind, (v: Record<string, unknown>) => boolean> = {
   source: (v) => typeof v.html === 'string' && typeof v.savedAt === 'number' && v.html.includes('<notebook'),
   inputs: (v) => isRecord(v.values),
-  scenarios: (v) => isRecord(v.scenarios) && Object.values(v.scenarios).every(isRecord),
+  scenarios: (v) => isRecord(v.scenarios) && Object.values(v.scenarios).every(isRecord) && (v.pinned === undefined || v.pinned === null || validPinned(v.pinned)),
 };
+
+function validPinned(p: unknown): p is PinnedScenario {
+  return isRecord(p) && isRecord(p.inputs) && typeof p.pinnedAt === 'number' && (p.source === undefined || (typeof p.source === 'string' && p.source.includes('<notebook')));
+}
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

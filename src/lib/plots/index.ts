@@ -2,14 +2,19 @@
  * Plot helpers for notebooks (builtin `plots`): each takes simulator data and returns an SVG/figure
  * element made with @observablehq/plot, with units on the axes, an ariaLabel, and zone colours
  * from colors.ts. `Plot` is passed in so the same helpers run wherever Plot is loaded.
+ * A/B comparisons (ab.ts): `plots.ab({A: scenarioA?.x, B: x}, marks, options)` overlays the
+ * pinned scenario A on the current inputs in any plot, `plots.abRows` tags rows by scenario, and
+ * watermarkLevels/reserveBars take `{a: scenarioA?.tunedView}`.
  */
 import * as Plot from '@observablehq/plot';
 import type { MachineView, MemblockRegionView } from '../../sim/index';
 import { addressRows, buddyRows, protectionCells, reserveRows, sqrtTicks, symlogTicks, watermarkRows, zoneSpanRows } from './data';
 import { SET_COLORS, WATERMARK_COLORS, ZONE_COLORS, zoneColorScale } from './colors';
+import { AB_STYLES, abFigure } from './ab';
 
 export * from './data';
 export * from './colors';
+export * from './ab';
 
 type El = SVGSVGElement | HTMLElement;
 const W = 640;
@@ -45,10 +50,27 @@ export function watermarkBars(view: MachineView, opts: { width?: number } = {}):
   }), label, 'watermarks');
 }
 
-/** Zoom on the watermarks alone (pages), where min/low/high are far below free memory. */
-export function watermarkLevels(view: MachineView, opts: { width?: number } = {}): El {
-  const rows = watermarkRows(view).flatMap((r) => (['min', 'low', 'high'] as const).map((level) => ({ key: r.key, zone: r.zone, level, pages: r[level] })));
+/**
+ * Zoom on the watermarks alone (pages), where min/low/high are far below free memory. With `a`
+ * (scenario A's view, `scenarioA?.tunedView`), A's levels are dashed ticks over the bars.
+ */
+export function watermarkLevels(view: MachineView, opts: { width?: number; a?: MachineView | null } = {}): El {
+  const levelRows = (v: MachineView) => watermarkRows(v).flatMap((r) => (['min', 'low', 'high'] as const).map((level) => ({ key: r.key, zone: r.zone, level, pages: r[level] })));
+  const rows = levelRows(view);
   const label = `Watermark levels in pages: ${rows.map((r) => `${r.key} ${r.level} ${r.pages}`).join(', ')}`;
+  if (opts.a) {
+    const aRows = levelRows(opts.a);
+    const aLabel = `${label}; scenario A: ${aRows.map((r) => `${r.key} ${r.level} ${r.pages}`).join(', ')}`;
+    return abFigure(Plot.plot({
+      width: opts.width ?? W, marginLeft: 110, marginRight: 110, ariaLabel: aLabel,
+      x: { label: 'pages (4 KiB) →', grid: true }, y: { label: null },
+      color: { domain: ['min', 'low', 'high'], range: [WATERMARK_COLORS.min, WATERMARK_COLORS.low, WATERMARK_COLORS.high], legend: true },
+      fy: { label: null },
+      marks: [Plot.barX(rows, { x: 'pages', y: 'level', fy: 'key', fill: 'level', title: (d: (typeof rows)[number]) => `B ${d.key} ${d.level}: ${d.pages} pages` }),
+        Plot.tickX(aRows, { x: 'pages', y: 'level', fy: 'key', stroke: AB_STYLES.A.color, strokeWidth: 3, strokeDasharray: AB_STYLES.A.dash, title: (d: (typeof aRows)[number]) => `A ${d.key} ${d.level}: ${d.pages} pages` }),
+        Plot.text(rows, { x: 'pages', y: 'level', fy: 'key', text: 'pages', dx: 4, textAnchor: 'start', fontSize: 10 }), Plot.ruleX([0])],
+    }), 'watermark-levels', aLabel, { A: 'dashed ticks', B: 'bars', bShape: 'bar' });
+  }
   return labelled(Plot.plot({
     width: opts.width ?? W, marginLeft: 110, marginRight: 110, ariaLabel: label,
     x: { label: 'pages (4 KiB) →', grid: true }, y: { label: null },
@@ -81,17 +103,20 @@ export function protectionHeatmap(view: MachineView, opts: { width?: number } = 
   }), label, 'protection');
 }
 
-/** How much memory each tunable holds back (MiB), summed over zones. */
-export function reserveBars(view: MachineView, opts: { width?: number } = {}): El {
+/** How much memory each tunable holds back (MiB), summed over zones; with `a` (scenario A's view), A's amounts are dashed ticks. */
+export function reserveBars(view: MachineView, opts: { width?: number; a?: MachineView | null } = {}): El {
   const rows = reserveRows(view);
-  const label = `Memory held back per setting: ${rows.map((r) => `${r.setting} ${r.pages} pages`).join(', ')}`;
-  return labelled(Plot.plot({
+  const aRows = opts.a ? reserveRows(opts.a) : [];
+  const label = `Memory held back per setting: ${rows.map((r) => `${r.setting} ${r.pages} pages`).join(', ')}${opts.a ? `; scenario A: ${aRows.map((r) => `${r.setting} ${r.pages} pages`).join(', ')}` : ''}`;
+  const plot = Plot.plot({
     // marginRight: room for the value label of the longest bar
     width: opts.width ?? W, marginLeft: 260, marginRight: 70, ariaLabel: label,
     x: { label: 'reserved (MiB) →', grid: true }, y: { label: null },
-    marks: [Plot.barX(rows, { x: 'MiB', y: 'setting', fill: '#4e79a7', title: (d: (typeof rows)[number]) => `${d.setting}: ${d.pages} pages` }),
+    marks: [Plot.barX(rows, { x: 'MiB', y: 'setting', fill: opts.a ? AB_STYLES.B.color : '#4e79a7', title: (d: (typeof rows)[number]) => `${opts.a ? 'B ' : ''}${d.setting}: ${d.pages} pages` }),
+      ...(opts.a ? [Plot.tickX(aRows, { x: 'MiB', y: 'setting', stroke: AB_STYLES.A.color, strokeWidth: 3, strokeDasharray: AB_STYLES.A.dash, title: (d: (typeof aRows)[number]) => `A ${d.setting}: ${d.pages} pages` })] : []),
       Plot.text(rows, { x: 'MiB', y: 'setting', text: (d: (typeof rows)[number]) => `${d.MiB.toFixed(1)} MiB`, dx: 4, textAnchor: 'start' }), Plot.ruleX([0])],
-  }), label, 'reserve');
+  });
+  return opts.a ? abFigure(plot, 'reserve', label, { A: 'dashed ticks', B: 'bars', bShape: 'bar' }) : labelled(plot, label, 'reserve');
 }
 
 /** /proc/buddyinfo as bars: free blocks per order, one facet per node/zone. */
