@@ -165,19 +165,34 @@ export class Buddy {
    * moves NR_FREE_CMA_PAGES, as the kernel's callers do.
    */
   takeSmallest(zi: number, order: number, mt: number, countFree = true): number {
-    const { head, tag } = this;
-    for (let o = order; o < this.maxOrder; o++) {
-      const li = (zi * this.maxOrder + o) * MIGRATE_TYPES + mt;
+    const { head, tail, next, prev, nrFree, tag } = this;
+    const maxOrder = this.maxOrder;
+    for (let o = order; o < maxOrder; o++) {
+      const li = (zi * maxOrder + o) * MIGRATE_TYPES + mt;
       const h = head[li];
       if (h < 0) continue;
-      this.unlink(h, li);
+      // list_del of the head
+      const nx = next[h];
+      head[li] = nx;
+      if (nx >= 0) prev[nx] = -1;
+      else tail[li] = -1;
+      nrFree[li]--;
+      // expand: the upper halves to the heads of the lower orders' lists
       let high = o;
       let size = 1 << o;
       while (high > order) {
         high--;
         size >>= 1;
-        tag[h + size] = buddyTag(high, mt);
-        this.linkHead(h + size, (zi * this.maxOrder + high) * MIGRATE_TYPES + mt);
+        const j = h + size;
+        const lj = (zi * maxOrder + high) * MIGRATE_TYPES + mt;
+        tag[j] = buddyTag(high, mt);
+        const hj = head[lj];
+        next[j] = hj;
+        prev[j] = -1;
+        if (hj >= 0) prev[hj] = j;
+        else tail[lj] = j;
+        head[lj] = j;
+        nrFree[lj]++;
       }
       if (mt !== MIGRATE_ISOLATE) {
         if (countFree) this.z.free[zi] -= 1 << order;

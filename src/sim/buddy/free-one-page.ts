@@ -12,12 +12,13 @@
  * - 6.1: refuse when the types differ and either is not migratetype_is_mergeable (< PCPTYPES), so
  *   CMA, HighAtomic and Isolate blocks never merge with another type.
  */
-import { MIGRATE_CMA, MIGRATE_ISOLATE, MIGRATE_PCPTYPES } from '../types';
+import { MIGRATE_CMA, MIGRATE_ISOLATE, MIGRATE_PCPTYPES, MIGRATE_TYPES } from '../types';
 import type { Buddy } from './buddy';
 import { PS_BUDDY, PS_FREE_TAIL, PS_MT_MASK, PS_MT_SHIFT, PS_ORDER_MASK, buddyTag } from './page-state';
 
 export function freeOneCore(b: Buddy, zi: number, pfn: number, order: number, mt: number, toTail: boolean): void {
-  const { tag, basePfn, pageblockOrder, pbType, pbBase } = b;
+  const { tag, basePfn, pageblockOrder, pbType, pbBase, head, tail, next, prev, nrFree } = b;
+  const maxOrder = b.maxOrder;
   if (mt !== MIGRATE_ISOLATE) {
     b.z.free[zi] += 1 << order;
     if (mt === MIGRATE_CMA) b.z.freeCma[zi] += 1 << order;
@@ -38,8 +39,16 @@ export function freeOneCore(b: Buddy, zi: number, pfn: number, order: number, mt
       }
     }
     // del_page_from_free_list: unlink the buddy from whichever list it is on
-    b.unlink(buddyPfn - basePfn, b.listIndex(zi, order, (bt >> PS_MT_SHIFT) & PS_MT_MASK));
-    tag[buddyPfn - basePfn] = PS_FREE_TAIL;
+    const bi = buddyPfn - basePfn;
+    const li = (zi * maxOrder + order) * MIGRATE_TYPES + ((bt >> PS_MT_SHIFT) & PS_MT_MASK);
+    const p = prev[bi];
+    const nx = next[bi];
+    if (p >= 0) next[p] = nx;
+    else head[li] = nx;
+    if (nx >= 0) prev[nx] = p;
+    else tail[li] = p;
+    nrFree[li]--;
+    tag[bi] = PS_FREE_TAIL;
     pfn &= buddyPfn;
     order++;
   }

@@ -30,6 +30,15 @@ export const PS_MT_MASK = 0x07;
 export type PageStateName = 'hole' | 'reserved' | 'inuse' | 'free' | 'free-tail' | 'pcp' | 'pcp-tail' | 'allocated';
 
 /** The state byte of a free block head of `order` on free_list[mt]. */
+/** Set the state byte of pages [i, i + n): a loop for the small blocks of the run-time hot path (a TypedArray.fill call costs more than a few stores). */
+export function setTags(tag: Uint8Array, i: number, n: number, state: number): void {
+  if (n > 16) {
+    tag.fill(state, i, i + n);
+    return;
+  }
+  for (let k = 0; k < n; k++) tag[i + k] = state;
+}
+
 export function buddyTag(order: number, mt: number): number {
   return PS_BUDDY | (mt << PS_MT_SHIFT) | order;
 }

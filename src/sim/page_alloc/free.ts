@@ -6,7 +6,7 @@
  */
 import { MmError } from '../errors';
 import { MIGRATE_ISOLATE } from '../types';
-import { PS_ALLOC, PS_FREE_TAIL, PS_ORDER_MASK, pageStateName } from '../buddy/page-state';
+import { PS_ALLOC, PS_FREE_TAIL, PS_ORDER_MASK, pageStateName, setTags } from '../buddy/page-state';
 import { freeUnrefPageCommit } from './pcp';
 import { type RunState } from '../run/run-state';
 import { untrackPage } from '../run/page-accounting';
@@ -14,7 +14,7 @@ import { untrackPage } from '../run/page-accounting';
 /** free_one_page / __free_pages_ok's core: __free_one_page with the pageblock's migratetype. */
 export function freeOnePageToBuddy(rs: RunState, zi: number, i: number, order: number, mt: number): void {
   const b = rs.buddy;
-  b.tag.fill(PS_FREE_TAIL, i, i + (1 << order));
+  setTags(b.tag, i, 1 << order, PS_FREE_TAIL);
   b.freeOneCore(zi, i + b.basePfn, order, mt, false);
 }
 
@@ -52,7 +52,7 @@ function badPage(rs: RunState, pfn: number, why: string): MmError {
  */
 export function freePages(rs: RunState, pfn: number, cpu = 0): number {
   const b = rs.buddy;
-  if (!Number.isInteger(pfn) || pfn < b.basePfn || pfn >= b.endPfn) throw badPage(rs, Number(pfn) >>> 0, `outside this machine's pfns [0x${b.basePfn.toString(16)}, 0x${b.endPfn.toString(16)})`);
+  if (typeof pfn !== 'number' || (pfn | 0) !== pfn || pfn < b.basePfn || pfn >= b.endPfn) throw badPage(rs, Number(pfn) >>> 0, `outside this machine's pfns [0x${b.basePfn.toString(16)}, 0x${b.endPfn.toString(16)})`);
   const i = pfn - b.basePfn;
   const t = b.tag[i];
   if (!(t & PS_ALLOC)) {

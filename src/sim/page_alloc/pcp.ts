@@ -7,7 +7,7 @@
  * kernel stores with set_pcppage_migratetype in its flags byte.
  */
 import { MIGRATE_PCPTYPES } from '../types';
-import { PS_FREE_TAIL, PS_ORDER_MASK, PS_PCP, PS_PCP_TAIL } from '../buddy/page-state';
+import { PS_FREE_TAIL, PS_ORDER_MASK, PS_PCP, PS_PCP_TAIL, setTags } from '../buddy/page-state';
 import { ZONE_RECLAIM_ACTIVE, type RunState } from '../run/run-state';
 
 /** The list index of (zone, cpu, pindex) in PcpLists' arrays. */
@@ -68,7 +68,7 @@ function freeToBuddy(rs: RunState, zi: number, i: number, order: number, storedM
   const b = rs.buddy;
   const pfn = i + b.basePfn;
   const mt = rs.nrIsolatePageblock[zi] > 0 ? b.pbType[(pfn >> b.pageblockOrder) - b.pbBase] : storedMt;
-  b.tag.fill(PS_FREE_TAIL, i, i + (1 << order));
+  setTags(b.tag, i, 1 << order, PS_FREE_TAIL);
   b.freeOneCore(zi, pfn, order, mt, false);
   rs.trace?.emit('mm_page_pcpu_drain', pfn, order, mt, 0, 0);
   return mt;

@@ -107,12 +107,21 @@ export function zoneWatermarkOk(rs: WatermarkState, zi: number, order: number, m
  * against the unboosted min.
  */
 export function zoneWatermarkFast(rs: WatermarkState, zi: number, order: number, mark: number, highestZoneidx: number, allocFlags: number, gfp: number): boolean {
-  const freePages = rs.buddy.z.free[zi];
   if (order === 0) {
-    const reserved = zoneWatermarkUnusableFree(rs, zi, 0, allocFlags);
+    // the order-0 shortcut, kept small so that the allocator's fast path inlines it
+    const freePages = rs.buddy.z.free[zi];
+    let reserved = 0;
+    if (!(allocFlags & rs.hotReservesMask)) reserved += rs.nrReservedHighatomic[zi];
+    if (rs.hotCma && !(allocFlags & ALLOC_CMA)) reserved += rs.buddy.z.freeCma[zi];
     const usable = rs.hotFastClamp ? freePages - Math.min(freePages, reserved) : freePages - reserved;
     if (usable > mark + rs.lowmemReserve[zi * rs.nz + highestZoneidx]) return true;
   }
+  return zoneWatermarkFastCheck(rs, zi, order, mark, highestZoneidx, allocFlags, gfp);
+}
+
+/** zone_watermark_fast after the order-0 shortcut: __zone_watermark_ok, then the GFP_ATOMIC (ALLOC_MIN_RESERVE) unboosted retry. */
+function zoneWatermarkFastCheck(rs: WatermarkState, zi: number, order: number, mark: number, highestZoneidx: number, allocFlags: number, gfp: number): boolean {
+  const freePages = rs.buddy.z.free[zi];
   if (zoneWatermarkOkFree(rs, zi, order, mark, highestZoneidx, allocFlags, freePages)) return true;
   const atomic = rs.hotReserves ? allocFlags & ALLOC_MIN_RESERVE : gfp & __GFP_ATOMIC;
   if (order === 0 && atomic && rs.boost[zi] > 0 && (allocFlags & ALLOC_WMARK_MASK) === ALLOC_WMARK_MIN) {
