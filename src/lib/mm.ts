@@ -13,6 +13,7 @@ import { fixture, fixtures, type Fixture } from './fixtures/fixture';
 import { LIMITS, limitProblem } from './limits';
 import { machineWarnings } from './machine-warnings';
 import { machineStages, type MachineStages } from './stages';
+import { RunHandle, type MmRun, type RunOptions } from './run';
 import { workloadOn, type MmWorkloadOptions } from './workload';
 import type { WorkloadResult } from '../sim/workload/index';
 
@@ -67,6 +68,11 @@ export interface MmMachine {
   imported(): { layout: string; inferred: ImportInfo['inferred']; recomputedView: MachineView } | null;
   /** Run a workload (docs/workload.md) on a fresh run of this machine; the machine itself does not change. */
   workload(spec: unknown, opts?: MmWorkloadOptions): WorkloadResult;
+  /**
+   * The machine running: a copy of its page state that allocations, frees, sysctl writes and the
+   * daemons change (src/lib/run.ts). opts: { swap, swappiness, daemons: 'auto' | 'manual' }.
+   */
+  start(opts?: RunOptions): MmRun;
 }
 
 class MachineHandle implements MmMachine {
@@ -79,6 +85,7 @@ class MachineHandle implements MmMachine {
   render(file: ProcName): string { return this.machine.render(file); }
   sysctl(name: string, value: string | number): MmMachine { return new MachineHandle(this.machine.sysctl(name, value)); }
   readSysctl(name: string): string { return this.machine.readSysctl(name); }
+  start(opts: RunOptions = {}): MmRun { return new RunHandle(this.machine.start(checkRunOptions(opts))); }
   imported(): ReturnType<MmMachine['imported']> {
     const m = this.machine;
     if (!(m instanceof ImportedMachine)) return null;
@@ -97,6 +104,17 @@ class MachineHandle implements MmMachine {
   toJSON(): { arch: Arch; kernel: KernelVersion; view: MachineView } {
     return { arch: this.arch, kernel: this.kernel, view: this.view() };
   }
+}
+
+/** RunOptions from a notebook: only the known fields, each of its type (RUN_OPTIONS names the field). */
+function checkRunOptions(opts: RunOptions): RunOptions {
+  const where = 'machine.start';
+  if (!opts || typeof opts !== 'object') throw new MmError('RUN_OPTIONS', `machine.start(opts): opts must be an object, got ${String(opts)}`, where);
+  for (const k of Object.keys(opts)) if (!['swap', 'swappiness', 'daemons'].includes(k)) throw new MmError('RUN_OPTIONS', `machine.start(opts): unknown option '${k}' (known: swap, swappiness, daemons)`, where);
+  if (opts.swap !== undefined && typeof opts.swap !== 'boolean') throw new MmError('RUN_OPTIONS', `machine.start(opts): swap must be true or false, got ${String(opts.swap)}`, where);
+  if (opts.swappiness !== undefined && !(Number.isInteger(opts.swappiness) && opts.swappiness >= 0 && opts.swappiness <= 200)) throw new MmError('RUN_OPTIONS', `machine.start(opts): swappiness must be an integer in 0..200 (vm.swappiness), got ${String(opts.swappiness)}`, where);
+  if (opts.daemons !== undefined && opts.daemons !== 'auto' && opts.daemons !== 'manual') throw new MmError('RUN_OPTIONS', `machine.start(opts): daemons must be 'auto' or 'manual', got ${String(opts.daemons)}`, where);
+  return opts;
 }
 
 function sysctlList(s: MmBootRequest['sysctls']): Array<[string, string | number]> {

@@ -12,6 +12,7 @@
 import type { Fixture } from '../../lib/fixtures/fixture';
 import type { MmBootRequest, MmDefaults, MmMachine } from '../../lib/mm';
 import type { MachineStages } from '../../lib/stages';
+import type { MmRun, RunOptions } from '../../lib/run';
 import type { WorkloadResult, WorkloadSpec } from '../../sim/workload/index';
 import { method, type ApiSet, type Handle } from './rpc';
 
@@ -37,6 +38,12 @@ export type WireBootRequest = Omit<MmBootRequest, 'onStage'>;
 
 type MachineHandle = Handle<'machine', MachineInfo>;
 
+/** What the page holds for a running machine. */
+export interface RunInfo { arch: string; kernel: string }
+type RunHandle = Handle<'run', RunInfo>;
+type P<M extends keyof MmRun> = MmRun[M] extends (...a: infer A) => unknown ? A : never;
+type R<M extends keyof MmRun> = MmRun[M] extends (...a: never[]) => infer X ? X : never;
+
 export const api = {
   root: {
     fixtures: method<[], Fixture[]>(),
@@ -53,6 +60,24 @@ export const api = {
     imported: method<[], ReturnType<MmMachine['imported']>>(),
     /** run a workload on a fresh run of the machine (docs/workload.md) */
     workload: method<[spec: WorkloadSpec], WorkloadResult>({ long: true }),
+    /** the machine running (src/lib/run.ts): allocations, frees, sysctls and daemons on a copy of its page state */
+    start: method<[opts?: RunOptions], RunHandle>(),
+  },
+  run: {
+    task: method<P<'task'>, R<'task'>>(),
+    alloc: method<P<'alloc'>, R<'alloc'>>(),
+    free: method<P<'free'>, R<'free'>>(),
+    run: method<P<'run'>, R<'run'>>(),
+    sysctl: method<P<'sysctl'>, R<'sysctl'>>(),
+    drain: method<P<'drain'>, R<'drain'>>(),
+    compactMemory: method<P<'compactMemory'>, R<'compactMemory'>>(),
+    daemons: method<P<'daemons'>, R<'daemons'>>(),
+    view: method<P<'view'>, R<'view'>>(),
+    render: method<P<'render'>, R<'render'>>(),
+    failures: method<P<'failures'>, R<'failures'>>(),
+    explain: method<P<'explain'>, R<'explain'>>(),
+    log: method<P<'log'>, R<'log'>>(),
+    clone: method<[], RunHandle>(),
   },
 } satisfies ApiSet;
 

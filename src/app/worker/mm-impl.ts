@@ -5,15 +5,17 @@
  */
 import { mm, simMachine, type MmMachine } from '../../lib/mm';
 import { workloadSliced } from '../../lib/workload';
+import type { MmRun } from '../../lib/run';
 import type { MachineInfo, MmWorkerApi } from './api';
 import type { Impl, ServerContext } from './rpc-server';
 
-export type Selves = { root: undefined; machine: MmMachine };
+export type Selves = { root: undefined; machine: MmMachine; run: MmRun };
 
 /** What the page gets with a machine: its zone state and warnings; the boot stages only from boot (sysctl keeps them). */
 function info(m: MmMachine, withStages: boolean): MachineInfo {
   return { arch: m.arch, kernel: m.kernel, snapshot: m.view(), warnings: m.warnings, ...(withStages ? { stages: m.stages } : {}) };
 }
+const adoptRun = (ctx: ServerContext<Selves>, r: MmRun) => ctx.adopt('run', r, { arch: r.arch, kernel: r.kernel });
 const adoptMachine = (ctx: ServerContext<Selves>, m: MmMachine, withStages: boolean) => ctx.adopt('machine', m, info(m, withStages));
 
 export const impl: Impl<MmWorkerApi, Selves> = {
@@ -34,5 +36,22 @@ export const impl: Impl<MmWorkerApi, Selves> = {
     sysctl: (m, [name, value], ctx) => adoptMachine(ctx, m.sysctl(name, value), false),
     imported: (m) => m.imported(),
     workload: (m, [spec], ctx) => workloadSliced(simMachine(m), spec, ctx),
+    start: (m, [opts], ctx) => adoptRun(ctx, m.start(opts)),
+  },
+  run: {
+    task: (r, [comm, adj]) => r.task(comm, adj),
+    alloc: (r, [gfp, order, opts]) => r.alloc(gfp, order, opts),
+    free: (r, [pfn, cpu]) => r.free(pfn, cpu),
+    run: (r, [ops]) => r.run(ops),
+    sysctl: (r, [name, value]) => r.sysctl(name, value),
+    drain: (r) => r.drain(),
+    compactMemory: (r) => r.compactMemory(),
+    daemons: (r) => r.daemons(),
+    view: (r) => r.view(),
+    render: (r, [file]) => r.render(file),
+    failures: (r) => r.failures(),
+    explain: (r, [i]) => r.explain(i),
+    log: (r) => r.log(),
+    clone: (r, _args, ctx) => adoptRun(ctx, r.clone()),
   },
 };

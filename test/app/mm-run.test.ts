@@ -1,0 +1,85 @@
+/**
+ * `machine.start()` for notebooks (src/lib/run.ts): the running machine's API as plain data, in
+ * Node and through the worker RPC (the same results), with its errors named.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { MessageChannel } from 'node:worker_threads';
+import { api } from '../../src/app/worker/api';
+import { impl } from '../../src/app/worker/mm-impl';
+import { RpcClient, type WorkerLike } from '../../src/app/worker/rpc-client';
+import { serve, type Port } from '../../src/app/worker/rpc-server';
+import { mm } from '../../src/lib/mm';
+import { MmError } from '../../src/sim/index';
+
+const open: Array<{ close(): void }> = [];
+afterEach(() => { for (const p of open.splice(0)) p.close(); });
+
+function fakeWorker(): WorkerLike {
+  const { port1, port2 } = new MessageChannel();
+  open.push(port1, port2);
+  const worker: WorkerLike = {
+    onmessage: null,
+    onerror: null,
+    postMessage: (m: unknown) => port1.postMessage(m),
+    terminate() { port1.close(); port2.close(); },
+  };
+  port1.on('message', (data) => worker.onmessage?.({ data } as MessageEvent));
+  const serverPort: Port = { postMessage: (m) => port2.postMessage(m), onmessage: null };
+  port2.on('message', (data) => serverPort.onmessage?.({ data } as MessageEvent));
+  serve(serverPort, impl);
+  return worker;
+}
+
+/** A run that allocates order-3 unmovable blocks without reclaim until one fails, and the facts a notebook reads. */
+async function scenario(run: { alloc: Function; failures: Function; explain: Function; render: Function; view: Function; run: Function }) {
+  const first = await run.alloc('GFP_KERNEL', 3);
+  let last = first;
+  let n = 0;
+  while ((last as { ok: boolean }).ok && n < 100000) { last = await run.alloc('GFP_NOWAIT|__GFP_NOWARN', 3); n++; }
+  const failures = await run.failures();
+  const why = await run.explain((last as { failure: number }).failure);
+  const summary = await run.run([{ op: 'alloc', gfp: 'GFP_HIGHUSER_MOVABLE', order: 0, count: 10, as: 'a' }, { op: 'free', ref: 'a', every: 2 }]);
+  return { first, n, last, failures, verdict: why.verdict, zones: why.zones.map((z: { zone: string; ok: boolean }) => [z.zone, z.ok]), summary: { ...summary, refs: Object.keys(summary.refs) }, buddyinfo: await run.render('buddyinfo') };
+}
+
+describe('machine.start() in notebooks', () => {
+  it('alloc, failures, explain, run and render as plain data; the booted machine is unchanged', async () => {
+    const machine = mm.boot({ fixture: 'a64-512m' });
+    const before = machine.render('buddyinfo');
+    const run = machine.start({ daemons: 'manual' });
+    const r = await scenario(run);
+    expect(r.first).toMatchObject({ ok: true, order: 3, zone: 'DMA' });
+    expect(r.last).toMatchObject({ ok: false, order: 3, failure: 0 });
+    expect(r.failures).toHaveLength(1);
+    expect(r.failures[0]).toMatchObject({ order: 3, suppressed: 'nowarn' });
+    expect(r.failures[0]).not.toHaveProperty('explanation'); // worked out only when asked for
+    expect(r.zones).toEqual([['Node 0 DMA', false]]); // arm64 6.1 is built with CONFIG_NUMA: zones are named with their node
+    expect(r.summary).toEqual({ allocated: 10, failed: 0, freed: 5, refs: ['a'] });
+    expect(r.buddyinfo).not.toBe(before);
+    expect(machine.render('buddyinfo')).toBe(before);
+    expect(structuredClone(r)).toEqual(r);
+  });
+
+  it('gives the same results through the worker', async () => {
+    const local = await scenario(mm.boot({ fixture: 'a64-512m' }).start({ daemons: 'manual' }));
+    const client = new RpcClient(fakeWorker(), api, {});
+    const machine = await client.call('root', 0, 'boot', [{ fixture: 'a64-512m' }]);
+    const run = await (machine as unknown as { call: Function }).call('start', [{ daemons: 'manual' }]);
+    expect(run.arch).toBe('arm64');
+    const remote = await scenario(run);
+    expect(remote).toEqual(local);
+    const copy = await run.clone();
+    expect(await copy.render('buddyinfo')).toBe(await run.render('buddyinfo'));
+    client.dispose?.();
+  });
+
+  it('names bad options and bad failure indexes', () => {
+    const machine = mm.boot({ fixture: 'a64-512m' });
+    expect(() => machine.start({ daemons: 'sometimes' } as never)).toThrow(/daemons must be 'auto' or 'manual'/);
+    expect(() => machine.start({ swapiness: 10 } as never)).toThrow(/unknown option 'swapiness'/);
+    const run = machine.start();
+    expect(() => run.explain(3)).toThrow(MmError);
+    expect(() => run.explain(3)).toThrow(/no failure 3: this run has 0/);
+    expect(() => run.alloc('GFP_NOSUCH', 0)).toThrow(MmError);
+  });
+});
