@@ -9,7 +9,8 @@
  * - nr_isolate_pageblock equals the Isolate pageblocks, and the highatomic reserve covers the
  *   HighAtomic pageblocks;
  * - every LRU list is a consistent chain of allocated heads flagged PageLRU of that list's kind, its
- *   page counts equal the node and zone sizes; the per-kind and per-task page counts equal the pages.
+ *   page counts equal the node and zone sizes; the per-kind and per-task page counts equal the pages;
+ * - the CMA bitmaps, allocations and pageblock types, and the hugetlb pools (cma/invariants.ts).
  * Throws an Error naming the first broken invariant.
  */
 import { MIGRATE_HIGHATOMIC, MIGRATE_ISOLATE, MIGRATE_TYPES } from '../types';
@@ -19,6 +20,7 @@ import { PF_KIND_MASK, PF_LRU } from './page-flags';
 import { lruOf } from './page-accounting';
 import type { RunState } from './run-state';
 import { checkCompactionInvariants } from '../compaction/invariants';
+import { checkCmaInvariants } from '../cma/invariants';
 
 function fail(msg: string): never {
   throw new Error(`run invariant: ${msg}`);
@@ -138,4 +140,5 @@ export function checkRunInvariants(rs: RunState): void {
   checkPages(rs);
   checkPageblocks(rs);
   checkCompactionInvariants(rs);
+  checkCmaInvariants(rs);
 }

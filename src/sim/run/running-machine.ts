@@ -26,6 +26,9 @@ import type { TraceSink } from './trace';
 import { checkRunInvariants } from './run-invariants';
 import { compactNodes, type CompactMemoryResult } from '../compaction/nodes';
 import type { Machine } from '../machine/machine';
+import { CmaAreaHandle, type CmaAllocOutcome } from '../cma/api';
+import { pinPage, unpinPage } from '../cma/pin';
+import { HugetlbHandle } from '../hugetlb/api';
 
 export interface AllocOptions {
   /** preferred node (default: the first node) */
@@ -49,7 +52,13 @@ export type RunOp =
   | { op: 'free'; pfn?: number; ref?: string; every?: number; count?: number }
   | { op: 'sysctl'; name: string; value: string | number }
   | { op: 'drain' }
-  | { op: 'compact_memory' };
+  | { op: 'compact_memory' }
+  /** cma_alloc on an area (its name or index); `as` labels the allocation for cma_release */
+  | { op: 'cma_alloc'; area: string | number; count: number; align?: number; as?: string; kind?: PageKindName; task?: number; noWarn?: boolean }
+  /** cma_release of a labelled allocation (every one under the label; count: pages of each) or of count pages at pfn */
+  | { op: 'cma_release'; ref?: string; pfn?: number; count?: number }
+  /** a write of nr_hugepages for the pool of a size (kB); node: the per-node file */
+  | { op: 'nr_hugepages'; sizeKb: number; value: number; node?: number };
 
 export interface RunSummary {
   allocated: number;
@@ -67,15 +76,23 @@ export class RunningMachine {
   /** where each labelled pfn sits in its refs list, so that migration can update it */
   private readonly refAt = new Map<number, { list: number[]; idx: number }>();
   private readonly migrateListeners: Array<(oldPfn: number, newPfn: number) => void> = [];
+  /** cma_alloc allocations made by run() under a label: area index, pfn, count */
+  private readonly cmaRefs = new Map<string, Array<{ area: number; pfn: number; count: number }>>();
+  /** the CMA areas (cma_areas[] order), and the hugetlb pools */
+  readonly cma: readonly CmaAreaHandle[];
+  readonly hugetlb: HugetlbHandle;
 
   constructor(rs: RunState) {
     this.rs = rs;
+    this.cma = rs.cma.areas.map((_, i) => new CmaAreaHandle(rs, i));
+    this.hugetlb = new HugetlbHandle(rs);
     rs.onMigrate = (oldPfn, newPfn) => {
       const at = this.refAt.get(oldPfn);
       if (at) {
+        // newPfn −1: the page was reclaimed instead of migrated; its label keeps −1 (free skips it)
         at.list[at.idx] = newPfn;
         this.refAt.delete(oldPfn);
-        this.refAt.set(newPfn, at);
+        if (newPfn >= 0) this.refAt.set(newPfn, at);
       }
       for (const fn of this.migrateListeners) fn(oldPfn, newPfn);
     };
@@ -83,7 +100,8 @@ export class RunningMachine {
 
   /**
    * Follow pages that compaction or CMA migrates: fn(oldPfn, newPfn) runs for every page moved
-   * (labelled allocations of run() follow by themselves). A pfn held across a migration names a
+   * (labelled allocations of run() follow by themselves); newPfn is −1 when alloc_contig_range
+   * reclaimed a clean page-cache page instead of moving it. A pfn held across a migration names a
    * free page afterwards, as a stale struct page pointer would.
    */
   addMigrateListener(fn: (oldPfn: number, newPfn: number) => void): void {
@@ -130,7 +148,35 @@ export class RunningMachine {
   /** __free_pages of a block this run allocated; returns its order. */
   free(pfn: number, cpu = 0): number {
     if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.rs.cpus) throw new MmError('ALLOC_BAD_CPU', `cpu ${cpu} is outside 0..${this.rs.cpus - 1}`, 'free');
+    const c = Number.isInteger(pfn) ? this.rs.cma.allocationOf(pfn) : null;
+    if (c) throw new MmError('FREE_CMA_PAGE', `pfn 0x${pfn.toString(16)} belongs to a cma_alloc allocation of area ${c.area.name} (pfn 0x${c.pfn.toString(16)}, ${c.count} pages): release it with cma_release`, 'free');
+    if (Number.isInteger(pfn) && this.rs.hugetlb.pageOf(pfn) >= 0) throw new MmError('FREE_HUGETLB_PAGE', `pfn 0x${pfn.toString(16)} is a hugetlb pool page: shrink the pool with nr_hugepages`, 'free');
     return freePages(this.rs, pfn, cpu);
+  }
+
+  /**
+   * get_user_pages on the allocated block at pfn: an extra reference that makes its migration fail
+   * (cma_alloc and compaction cannot move it). `longterm` (FOLL_LONGTERM) first moves a page out of
+   * CMA (6.1: also out of ZONE_MOVABLE) as the kernel does; returns the pfn it is pinned at.
+   */
+  pin(pfn: number, opts: { longterm?: boolean } = {}): number {
+    return pinPage(this.rs, pfn, opts.longterm ?? false);
+  }
+
+  /** unpin_user_page */
+  unpin(pfn: number): void {
+    unpinPage(this.rs, pfn);
+  }
+
+  /** What cma_alloc and alloc_contig_range printed, oldest first. */
+  get cmaLog(): readonly string[] {
+    return this.rs.cma.log;
+  }
+
+  private cmaArea(ref: string | number, where: string): CmaAreaHandle {
+    const a = typeof ref === 'number' ? this.cma[ref] : this.cma.find((x) => x.name === ref);
+    if (!a) throw new MmError('RUN_BAD_OP', `no CMA area ${JSON.stringify(ref)}; areas: ${this.cma.map((x) => x.name).join(', ') || 'none'}`, where);
+    return a;
   }
 
   /** Run a list of operations (plain JSON); see RunOp. */
@@ -169,6 +215,7 @@ export class RunningMachine {
           const keep: number[] = [];
           list.forEach((pfn, idx) => {
             this.refAt.delete(pfn);
+            if (pfn < 0) return; // reclaimed by alloc_contig_range: gone already
             if (left > 0 && idx % every === every - 1) {
               this.free(pfn);
               sum.freed++;
@@ -188,11 +235,52 @@ export class RunningMachine {
         case 'compact_memory':
           this.compactMemory();
           break;
+        case 'cma_alloc': {
+          const a = this.cmaArea(op.area, where);
+          const r: CmaAllocOutcome = a.alloc(op.count, op.align ?? 0, { kind: op.kind, task: op.task, noWarn: op.noWarn });
+          if (!r.ok) {
+            sum.failed++;
+            break;
+          }
+          sum.allocated++;
+          if (op.as !== undefined) {
+            let l = this.cmaRefs.get(op.as);
+            if (!l) this.cmaRefs.set(op.as, (l = []));
+            l.push({ area: a.index, pfn: r.pfn, count: op.count });
+          }
+          break;
+        }
+        case 'cma_release': {
+          if (op.pfn !== undefined) {
+            if (op.count === undefined) throw new MmError('RUN_BAD_OP', 'cma_release of a pfn needs a count', where);
+            const a = this.cma.find((x) => op.pfn! >= x.basePfn && op.pfn! < x.basePfn + x.count);
+            if (!a || !a.release(op.pfn, op.count)) throw new MmError('RUN_BAD_OP', `pfn ${op.pfn} is in no CMA area`, where);
+            sum.freed++;
+            break;
+          }
+          if (op.ref === undefined) throw new MmError('RUN_BAD_OP', 'cma_release needs a pfn or a ref', where);
+          const l = this.cmaRefs.get(op.ref);
+          if (!l) throw new MmError('RUN_BAD_OP', `no cma_alloc allocations labelled "${op.ref}"`, where);
+          for (const e of l) {
+            this.cma[e.area]!.release(e.pfn, Math.min(op.count ?? e.count, e.count));
+            sum.freed++;
+          }
+          this.cmaRefs.delete(op.ref);
+          break;
+        }
+        case 'nr_hugepages': {
+          this.hugetlb.setNrHugepages(op.sizeKb, op.value, op.node ?? -1);
+          const last = this.hugetlb.last!;
+          sum.allocated += last.allocated;
+          sum.freed += last.freed;
+          break;
+        }
         default:
           throw new MmError('RUN_BAD_OP', `unknown op ${JSON.stringify((op as { op?: unknown }).op)}`, where);
       }
     });
     for (const [k, v] of this.refs) sum.refs[k] = [...v];
+    for (const [k, v] of this.cmaRefs) sum.refs[k] = [...(sum.refs[k] ?? []), ...v.map((e) => e.pfn)];
     return sum;
   }
 
@@ -246,6 +334,7 @@ export class RunningMachine {
   /** An independent copy (a checkpoint that can run on). */
   clone(): RunningMachine {
     const c = new RunningMachine(this.rs.clone());
+    for (const [k, v] of this.cmaRefs) c.cmaRefs.set(k, v.map((e) => ({ ...e })));
     for (const [k, v] of this.refs) {
       const list = [...v];
       c.refs.set(k, list);
