@@ -88,6 +88,7 @@ export class CmaAreaHandle {
     if (kind < 0) throw new MmError('CMA_BAD_REQUEST', `unknown page kind "${String(opts.kind)}"; kinds: ${KIND_NAMES.join(', ')}`, where);
     const task = opts.task ?? 0;
     if (!Number.isInteger(task) || task < 0 || task >= this.rs.tasks.list.length) throw new MmError('CMA_BAD_REQUEST', `no task ${task}`, where);
+    this.rs.cma.resetRatelimit();
     const r = cmaAlloc(this.rs, this.area, count, align, opts.noWarn ?? false, opts.cpu ?? 0);
     if (r.ok) accountCmaPages(this.rs, r.pfn, count, kind, task);
     const out: CmaAllocOutcome = { ok: r.ok, pfn: r.pfn, count, migrated: r.migrated, reclaimed: r.reclaimed, tried: r.tried };

@@ -106,7 +106,9 @@ export function cmaAlloc(rs: RunState, area: CmaAreaRun, count: number, align: n
 /** The pr_err of a failed cma_alloc and cma_debug_show_areas' line, into the CMA log. */
 function cmaAllocFailMessage(rs: RunState, area: CmaAreaRun, count: number, ret: number): void {
   const log = rs.cma.log;
-  log.push(rs.rules.cma.failMessageName ? `cma: cma_alloc: ${area.name}: alloc failed, req-size: ${count} pages, ret: ${ret}` : `cma: cma_alloc: alloc failed, req-size: ${count} pages, ret: ${ret}`);
+  // 5.10 pr_err; 6.1 pr_err_ratelimited
+  if (rs.rules.cma.failMessageName) rs.cma.printRatelimited(`cma: cma_alloc: ${area.name}: alloc failed, req-size: ${count} pages, ret: ${ret}`);
+  else log.push(`cma: cma_alloc: alloc failed, req-size: ${count} pages, ret: ${ret}`);
   let total = 0;
   let line = 'cma: number of available pages: ';
   for (const r of area.freeRuns()) {

@@ -144,10 +144,26 @@ export class CmaState {
   readonly areas: CmaAreaRun[];
   /** what cma_alloc and alloc_contig_range printed (dmesg lines, oldest first) */
   readonly log: string[];
+  /**
+   * printk_ratelimited's budget (DEFAULT_RATELIMIT_BURST = 10 per 5 s): the model has no clock, so
+   * each top-level cma_alloc or nr_hugepages write starts a new interval (resetRatelimit)
+   */
+  private ratelimitLeft = 10;
 
   constructor(areas: readonly CmaArea[], buddy: Buddy, from?: CmaState) {
     this.areas = from ? from.areas.map((a, i) => new CmaAreaRun(i, a, buddy)) : areas.map((a, i) => new CmaAreaRun(i, a, buddy));
     this.log = from ? [...from.log] : [];
+  }
+
+  /** A ratelimited kernel message: kept while the interval's budget lasts. */
+  printRatelimited(line: string): void {
+    if (this.ratelimitLeft <= 0) return;
+    this.ratelimitLeft--;
+    this.log.push(line);
+  }
+
+  resetRatelimit(): void {
+    this.ratelimitLeft = 10;
   }
 
   clone(buddy: Buddy): CmaState {

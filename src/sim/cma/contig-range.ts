@@ -213,7 +213,7 @@ export function allocContigRange(rs: RunState, start: number, end: number, migra
   }
   const fin = testPagesIsolated(rs, outerStart, end);
   if (fin < end) {
-    if (rs.rules.cma.pfnsBusyMessage) rs.cma.log.push(`alloc_contig_range: [${outerStart.toString(16)}, ${end.toString(16)}) PFNs busy`);
+    if (rs.rules.cma.pfnsBusyMessage) rs.cma.printRatelimited(`alloc_contig_range: [${outerStart.toString(16)}, ${end.toString(16)}) PFNs busy`);
     const enomem = out.failedAt !== undefined && ret === -EBUSY && !rs.rules.cma.migrateStopsOnEnomem;
     return fail(-EBUSY, fin, describeBusyPage(rs, fin, enomem));
   }

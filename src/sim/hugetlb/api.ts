@@ -47,6 +47,7 @@ export class HugetlbHandle {
    * file): grows or shrinks the pool and returns nr_hugepages as the kernel reports it afterwards.
    */
   setNrHugepages(sizeKb: number, n: number, node = -1): number {
+    this.rs.cma.resetRatelimit();
     this.last = nrHugepagesWrite(this.rs, sizeKb, n, node);
     return this.last.nrHugepages;
   }
