@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --json] [-- --only boot|buddy|kernel|runtime|cli]`: every benchmark, printed as figures
+ * `npm run bench [-- --json] [-- --only boot|buddy|kernel|runtime|cma|cli]`: every benchmark, printed as figures
  * with same-run baselines and ratios. With --json, one JSON object per line:
  * {"name", "value", "unit", "baseline"?, "ratio"?, "target"?}.
  */
@@ -8,6 +8,7 @@ import { benchBuddy, type BenchResult } from './boot-fill';
 import { benchKernel } from './kernel';
 import { benchRuntime } from './runtime';
 import { benchCli } from './cli';
+import { benchCma } from './cma';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -17,6 +18,7 @@ const suites: Array<[string, () => Promise<BenchResult[]>]> = [
   ['buddy', benchBuddy],
   ['kernel', benchKernel],
   ['runtime', benchRuntime],
+  ['cma', benchCma],
   ['cli', benchCli],
 ];
 

@@ -65,11 +65,14 @@ export function describeBusyPage(rs: RunState, pfn: number, enomem: boolean): st
  * the buddy (6.1 alloc_and_dissolve_huge_page: htlb_alloc_mask | __GFP_THISNODE, as
  * alloc_buddy_huge_page asks).
  */
+const MTC_GFP = GFP_USER | __GFP_MOVABLE | __GFP_RETRY_MAYFAIL;
+const HUGETLB_TARGET_GFP = GFP_HIGHUSER_MOVABLE | __GFP_THISNODE | __GFP_COMP | __GFP_NOWARN | __GFP_RETRY_MAYFAIL;
+
 function targetGfp(rs: RunState, i: number): number {
   const b = rs.buddy;
   const order = b.tag[i] & PS_ORDER_MASK;
-  if ((rs.pflags[i] & PF_KIND_MASK) === KIND_HUGETLB) return GFP_HIGHUSER_MOVABLE | __GFP_THISNODE | __GFP_COMP | __GFP_NOWARN | __GFP_RETRY_MAYFAIL;
-  let gfp = GFP_USER | __GFP_MOVABLE | __GFP_RETRY_MAYFAIL;
+  if ((rs.pflags[i] & PF_KIND_MASK) === KIND_HUGETLB) return HUGETLB_TARGET_GFP;
+  let gfp = MTC_GFP;
   if (rs.rules.cma.targetGfpComp) gfp |= __GFP_COMP;
   if (order > 0) gfp |= GFP_TRANSHUGE;
   const zi = b.zoneIndexOf(i + b.basePfn);

@@ -5,7 +5,7 @@
  * - every live cma_alloc allocation lies in the area, its bitmap granules are set, and its pages are
  *   allocated (not free, not on a per-cpu list); every set granule belongs to a live allocation;
  * - every hugetlb pool page is an allocated page of its size with KIND_HUGETLB heads, the pool
- *   counts equal the free lists, and a pool page inside a hugetlb_cma area is a live allocation.
+ *   counts equal the free lists, and a gigantic pool page inside a CMA area is a live allocation.
  * Throws an Error naming the first broken one.
  */
 import { MIGRATE_CMA, MIGRATE_ISOLATE } from '../types';
@@ -71,7 +71,9 @@ function checkPools(rs: RunState): void {
         const i = pfn + off - b.basePfn;
         if (b.tag[i] !== (PS_ALLOC | Math.log2(step)) || (rs.pflags[i] & PF_KIND_MASK) !== KIND_HUGETLB) fail(`hugetlb ${p.sizeKb} kB: page ${hex(pfn)} block ${hex(pfn + off)} is not an allocated hugetlb block`);
       }
-      const area = rs.cma.areas.find((a) => a.contains(pfn));
+      // a gigantic page in a CMA area came from cma_alloc (alloc_contig_pages cannot isolate CMA
+      // pageblocks); buddy-sized pages may borrow CMA like any movable allocation
+      const area = p.gigantic ? rs.cma.areas.find((a) => a.contains(pfn)) : undefined;
       if (area && area.allocs.get(pfn) !== n) fail(`hugetlb ${p.sizeKb} kB: page ${hex(pfn)} lies in CMA area ${area.name} but is not a cma_alloc allocation of its size`);
     }
   });
