@@ -24,3 +24,9 @@ export { TraceRecorder, TraceCounter, type TraceSink, type TraceEventName, type 
 export { parseGfp, formatGfp, formatGfpMode } from './page_alloc/gfp';
 export { KIND_NAMES, type PageKindName } from './run/page-flags';
 export { MAX_RAM_BYTES, machineLimits, COMMAND_LINE_SIZE } from './limits';
+export { CmaAreaHandle, type CmaAllocOptions, type CmaAllocOutcome } from './cma/api';
+export type { CmaOccupancy, CmaPageblock, PageblockState } from './cma/occupancy';
+export { HugetlbHandle, type HugetlbPoolInfo } from './hugetlb/api';
+export type { NrHugepagesResult } from './hugetlb/resize';
+export { renderCmaDebugfs, cmaDebugfsDir, CMA_DEBUGFS_FILES, type CmaDebugfsFile } from './format/cma-debugfs';
+export { formatCmaTrace, type CmaTraceContext } from './format/cma-trace';
