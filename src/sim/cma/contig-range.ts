@@ -173,9 +173,9 @@ export function testPagesIsolated(rs: RunState, start: number, end: number): num
 }
 
 /**
- * alloc_contig_range(start, end, migratetype, gfp): take [start, end). `kind` says what the range
- * is for, only to name things in failure reasons. On success the range's pages are raw order-0
- * allocations the caller owns.
+ * alloc_contig_range(start, end, migratetype, gfp): take [start, end). On success the range's
+ * pages are raw order-0 allocations the caller owns; on failure, the first page that kept the
+ * range from being taken and why, in plain words.
  */
 export function allocContigRange(rs: RunState, start: number, end: number, migratetype: number, gfp: number, cpu = 0): ContigResult {
   const b = rs.buddy;

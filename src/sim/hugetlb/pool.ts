@@ -72,7 +72,7 @@ export class HugetlbState {
   readonly cmaArea: Map<number, number>;
   /** the pool of every pool page, by its first pfn */
   readonly byPfn: Map<number, number>;
-  /** the pfns of huge pages taken from each node's hugetlb_cma area (free_gigantic_page's cma_release decides by range) */
+  /** the node ids of the machine (show_mem's per-node lines) */
   readonly nodes: readonly number[];
 
   constructor(rs: RunState, from?: HugetlbState) {
