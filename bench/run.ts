@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --json] [-- --only boot|buddy|kernel|runtime|workload|cli]`: every benchmark, printed as figures
+ * `npm run bench [-- --json] [-- --only boot|buddy|kernel|runtime|workload|cma|cli]`: every benchmark, printed as figures
  * with same-run baselines and ratios. With --json, one JSON object per line:
  * {"name", "value", "unit", "baseline"?, "ratio"?, "target"?}.
  */
@@ -9,6 +9,7 @@ import { benchKernel } from './kernel';
 import { benchRuntime } from './runtime';
 import { benchCli } from './cli';
 import { benchWorkload } from './workload';
+import { benchCma } from './cma';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -19,6 +20,7 @@ const suites: Array<[string, () => Promise<BenchResult[]>]> = [
   ['kernel', benchKernel],
   ['runtime', benchRuntime],
   ['workload', benchWorkload],
+  ['cma', benchCma],
   ['cli', benchCli],
 ];
 

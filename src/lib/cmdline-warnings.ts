@@ -25,11 +25,7 @@ const UNMODELED: Record<string, Unmodeled> = {
   crashkernel: { applies: hasValue, effect: 'reserves the crash kernel region in memblock (reserve_crashkernel)' },
   // parse_memmap_opt (arch/x86/kernel/e820.c): edits the e820 table
   memmap: { applies: (t, arch) => arch === 'x86_64' && hasValue(t), effect: 'edits the e820 map (parse_memmap_opt)', hint: 'put the change in the --e820 file instead' },
-  // hugetlb_nrpages_setup (mm/hugetlb.c): boot-time huge pages taken from the buddy allocator
-  hugepages: { applies: hasValue, effect: 'allocates huge pages at boot (hugetlb_nrpages_setup, hugetlb_init)' },
-  // cmdline_parse_hugetlb_cma (mm/hugetlb.c, CONFIG_CMA): a CMA area per node for gigantic pages;
-  // only arm64 calls hugetlb_cma_reserve among Debian's CMA-enabled kernels
-  hugetlb_cma: { applies: (t, arch) => arch === 'arm64' && hasValue(t), effect: 'reserves CMA areas for gigantic pages (hugetlb_cma_reserve)' },
+  // (hugepages=, hugepagesz=, default_hugepagesz= and hugetlb_cma= are modelled: src/sim/hugetlb)
   // early_cma_pernuma (kernel/dma/contiguous.c, CONFIG_DMA_PERNUMA_CMA)
   cma_pernuma: { applies: (t, arch) => arch === 'arm64' && hasValue(t), effect: 'reserves a CMA area per node (dma_pernuma_cma_reserve)' },
   // numa_parse_early_param (drivers/base/arch_numa.c) / numa_setup (arch/x86/mm/numa.c)

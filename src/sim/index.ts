@@ -30,7 +30,13 @@ export { bannerRelease, checkBootLogProfile, checkKconfigProfile } from './input
 export { parseAllocFailureReports, stripLogPrefixes, type ParsedAllocFailure, type ParsedZone } from './input/alloc-failure-parse';
 export { explainReport, explanationJson, type ReportExplanation, type ExplainReportOptions } from './page_alloc/explain-report';
 export { renderExplanation, type FailureExplanation, type ZoneExplanation, type TuningSuggestion } from './page_alloc/explain';
-export type { AllocFailure } from './page_alloc/warn-alloc';
+export { failureFields, type AllocFailure } from './page_alloc/warn-alloc';
 export type { OomRecord, TaskMemory } from './oom/oom-kill';
 export { runWorkload, startWorkload, validateWorkload, workloadJsonReplacer, WorkloadEngine, type WorkloadResult, type WorkloadSpec, type WorkloadPlan } from './workload/index';
 export { SIM_VERSION } from './version';
+export { CmaAreaHandle, type CmaAllocOptions, type CmaAllocOutcome } from './cma/api';
+export type { CmaOccupancy, CmaPageblock, PageblockState } from './cma/occupancy';
+export { HugetlbHandle, type HugetlbPoolInfo } from './hugetlb/api';
+export type { NrHugepagesResult } from './hugetlb/resize';
+export { renderCmaDebugfs, cmaDebugfsDir, CMA_DEBUGFS_FILES, type CmaDebugfsFile } from './format/cma-debugfs';
+export { formatCmaTrace, type CmaTraceContext } from './format/cma-trace';

@@ -135,6 +135,51 @@ export interface VersionRules {
     readonly activationFree: 'direct' | 'pcp';
     /** debugfs directory: cma-<name> truncated to 15 characters (5.10), <name> (6.1) */
     readonly debugfsDir: 'cma-prefixed' | 'name';
+    /**
+     * cma_alloc's events: one cma_alloc tracepoint and no counters (5.10); cma_alloc_start /
+     * cma_alloc_busy_retry / cma_alloc_finish and the cma_alloc_success / cma_alloc_fail vm events (6.1)
+     */
+    readonly allocEvents: 'cma_alloc' | 'start-finish';
+    /** cma_alloc's failure message names the area ("cma_alloc: <name>: alloc failed…", 6.1) */
+    readonly failMessageName: boolean;
+    /**
+     * start_isolate_page_range: the range widened to max(MAX_ORDER_NR_PAGES, pageblock) pfns
+     * (5.10), or its pageblocks with free pages straddling the edge blocks split and compound pages
+     * migrated (6.1 isolate_single_pageblock)
+     */
+    readonly isolateRange: 'max-order' | 'pageblock-split';
+    /** drain_all_pages after each set_migratetype_isolate (5.10) or once after the isolation (6.1) */
+    readonly drainPerBlock: boolean;
+    /** __alloc_contig_migrate_range stops at a −ENOMEM from migrate_pages (6.1); 5.10 retries to its five-try −EBUSY */
+    readonly migrateStopsOnEnomem: boolean;
+    /** alloc_contig_range logs "[start, end) PFNs busy" when test_pages_isolated fails (5.10); 6.1 is silent */
+    readonly pfnsBusyMessage: boolean;
+    /** unset_migratetype_isolate re-inserts a free block of order ≥ pageblock_order to merge it (5.10), only below MAX_ORDER − 1 (6.1) */
+    readonly undoMergeBelowMaxOrder: boolean;
+    /** alloc_migration_target allocates through __folio_alloc, which adds __GFP_COMP (6.1.y) */
+    readonly targetGfpComp: boolean;
+  };
+
+  // ---- hugetlb (mm/hugetlb.c) ----
+  readonly hugetlb: {
+    /** report_hugepages: "HugeTLB registered …" (5.10), "HugeTLB: registered …" and the vmemmap line (6.1) */
+    readonly reportVmemmap: boolean;
+    /** hugetlb_cma areas are aligned to the gigantic size (5.10) or to PAGE_SIZE << HUGETLB_PAGE_ORDER (6.1) */
+    readonly cmaAlignGigantic: boolean;
+    /** their order_per_bit: 0 (5.10), HUGETLB_PAGE_ORDER (6.1.170+ "pass correct order_per_bit") */
+    readonly cmaOrderPerBit: number;
+    /** hugetlb_cma=<nid>:<size>,… and hugepages=<nid>:<n>,… (6.1) */
+    readonly perNodeParams: boolean;
+    /** a failed hugetlb_cma reservation leaves hugetlb_cma_size set (5.10) or resets it to 0 (6.1) */
+    readonly cmaSizeResetOnFailure: boolean;
+    /**
+     * set_max_huge_pages frees each pool page as it removes it, newest first (5.10
+     * free_pool_huge_page), or collects them with list_add and frees the list, oldest first (6.1
+     * update_and_free_pages_bulk)
+     */
+    readonly shrinkOldestFirst: boolean;
+    /** pfn_range_valid_contig also wants every page unused (page_count 0) (5.10) */
+    readonly contigRangeMustBeFree: boolean;
   };
 
   // ---- device tree and memblock (drivers/of/fdt.c, mm/memblock.c) ----
@@ -296,7 +341,11 @@ const RULES: Readonly<Record<KernelVersion, VersionRules>> = {
     // 5.10.186 "change watermark_scale_factor max limit to 30%"
     watermarkScaleFactorMax: 3000,
     thpOffRecalculatesMinFree: false,
-    cma: { alignment: 'max-order', bottomUpAbove4G: false, failedAreaToBuddy: false, activationFree: 'direct', debugfsDir: 'cma-prefixed' },
+    cma: {
+      alignment: 'max-order', bottomUpAbove4G: false, failedAreaToBuddy: false, activationFree: 'direct', debugfsDir: 'cma-prefixed',
+      allocEvents: 'cma_alloc', failMessageName: false, isolateRange: 'max-order', drainPerBlock: true, migrateStopsOnEnomem: false, pfnsBusyMessage: true, undoMergeBelowMaxOrder: false, targetGfpComp: false,
+    },
+    hugetlb: { reportVmemmap: false, cmaAlignGigantic: true, cmaOrderPerBit: 0, perNodeParams: false, cmaSizeResetOnFailure: false, shrinkOldestFirst: false, contigRangeMustBeFree: true },
     fdt: { memoryAnyDepth: true, flatScanLookup: true, reservedMemoryDescendants: true, usableMemRangeAddsSecond: false },
     memblock: { addNodeFlags: false, physAllocDebugLine: false, freeFn: 'memblock_free', freeLateFn: '__memblock_free_late', doubleArrayFreeFn: 'memblock_double_array', hotplugSkipIgnoresRequest: true, driverManaged: false },
     noMap: { staticBusy: 'reserved', dynamic: 'remove', giveBack: 'free-and-add' },
@@ -331,7 +380,14 @@ const RULES: Readonly<Record<KernelVersion, VersionRules>> = {
     promoWatermark: true,
     watermarkScaleFactorMax: 3000,
     thpOffRecalculatesMinFree: true,
-    cma: { alignment: 'pageblock', bottomUpAbove4G: true, failedAreaToBuddy: true, activationFree: 'pcp', debugfsDir: 'name' },
+    cma: {
+      alignment: 'pageblock', bottomUpAbove4G: true, failedAreaToBuddy: true, activationFree: 'pcp', debugfsDir: 'name',
+      allocEvents: 'start-finish', failMessageName: true, isolateRange: 'pageblock-split', drainPerBlock: false, migrateStopsOnEnomem: true, pfnsBusyMessage: false, undoMergeBelowMaxOrder: true,
+      // 6.1.y folio conversion of alloc_migration_target (the oracle's failed targets print __GFP_COMP)
+      targetGfpComp: true,
+    },
+    // 6.1.170+ "mm/hugetlb: pass correct order_per_bit to cma_declare_contiguous_nid"
+    hugetlb: { reportVmemmap: true, cmaAlignGigantic: false, cmaOrderPerBit: 9, perNodeParams: true, cmaSizeResetOnFailure: true, shrinkOldestFirst: true, contigRangeMustBeFree: false },
     fdt: { memoryAnyDepth: false, flatScanLookup: false, reservedMemoryDescendants: false, usableMemRangeAddsSecond: true },
     memblock: { addNodeFlags: true, physAllocDebugLine: true, freeFn: 'memblock_phys_free', freeLateFn: 'memblock_free_late', doubleArrayFreeFn: 'memblock_free', hotplugSkipIgnoresRequest: false, driverManaged: true },
     noMap: { staticBusy: 'memory-and-reserved', dynamic: 'reserve-nomap', giveBack: 'clear-nomap-or-free' },

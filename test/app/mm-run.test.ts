@@ -70,7 +70,30 @@ describe('machine.start() in notebooks', () => {
     expect(remote).toEqual(local);
     const copy = await run.clone();
     expect(await copy.render('buddyinfo')).toBe(await run.render('buddyinfo'));
-    client.dispose?.();
+  });
+
+  it('CMA and hugetlb through the flat run API, the same in Node and through the worker', async () => {
+    const steps = async (run: Record<string, Function>) => {
+      const areas = await run.cmaAreas();
+      const r = await run.cmaAlloc(0, 1024, 4);
+      const occ = await run.cmaOccupancy(areas[0].name);
+      const used = await run.cmaDebugfs(0, 'used');
+      const released = await run.cmaRelease(0, r.pfn, 1024);
+      const huge = await run.setNrHugepages(2048, 4);
+      const pools = (await run.hugetlbPools()).find((p: { sizeKb: number }) => p.sizeKb === 2048);
+      return { huge, pools, areas, ok: r.ok, aligned: r.pfn % 16, allocated: occ.allocated, used, released, after: (await run.cmaOccupancy(0)).allocated, log: (await run.cmaLog()).length >= 0 };
+    };
+    const local = await steps(mm.boot({ fixture: 'a64-2g-cma64' }).start({ daemons: 'manual' }) as never);
+    expect(local.areas).toHaveLength(1);
+    expect(local.huge).toBe(4);
+    expect(local.pools).toBeDefined();
+    expect(local).toMatchObject({ ok: true, aligned: 0, allocated: 1024, used: '1024\n', released: true, after: 0 });
+    const client = new RpcClient(fakeWorker(), api, {});
+    const machine = await client.call('root', 0, 'boot', [{ fixture: 'a64-2g-cma64' }]);
+    const run = await (machine as unknown as { call: Function }).call('start', [{ daemons: 'manual' }]);
+    expect(await steps(run)).toEqual(local);
+    const plain = mm.boot({ fixture: 'x64-1g' }).start(); // Debian's amd64 kernels have no CONFIG_CMA
+    expect(() => plain.cmaOccupancy(0)).toThrow(/no CMA area 0; this machine has none/);
   });
 
   it('names bad options and bad failure indexes', () => {

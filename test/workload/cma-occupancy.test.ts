@@ -1,11 +1,12 @@
 /**
- * CMA occupancy as the workload samples it from the page states (this build has no run-time
- * cma_alloc): every page of an area is free or borrowed by a movable allocation, and the free
- * ones, once the per-cpu lists are drained, are the zone's NR_FREE_CMA_PAGES.
+ * CMA occupancy as the workload samples it: without cma_alloc every page of an area is free or
+ * borrowed by a movable allocation, and the free ones, once the per-cpu lists are drained, are the
+ * zone's NR_FREE_CMA_PAGES; cma_alloc and cma_release events move pages to and from "allocated",
+ * as the area's own occupancy (cma/occupancy.ts) counts them; nr_hugepages events grow the pool.
  */
 import { describe, expect, it } from 'vitest';
 import { runWorkload } from '../../src/sim/workload/index';
-import { CMA_BORROWED, CMA_FREE } from '../../src/sim/workload/cma-occupancy';
+import { CMA_ALLOCATED, CMA_BORROWED, CMA_FREE } from '../../src/sim/workload/cma-occupancy';
 import { KERNELS, machine } from './helpers';
 
 for (const kernel of KERNELS) {
@@ -40,6 +41,42 @@ for (const kernel of KERNELS) {
       const z = r.samples.zones[0]!;
       expect(z.free[steps - 1]!).toBeLessThan(16384);
       expect(a.borrowed[steps - 1]).toBeGreaterThanOrEqual(16384 - z.free[steps - 1]!);
+    });
+  });
+
+  describe(`cma_alloc, cma_release and nr_hugepages events (${kernel})`, () => {
+    it('an 8 MiB cma_alloc after a movable fill migrates the borrowers out; the release frees it', () => {
+      const m = machine('arm64', kernel, 1024, 1, 'cma=64M');
+      const r = runWorkload(m, {
+        steps: 3, sampleEvery: 1,
+        events: [
+          { at: 0, op: 'fill', percent: 90, gfp: 'GFP_HIGHUSER_MOVABLE|__GFP_NOWARN', kind: 'anon', as: 'fill' },
+          { at: 1, op: 'cma_alloc', area: 0, count: 2048, align: 9, as: 'buf' },
+          { at: 2, op: 'cma_release', ref: 'buf' },
+          { at: 2, op: 'nr_hugepages', sizeKb: 2048, value: 8 },
+        ],
+      });
+      const a = r.samples.cma[0]!;
+      const got = r.events.find((e) => e.op === 'cma_alloc')!.result as { ok: boolean; pfn: number; migrated: number };
+      expect(got.ok).toBe(true);
+      expect(got.pfn % 512).toBe(0); // align 9: a pageblock boundary
+      expect(a.borrowed[0]).toBeGreaterThan(0);
+      // after the allocation: its 2048 pages (4 pageblocks) are cma_alloc'd, and the sample agrees with the area's own count
+      expect(a.allocated[1]).toBe(2048);
+      const map1 = a.map.subarray(1 * 32, 2 * 32);
+      expect(map1.filter((c) => c === CMA_ALLOCATED).length).toBe(4);
+      expect(map1[(got.pfn - a.basePfn) >> 9]).toBe(CMA_ALLOCATED);
+      expect(a.free[1]! + a.borrowed[1]! + a.allocated[1]! + a.isolated[1]!).toBe(16384);
+      // released
+      expect(r.events.find((e) => e.op === 'cma_release')!.result).toMatchObject({ released: true, count: 2048 });
+      expect(a.allocated[2]).toBe(0);
+      expect(r.events.find((e) => e.op === 'nr_hugepages')!.result).toMatchObject({ sizeKb: 2048, requested: 8 });
+    });
+
+    it('a cma_alloc of an area this machine does not have is a spec error naming the areas', () => {
+      const m = machine('arm64', kernel, 1024, 1, 'cma=64M');
+      expect(() => runWorkload(m, { steps: 1, events: [{ at: 0, op: 'cma_alloc', area: 'camera', count: 16 }] })).toThrow(/events\[0\]\.area .*names no CMA area of this machine; areas: 0 \(reserved\)/);
+      expect(() => runWorkload(m, { steps: 1, events: [{ at: 0, op: 'nr_hugepages', sizeKb: 3000, value: 1 }] })).toThrow(/events\[0\]\.sizeKb .*not a huge page size of this machine; sizes \(kB\): /);
     });
   });
 }

@@ -78,6 +78,16 @@ export const api = {
     explain: method<P<'explain'>, R<'explain'>>(),
     log: method<P<'log'>, R<'log'>>(),
     clone: method<[], RunHandle>(),
+    cmaAreas: method<P<'cmaAreas'>, R<'cmaAreas'>>(),
+    cmaOccupancy: method<P<'cmaOccupancy'>, R<'cmaOccupancy'>>(),
+    cmaAlloc: method<P<'cmaAlloc'>, R<'cmaAlloc'>>(),
+    cmaRelease: method<P<'cmaRelease'>, R<'cmaRelease'>>(),
+    cmaDebugfs: method<P<'cmaDebugfs'>, R<'cmaDebugfs'>>(),
+    cmaLog: method<P<'cmaLog'>, R<'cmaLog'>>(),
+    pin: method<P<'pin'>, R<'pin'>>(),
+    unpin: method<P<'unpin'>, R<'unpin'>>(),
+    setNrHugepages: method<P<'setNrHugepages'>, R<'setNrHugepages'>>(),
+    hugetlbPools: method<P<'hugetlbPools'>, R<'hugetlbPools'>>(),
   },
 } satisfies ApiSet;
 

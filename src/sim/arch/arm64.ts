@@ -9,6 +9,7 @@ import { SZ_1G, SZ_2M } from '../sizes';
 import { MEMBLOCK_ALLOC_ANYWHERE } from '../memblock/memblock';
 import type { ArchBoot, RmemBase } from '../boot/context';
 import { cmaCmdline, dmaContiguousReserve } from '../mm-init/cma-reserve';
+import { hugetlbCmaReserve } from '../mm-init/hugetlb-cma';
 import { sparseGeometry, sparseInit } from '../mm-init/sparse';
 import { fdtInitReservedMem, reservedMemReserveStatic, type RmemContext } from '../mm-init/of-reserved-mem';
 import { commonStartKernel } from '../mm-init/start-kernel';
@@ -113,6 +114,9 @@ export function arm64Boot(b: ArchBoot, rmem: RmemBase): void {
   // bootmem_init: NUMA, sparse, zones, CMA
   b.maxPfn = b.maxLowPfn = Math.floor(mb.endOfDram() / 4096);
   const pgdatPa = numaInit(b);
+  // after NUMA init (hugetlb_cma_reserve splits the size over the online nodes), before sparse_init:
+  // 6.1 arm64_hugetlb_cma_reserve passes the PUD order when pud_sect_supported() (4K pages: yes)
+  hugetlbCmaReserve(b, rctx, 18);
   sparseInit({ mb, g: sparseGeometry(profile, build), structPageSize: cfg.structPageSize, memmapFrom: memstart, pgdatPa, vmemmapBasePfn: memstart / 4096, reservations: b.reservations });
   const dramStart = mb.startOfDram();
   const dramEnd = mb.endOfDram();

@@ -27,6 +27,8 @@ import { runInitcalls } from '../mm-init/initcalls';
 import { Machine } from '../machine/machine';
 import { checkTopology } from '../machine/topology-check';
 import { COMMAND_LINE_SIZE } from '../limits';
+import { newHugetlbBoot } from '../hugetlb/boot-state';
+import { hugetlbBootPools } from '../hugetlb/boot-pools';
 
 export interface BootRequest {
   arch: Arch;
@@ -173,6 +175,7 @@ export function bootMachine(req: BootRequest): Machine {
   const b: ArchBoot = {
     profile, build: kernelBuild(arch, kernel), fw, params, cmdline, cpus, mb,
     cmaAreas: [], dmesg: early, reservations: [], maxPfn: 0, maxLowPfn: 0, maxZonePfn: [], nids, highmemStart: 0,
+    hugetlb: cfg.hugetlbPage ? newHugetlbBoot(params.tokens, profile.behaviour, cfg.cma, mb.maxNumnodes) : undefined,
   };
   stage('setup_arch');
   const rmem: RmemBase = { arch, rules: profile.behaviour, config: cfg, pageblockOrder: cfg.pageblockOrder, maxOrder: cfg.maxOrder, smpCacheBytes: 64, cmaCmdline: !!params.cma };
@@ -193,7 +196,11 @@ export function bootMachine(req: BootRequest): Machine {
   if (req.bootLog !== undefined) {
     const facts = bootLogFacts(req.bootLog);
     replayBootLog(mb, facts);
-    b.cmaAreas.splice(0, b.cmaAreas.length, ...facts.cma.map((c, i) => ({ ...c, name: c.fromDt ? (b.cmaAreas.find((a) => a.fromDt && a.base === c.base)?.name ?? `dt${i}`) : 'reserved' })));
+    // the log's areas, keeping the model's name (and hugetlb_cma node and order_per_bit) for an area at the same base
+    b.cmaAreas.splice(0, b.cmaAreas.length, ...facts.cma.map((c, i) => {
+      const same = b.cmaAreas.find((a) => a.fromDt === c.fromDt && a.base === c.base);
+      return { ...same, ...c, name: same?.name ?? (c.fromDt ? `dt${i}` : 'reserved') };
+    }));
     lateFrees = facts.lateFrees;
     if (facts.initrd && !b.reservations.some((r) => r.what === 'initrd')) b.reservations.push({ what: 'initrd', ...facts.initrd });
     source = 'boot-log';
@@ -210,7 +217,9 @@ export function bootMachine(req: BootRequest): Machine {
   const hand = handOver(b, layout, names);
   stage('initcalls');
   const init = runInitcalls(b, layout, names, hand, lateFrees);
-  let m = new Machine({ profile, fw, params, cmdline, cpus: b.cpus, memblock: mb, inBuddy: hand.inBuddy, memblockLog: mb.log.slice(), modelReserved, source, names, layout, buddy: hand.buddy, tunables: init.tunables, cmaAreas: b.cmaAreas, dmesg: [...b.dmesg, ...init.dmesg], reservations: b.reservations, lateFrees, managedAtWmark: init.managedAtWmark });
+  let m = new Machine({ profile, fw, params, cmdline, cpus: b.cpus, memblock: mb, inBuddy: hand.inBuddy, memblockLog: mb.log.slice(), modelReserved, source, names, layout, buddy: hand.buddy, tunables: init.tunables, cmaAreas: b.cmaAreas, dmesg: [...b.dmesg, ...init.dmesg], reservations: b.reservations, lateFrees, managedAtWmark: init.managedAtWmark, hugetlb: b.hugetlb });
+  // hugetlb_init's buddy-sized pools (hugepages= for non-gigantic sizes) and report_hugepages
+  m = hugetlbBootPools(m, b.dmesg.length + init.hugetlbReportAt);
   stage('sysctls');
   for (const [name, value] of req.sysctls ?? []) m = m.sysctl(name, value);
   return m;

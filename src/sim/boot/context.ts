@@ -11,6 +11,7 @@ import type { CmaArea } from '../mm-init/cma-reserve';
 import type { KernelBuild } from '../arch/kernel-build';
 import type { ReservedMemScan } from '../fdt/fdt-reserved-mem';
 import type { UnflattenNode } from '../machine/firmware';
+import type { HugetlbBoot } from '../hugetlb/boot-state';
 
 export interface MemoryBank {
   base: number;
@@ -73,6 +74,8 @@ export interface ArchBoot {
   nids: number[];
   /** end of lowmem (arm32), else end of DRAM */
   highmemStart: number;
+  /** hugetlb's boot state (hugetlb_cma=, hugepagesz=, hugepages=); absent without CONFIG_HUGETLB_PAGE */
+  hugetlb?: HugetlbBoot;
 }
 
 /** The RmemContext fields that do not depend on the boot's memblock (filled by boot.ts). */

@@ -106,8 +106,9 @@ export function isolateMigratepagesBlock(rs: RunState, cc: CompactControl, lowPf
       const f = rs.pflags[i];
       const kind = f & PF_KIND_MASK;
       const compound = order > 0 && isCompoundHead(rs, i);
-      if (kind === KIND_HUGETLB && cc.allocContig && rs.rules.compaction.contigIsolatesHugetlb) {
-        // isolate_or_dissolve_huge_page: an in-use hugetlb page is isolated whole
+      if (kind === KIND_HUGETLB && cc.allocContig && rs.rules.compaction.contigIsolatesHugetlb && order < rs.buddy.maxOrder - 1) {
+        // isolate_or_dissolve_huge_page: an in-use hugetlb page is isolated whole (a gigantic one,
+        // a run of MAX_ORDER − 1 blocks here, is fenced off: it stays and fails the range)
         lowPfn += (1 << order) - 1;
         cc.migratepages.push(i);
         cc.nrMigratepages += 1 << order;

@@ -17,6 +17,7 @@ import type { LateFree } from '../arch/kernel-build';
 import { machineView } from './machine-view';
 import { RunningMachine } from '../run/running-machine';
 import type { RunOptions } from '../run/run-state';
+import { hugetlbBootMeminfo, type HugetlbBoot } from '../hugetlb/boot-state';
 
 export interface MachineParts {
   profile: Profile;
@@ -46,6 +47,8 @@ export interface MachineParts {
   sysctlLog?: Array<[string, string]>;
   /** warnings about the input ("CODE: message"), e.g. what an imported /proc/zoneinfo lacked */
   warnings?: string[];
+  /** hugetlb's hstates, hugetlb_cma areas and boot-time pools (absent without CONFIG_HUGETLB_PAGE) */
+  hugetlb?: HugetlbBoot;
 }
 
 export class Machine {
@@ -77,6 +80,7 @@ export class Machine {
         totalcma: p.cmaAreas.filter((a) => a.activated !== false || !p.profile.behaviour.cma.failedAreaToBuddy).reduce((s, a) => s + Math.floor(a.size / 4096), 0),
         base: p.imported,
       });
+      if (p.hugetlb) this.cachedView = { ...this.cachedView, counters: { ...this.cachedView.counters, ...hugetlbBootMeminfo(p.hugetlb) } };
     }
     return this.cachedView;
   }

@@ -18,6 +18,10 @@ export interface CmaArea {
   fromDt: boolean;
   /** set at core_initcall: false when cma_activate_area failed ("could not be activated") */
   activated?: boolean;
+  /** cma->order_per_bit: one bitmap bit per 2^orderPerBit pages (0 when absent) */
+  orderPerBit?: number;
+  /** the node the area was declared on (hugetlb_cma); absent: NUMA_NO_NODE */
+  nid?: number;
 }
 
 export interface CmaCmdline {
@@ -57,7 +61,9 @@ export function cmaDeclareContiguousNid(
   fixed: boolean,
   name: string,
   where: string,
+  opts: { nid?: number; orderPerBit?: number } = {},
 ): CmaArea {
+  const nid = opts.nid ?? -1;
   const maxAreas = 1 + ctx.config.cmaAreas;
   if (ctx.areas.length >= maxAreas) throw new MmError('CMA_TOO_MANY', `too many CMA areas (at most ${maxAreas})`, where);
   if (!sizeIn) throw new MmError('CMA_INVALID', 'CMA area size is 0', where);
@@ -94,20 +100,22 @@ export function cmaDeclareContiguousNid(
     // DMA/DMA32 free. The kernel starts this try at SZ_4G whatever the requested base.
     if (ctx.rules.cma.bottomUpAbove4G && !ctx.mb.bottomUp && endOfDram >= SZ_4G + size) {
       ctx.mb.bottomUp = true;
-      addr = ctx.mb.allocRangeNid(size, alignment, SZ_4G, limit, -1, false, 'cma_declare_contiguous_nid');
+      addr = ctx.mb.allocRangeNid(size, alignment, SZ_4G, limit, nid, true, 'cma_declare_contiguous_nid');
       ctx.mb.bottomUp = false;
     }
     // all pages of the area must be in one zone: try highmem first when the range crosses it
     if (!addr && base < highmemStart && limit > highmemStart) {
-      addr = ctx.mb.allocRangeNid(size, alignment, highmemStart, limit, -1, false, 'cma_declare_contiguous_nid');
+      addr = ctx.mb.allocRangeNid(size, alignment, highmemStart, limit, nid, true, 'cma_declare_contiguous_nid');
       limit = highmemStart;
     }
-    if (!addr) addr = ctx.mb.allocRangeNid(size, alignment, base, limit, -1, false, 'cma_declare_contiguous_nid');
+    if (!addr) addr = ctx.mb.allocRangeNid(size, alignment, base, limit, nid, true, 'cma_declare_contiguous_nid');
     if (!addr)
       throw new MmError('CMA_NO_SPACE', `no free ${mib(size)} range aligned to ${mib(alignment)} in [0x${base.toString(16)}, 0x${limit.toString(16)}) for CMA area '${name}'`, where);
     base = addr;
   }
   const area = cmaInitReservedMem(ctx, base, size, name, false);
+  if (opts.orderPerBit) area.orderPerBit = opts.orderPerBit;
+  if (nid >= 0) area.nid = nid;
   ctx.dmesg.push(`cma: Reserved ${Math.floor(size / SZ_1M)} MiB at ${fmtPa(base, ctx.mb.physAddrBytes)}`);
   return area;
 }

@@ -15,12 +15,15 @@ import { fmtPa } from '../memblock/format';
 import { SZ_1M } from '../sizes';
 import { cpuNode } from './start-kernel';
 import { zoneId } from '../zone-types';
+import { hugetlbInit } from './hugetlb-init';
 
 export interface InitcallsResult {
   tunables: TunableState;
   /** managed pages per zone id when init_per_zone_wmark_min ran */
   managedAtWmark: ReadonlyMap<number, number>;
   dmesg: string[];
+  /** where in dmesg hugetlb_init's report_hugepages lines belong */
+  hugetlbReportAt: number;
 }
 
 /** Pages the late frees give back: initrd first (its own range), the rest from the kernel image. */
@@ -108,13 +111,19 @@ export function runInitcalls(b: ArchBoot, layout: ZoneLayoutResult, names: reado
   s = withManaged(s, managedNow());
   const managedAtWmarkList = managedNow();
   const managedAtWmark = new Map(hand.zones.map((z, i) => [z.id, managedAtWmarkList[i]]));
-  // postcore_initcall: init_per_zone_wmark_min; subsys_initcall: hugepage_init
+  // postcore_initcall: init_per_zone_wmark_min; subsys_initcall: hugetlb_init (mm/hugetlb.o links
+  // before mm/huge_memory.o: gigantic boot pages join managed first), then hugepage_init
   s = initPerZoneWmarkMin(s);
-  const totalram = managedAtWmarkList.reduce((x, y) => x + y, 0);
+  if (hugetlbInit(b, buddy, dmesg)) s = withManaged(s, managedNow());
+  let hugetlbReportAt = dmesg.length;
+  const totalram = managedNow().reduce((x, y) => x + y, 0);
   s = hugepageInit(s, totalram);
 
   for (const f of lateFrees.filter((x) => !x.beforeInitcalls)) freeReservedArea(b, hand, f, dmesg);
   s = withManaged(s, managedNow());
-  if (b.cmaAreas.length) dmesg.unshift(...b.cmaAreas.map((a) => `cma: area ${a.name} at ${fmtPa(a.base, b.mb.physAddrBytes)}, ${a.size / SZ_1M} MiB`));
-  return { tunables: s, managedAtWmark, dmesg };
+  if (b.cmaAreas.length) {
+    dmesg.unshift(...b.cmaAreas.map((a) => `cma: area ${a.name} at ${fmtPa(a.base, b.mb.physAddrBytes)}, ${a.size / SZ_1M} MiB`));
+    hugetlbReportAt += b.cmaAreas.length;
+  }
+  return { tunables: s, managedAtWmark, dmesg, hugetlbReportAt };
 }

@@ -6,6 +6,7 @@
  */
 import type { ArchBoot } from '../boot/context';
 import { pcpuEmbedFirstChunk } from './percpu';
+import { hugetlbParseArgs } from '../hugetlb/boot-setup';
 
 export interface StartKernelOpts {
   swiotlb: boolean;
@@ -33,6 +34,9 @@ export function commonStartKernel(b: ArchBoot, o: StartKernelOpts): void {
     setupNodeToCpumaskMap(b, ai.nrCpuIds);
     setupCpuLocalMasks(b, ai.nrCpuIds);
   }
+
+  // parse_args: the __setup handlers (hugepagesz=, hugepages=: gigantic pages from memblock)
+  hugetlbParseArgs(b);
 
   // vfs_caches_init_early: early hash tables only when hashdist is off (one node with memory).
   if (b.nids.length <= 1 || !b.profile.config.numa) {

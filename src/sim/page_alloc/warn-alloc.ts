@@ -57,6 +57,12 @@ export interface AllocFailure {
   readonly explanation: FailureExplanation;
 }
 
+/** A failure's fields without its explanation (which is worked out only when read): plain data. */
+export function failureFields(f: AllocFailure): Omit<AllocFailure, 'explanation'> {
+  const { order, gfp, gfpText, allocFlags, allocFlagsText, nid, cpu, task, pid, comm, report, suppressed, oom } = f;
+  return { order, gfp, gfpText, allocFlags, allocFlagsText, nid, cpu, task, pid, comm, report, suppressed, oom };
+}
+
 /** has_managed_dma (6.1 mm/page_alloc.c): some node's ZONE_DMA has managed pages. */
 function hasManagedDma(rs: RunState): boolean {
   const dma = rs.names.indexOf('DMA');

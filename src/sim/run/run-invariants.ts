@@ -14,6 +14,7 @@
  *   page is on its node's slab list (a consistent chain of that size), bit 7 (PF_YOUNG /
  *   PF_WRITEBACK / PF_RECLAIM) is set only on anon and file pages, NR_WRITEBACK equals the pages
  *   under writeback and each of them is queued for completion; no zone is left ZONE_RECLAIM_ACTIVE.
+ * - the CMA bitmaps, allocations and pageblock types, and the hugetlb pools (cma/invariants.ts).
  * Throws an Error naming the first broken invariant.
  */
 import { MIGRATE_HIGHATOMIC, MIGRATE_ISOLATE, MIGRATE_TYPES } from '../types';
@@ -24,6 +25,7 @@ import { ZONE_RECLAIM_ACTIVE } from './run-state';
 import { lruOf } from './page-accounting';
 import type { RunState } from './run-state';
 import { checkCompactionInvariants } from '../compaction/invariants';
+import { checkCmaInvariants } from '../cma/invariants';
 
 function fail(msg: string): never {
   throw new Error(`run invariant: ${msg}`);
@@ -174,4 +176,5 @@ export function checkRunInvariants(rs: RunState): void {
   checkPages(rs);
   checkPageblocks(rs);
   checkCompactionInvariants(rs);
+  checkCmaInvariants(rs);
 }

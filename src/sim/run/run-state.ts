@@ -35,6 +35,9 @@ import { Tasks } from './tasks';
 import { CompactionState } from '../compaction/state';
 import { compactionSysctl, isCompactionSysctl } from '../compaction/sysctl';
 import { reclaimSysctl } from '../vmscan/sysctl';
+import { CmaState } from '../cma/cma-state';
+import { HugetlbState } from '../hugetlb/pool';
+import { hugetlbSysctl, isHugetlbSysctl } from '../hugetlb/sysctl';
 
 /** zone flags (enum zone_flags, include/linux/mmzone.h) */
 export const ZONE_BOOSTED_WATERMARK = 0x1;
@@ -150,7 +153,7 @@ export class RunState {
   readonly failures: AllocFailure[] = [];
   /** compaction: per-zone scanner positions and deferral, pageblock skip bits, kcompactd, sysctls */
   readonly compaction: CompactionState;
-  /** called for every page migration moves (old pfn, new pfn), so holders of pfns can follow their pages */
+  /** called for every page migration moves (old pfn, new pfn), so holders of pfns can follow their pages (a page freed instead: onRelease) */
   onMigrate: ((oldPfn: number, newPfn: number) => void) | null = null;
   /** the kernel log the model prints (warn_alloc reports, OOM killer messages), one line per entry */
   readonly log: string[] = [];
@@ -164,6 +167,10 @@ export class RunState {
    * labels, a workload's pools) drop it: a holder that frees its own block detaches it first
    */
   onRelease: ((pfn: number, order: number) => void) | null = null;
+  /** the CMA areas at run time: bitmaps, cma_alloc allocations, their log (src/sim/cma) */
+  readonly cma: CmaState;
+  /** the hugetlb pools (src/sim/hugetlb) */
+  readonly hugetlb: HugetlbState;
 
   constructor(machine: Machine, opts: RunOptions = {}, from?: RunState) {
     const p = machine.parts;
@@ -227,6 +234,7 @@ export class RunState {
     this.nodes = this.nodeIds.map((nid, i) => (from ? from.nodes[i]!.clone() : new NodeRun(nid, this.zones)));
     this.tasks = from ? from.tasks.clone() : new Tasks();
     this.compaction = from ? from.compaction.clone() : new CompactionState(this.zones, this.nodeIds.length, this.buddy.pbType.length);
+    this.cma = from ? from.cma.clone(this.buddy) : new CmaState(p.cmaAreas, this.buddy);
     if (!from) applyTunables(this, this.tunables, { pcp: true });
     this.normalIdx = this.names.indexOf('Normal');
     this.dma32Idx = this.names.indexOf('DMA32');
@@ -263,6 +271,7 @@ export class RunState {
     let total = 0;
     for (let zi = 0; zi < this.zones; zi++) total += Math.max(0, z.managed[zi] - this.wmark[zi * NR_WMARK + WMARK_HIGH]);
     this.mobilityDisabled = total < (1 << this.buddy.pageblockOrder) * MIGRATE_TYPES;
+    this.hugetlb = from ? from.hugetlb.clone(this) : new HugetlbState(this);
   }
 
   /** A run state of a booted machine (copies its page arrays once). */
@@ -302,6 +311,10 @@ export class RunState {
       return;
     }
     if (reclaimSysctl(this, name, value)) return;
+    if (isHugetlbSysctl(name)) {
+      hugetlbSysctl(this, name, value);
+      return;
+    }
     runSysctl(this, name, value);
   }
 

@@ -98,6 +98,7 @@ export function runView(rs: RunState): MachineViewExtra {
     totalram,
     totalhigh,
     totalreserve: rs.tunables.totalreservePages,
-    counters: { ...base.counters, ...rs.vm.toRecord() },
+    // hugetlb's meminfo lines (a machine without boot pools, e.g. an import, keeps its own values)
+    counters: { ...base.counters, ...rs.vm.toRecord(), ...(rs.hugetlb.pools.length ? rs.hugetlb.meminfo() : {}) },
   };
 }

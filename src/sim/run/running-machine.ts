@@ -37,6 +37,9 @@ import { accessPage } from '../vmscan/swap';
 import { dropCaches } from '../vmscan/drop-caches';
 import { compactNodes, type CompactMemoryResult } from '../compaction/nodes';
 import type { Machine } from '../machine/machine';
+import { CmaAreaHandle, type CmaAllocOutcome } from '../cma/api';
+import { pinPage, unpinPage } from '../cma/pin';
+import { HugetlbHandle } from '../hugetlb/api';
 
 export interface AllocOptions {
   /** preferred node (default: the first node) */
@@ -67,7 +70,13 @@ export type RunOp =
   /** run the daemons now (kswapd, then kcompactd), in either daemons mode */
   | { op: 'kswapd' }
   /** touch pages (see RunningMachine.access): one pfn, or the pages labelled ref (every, count as for free) */
-  | { op: 'access'; pfn?: number; ref?: string; every?: number; count?: number };
+  | { op: 'access'; pfn?: number; ref?: string; every?: number; count?: number }
+  /** cma_alloc on an area (its name or index); `as` labels the allocation for cma_release */
+  | { op: 'cma_alloc'; area: string | number; count: number; align?: number; as?: string; kind?: PageKindName; task?: number; noWarn?: boolean }
+  /** cma_release of a labelled allocation (every one under the label; count: pages of each) or of count pages at pfn */
+  | { op: 'cma_release'; ref?: string; pfn?: number; count?: number }
+  /** a write of nr_hugepages for the pool of a size (kB); node: the per-node file */
+  | { op: 'nr_hugepages'; sizeKb: number; value: number; node?: number };
 
 export interface RunSummary {
   allocated: number;
@@ -91,10 +100,21 @@ export class RunningMachine {
   private readonly live = new Map<number, number>();
   private serial = 0;
   private readonly migrateListeners: Array<(oldPfn: number, newPfn: number) => void> = [];
+  private readonly releaseListeners: Array<(pfn: number, order: number) => void> = [];
+  /** cma_alloc allocations made by run() under a label: area index, pfn, count */
+  private readonly cmaRefs = new Map<string, Array<{ area: number; pfn: number; count: number }>>();
+  /** the CMA areas (cma_areas[] order), and the hugetlb pools */
+  readonly cma: readonly CmaAreaHandle[];
+  readonly hugetlb: HugetlbHandle;
 
   constructor(rs: RunState) {
     this.rs = rs;
-    rs.onRelease = (pfn) => this.forget(pfn);
+    this.cma = rs.cma.areas.map((_, i) => new CmaAreaHandle(rs, i));
+    this.hugetlb = new HugetlbHandle(rs);
+    rs.onRelease = (pfn, order) => {
+      this.forget(pfn);
+      for (const fn of this.releaseListeners) fn(pfn, order);
+    };
     rs.onMigrate = (oldPfn, newPfn) => {
       const s = this.live.get(oldPfn);
       if (s !== undefined) {
@@ -113,6 +133,15 @@ export class RunningMachine {
    */
   addMigrateListener(fn: (oldPfn: number, newPfn: number) => void): void {
     this.migrateListeners.push(fn);
+  }
+
+  /**
+   * Learn when an allocated block is freed, by anyone: the caller (free), reclaim, the OOM killer,
+   * alloc_contig_range reclaiming clean page cache instead of migrating it. fn(pfn, order) runs
+   * as the block leaves the model's accounting, so a holder of pfns can drop it.
+   */
+  addReleaseListener(fn: (pfn: number, order: number) => void): void {
+    this.releaseListeners.push(fn);
   }
 
   /** The labelled allocation at pfn (if any) is gone. */
@@ -176,6 +205,9 @@ export class RunningMachine {
 
   private freeOne(pfn: number, cpu: number): number {
     if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.rs.cpus) throw new MmError('ALLOC_BAD_CPU', `cpu ${cpu} is outside 0..${this.rs.cpus - 1}`, 'free');
+    const c = Number.isInteger(pfn) ? this.rs.cma.allocationOf(pfn) : null;
+    if (c) throw new MmError('FREE_CMA_PAGE', `pfn 0x${pfn.toString(16)} belongs to a cma_alloc allocation of area ${c.area.name} (pfn 0x${c.pfn.toString(16)}, ${c.count} pages): release it with cma_release`, 'free');
+    if (Number.isInteger(pfn) && this.rs.hugetlb.pageOf(pfn) >= 0) throw new MmError('FREE_HUGETLB_PAGE', `pfn 0x${pfn.toString(16)} is a hugetlb pool page: shrink the pool with nr_hugepages`, 'free');
     const order = freePages(this.rs, pfn, cpu);
     this.forget(pfn);
     return order;
@@ -193,6 +225,31 @@ export class RunningMachine {
 
   private accessOne(pfn: number, where: string): void {
     if (!accessPage(this.rs, pfn)) throw new MmError('RUN_BAD_PAGE', `pfn ${String(pfn)} is not in an allocated block`, where);
+  }
+
+  /**
+   * get_user_pages on the allocated block at pfn: an extra reference that makes its migration fail
+   * (cma_alloc and compaction cannot move it). `longterm` (FOLL_LONGTERM) first moves a page out of
+   * CMA (6.1: also out of ZONE_MOVABLE) as the kernel does; returns the pfn it is pinned at.
+   */
+  pin(pfn: number, opts: { longterm?: boolean } = {}): number {
+    return pinPage(this.rs, pfn, opts.longterm ?? false);
+  }
+
+  /** unpin_user_page */
+  unpin(pfn: number): void {
+    unpinPage(this.rs, pfn);
+  }
+
+  /** What cma_alloc and alloc_contig_range printed, oldest first. */
+  get cmaLog(): readonly string[] {
+    return this.rs.cma.log;
+  }
+
+  private cmaArea(ref: string | number, where: string): CmaAreaHandle {
+    const a = typeof ref === 'number' ? this.cma[ref] : this.cma.find((x) => x.name === ref);
+    if (!a) throw new MmError('RUN_BAD_OP', `no CMA area ${JSON.stringify(ref)}; areas: ${this.cma.map((x) => x.name).join(', ') || 'none'}`, where);
+    return a;
   }
 
   /** One daemons step now (writeback, kswapd, kcompactd), whatever the daemons mode. */
@@ -278,6 +335,46 @@ export class RunningMachine {
         case 'compact_memory':
           compactNodes(this.rs);
           break;
+        case 'cma_alloc': {
+          const a = this.cmaArea(op.area, where);
+          const r: CmaAllocOutcome = a.alloc(op.count, op.align ?? 0, { kind: op.kind, task: op.task, noWarn: op.noWarn });
+          if (!r.ok) {
+            sum.failed++;
+            break;
+          }
+          sum.allocated++;
+          if (op.as !== undefined) {
+            let l = this.cmaRefs.get(op.as);
+            if (!l) this.cmaRefs.set(op.as, (l = []));
+            l.push({ area: a.index, pfn: r.pfn, count: op.count });
+          }
+          break;
+        }
+        case 'cma_release': {
+          if (op.pfn !== undefined) {
+            if (op.count === undefined) throw new MmError('RUN_BAD_OP', 'cma_release of a pfn needs a count', where);
+            const a = this.cma.find((x) => op.pfn! >= x.basePfn && op.pfn! < x.basePfn + x.count);
+            if (!a || !a.release(op.pfn, op.count)) throw new MmError('RUN_BAD_OP', `pfn ${op.pfn} is in no CMA area`, where);
+            sum.freed++;
+            break;
+          }
+          if (op.ref === undefined) throw new MmError('RUN_BAD_OP', 'cma_release needs a pfn or a ref', where);
+          const l = this.cmaRefs.get(op.ref);
+          if (!l) throw new MmError('RUN_BAD_OP', `no cma_alloc allocations labelled "${op.ref}"`, where);
+          for (const e of l) {
+            this.cma[e.area]!.release(e.pfn, Math.min(op.count ?? e.count, e.count));
+            sum.freed++;
+          }
+          this.cmaRefs.delete(op.ref);
+          break;
+        }
+        case 'nr_hugepages': {
+          this.hugetlb.setNrHugepages(op.sizeKb, op.value, op.node ?? -1);
+          const last = this.hugetlb.last!;
+          sum.allocated += last.allocated;
+          sum.freed += last.freed;
+          break;
+        }
         case 'kswapd':
           runDaemons(this.rs);
           return; // this op is the daemons step
@@ -287,6 +384,7 @@ export class RunningMachine {
       this.step();
     });
     for (const k of this.refs.keys()) sum.refs[k] = this.labelled(k, 'refs').map((s) => this.pfnOf.get(s)!);
+    for (const [k, v] of this.cmaRefs) sum.refs[k] = [...(sum.refs[k] ?? []), ...v.map((e) => e.pfn)];
     return sum;
   }
 
@@ -379,6 +477,7 @@ export class RunningMachine {
   /** An independent copy (a checkpoint that can run on). */
   clone(): RunningMachine {
     const c = new RunningMachine(this.rs.clone());
+    for (const [k, v] of this.cmaRefs) c.cmaRefs.set(k, v.map((e) => ({ ...e })));
     for (const [k, v] of this.refs) c.refs.set(k, [...v]);
     for (const [k, v] of this.live) c.live.set(k, v);
     for (const [k, v] of this.pfnOf) c.pfnOf.set(k, v);

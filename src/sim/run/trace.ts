@@ -31,9 +31,12 @@
  *   mm_compaction_kcompactd_wake nid, order, zid
  *   mm_migrate_pages            succeeded, failed, thp_succeeded, thp_failed, thp_split, mode (sixth), reason (seventh)
  *   compact_retry               order, priority, result, retries, max_retries, should_retry (sixth)
- *   cma_alloc_start             area index, count, align
- *   cma_alloc_finish            area index, pfn (−1: failed), count, align, errno
+ *   cma_alloc_start             area index, count, align (6.1)
+ *   cma_alloc_busy_retry        area index, pfn, count, align (6.1)
+ *   cma_alloc_finish            area index, pfn (the last range tried, −1: none), count, align, errno (0: success) (6.1)
+ *   cma_alloc                   pfn (as cma_alloc_finish), count, align, errno, area index (5.10's one event)
  *   cma_release                 area index, pfn, count
+ *   test_pages_isolated         start pfn, end pfn, fin pfn (end: success)
  *   mark_victim                 task id
  */
 export type TraceEventName =
@@ -66,8 +69,11 @@ export type TraceEventName =
   | 'mm_migrate_pages'
   | 'compact_retry'
   | 'cma_alloc_start'
+  | 'cma_alloc_busy_retry'
   | 'cma_alloc_finish'
+  | 'cma_alloc'
   | 'cma_release'
+  | 'test_pages_isolated'
   | 'mark_victim';
 
 export interface TraceSink {

@@ -1,7 +1,7 @@
 /**
  * The checks of a workload plan that need the machine (WORKLOAD_SPEC naming the field): nodes with
- * memory, CPUs, MAX_ORDER, zones the GFP mask can use; and the run-time features some events need
- * (WORKLOAD_UNSUPPORTED when this build lacks them). Makes the streams' run-time state.
+ * memory, CPUs, MAX_ORDER, zones the GFP mask can use, the CMA areas and huge page sizes events
+ * name. Makes the streams' run-time state.
  */
 import { MmError } from '../errors';
 import type { RunningMachine } from '../run/running-machine';
@@ -9,7 +9,6 @@ import type { PagePools } from './pools';
 import type { EventPlan, WorkloadPlan } from './spec';
 import { makeAllocator, type StreamState } from './streams';
 import { specError } from './validate';
-import { cmaAreasOf, hugetlbOf } from './features';
 
 function checkOrder(run: RunningMachine, order: number, path: string): void {
   const max = run.rs.buddy.maxOrder;
@@ -76,17 +75,13 @@ export function checkEvents(run: RunningMachine, plan: WorkloadPlan): void {
       checkCpu(run, e.cpu, `${path}.cpu`);
       checkGfpZone(run, e.gfpMask, `${path}.gfp`);
     }
-    if (e.op === 'cma_alloc' || e.op === 'cma_release') {
-      const areas = cmaAreasOf(run);
-      if (!areas) throw new MmError('WORKLOAD_UNSUPPORTED', `${path}: ${e.op} needs run-time CMA (cma_alloc with migration), which this build of mmbook does not have yet`);
-      if (e.op === 'cma_alloc') {
-        const names = areas.map((a, i) => a.name ?? String(i));
-        const ok = typeof e.area === 'number' ? e.area < areas.length : names.includes(e.area);
-        if (!ok) throw specError(`${path}.area`, areas.length ? `names no CMA area of this machine; areas: ${names.map((n, i) => `${i} (${n})`).join(', ')}` : 'names a CMA area, but this machine has none (boot it with cma=SIZE or a shared-dma-pool)', e.area);
-      }
+    if (e.op === 'cma_alloc') {
+      const names = run.cma.map((a) => a.name);
+      const ok = typeof e.area === 'number' ? e.area < names.length : names.includes(e.area);
+      if (!ok) throw specError(`${path}.area`, names.length ? `names no CMA area of this machine; areas: ${names.map((n, i) => `${i} (${n})`).join(', ')}` : 'names a CMA area, but this machine has none (boot it with cma=SIZE or a shared-dma-pool)', e.area);
     }
-    if (e.op === 'nr_hugepages' && !hugetlbOf(run)) {
-      throw new MmError('WORKLOAD_UNSUPPORTED', `${path}: nr_hugepages needs the run-time hugetlb pool, which this build of mmbook does not have yet`);
+    if (e.op === 'nr_hugepages' && !run.hugetlb.sizesKb.includes(e.sizeKb)) {
+      throw specError(`${path}.sizeKb`, `is not a huge page size of this machine; sizes (kB): ${run.hugetlb.sizesKb.join(', ') || 'none'}`, e.sizeKb);
     }
   });
 }

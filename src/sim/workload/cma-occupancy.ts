@@ -1,15 +1,17 @@
 /**
- * CMA occupancy over time, per area: pages free, borrowed by movable allocations, taken by
- * cma_alloc, and isolated, and a per-pageblock map (one byte per pageblock per sample: 0 free,
- * 1 borrowed, 2 cma_alloc'd, 3 isolated). With run-time CMA (run.cma) the areas report it
- * themselves; otherwise it is read from the page states: in a CMA area every allocated page is a
- * movable allocation borrowing it (nothing else can allocate there), and pageblocks under
- * MIGRATE_ISOLATE are isolated.
+ * CMA occupancy over time, per area (src/sim/cma: the areas of cma_areas[]): pages free, borrowed
+ * by movable allocations, taken by cma_alloc, and in isolated pageblocks, and a map with one byte
+ * per pageblock per sample. Read from the page states and the area's live cma_alloc ranges, in one
+ * pass over the area with typed arrays (no object per pageblock, unlike cma/occupancy.ts).
+ *
+ * A pageblock's code, the first that holds: 3 isolated (MIGRATE_ISOLATE: an allocation in
+ * progress), 2 cma_alloc'd (some page of it), 1 borrowed (some page allocated by a movable request),
+ * 0 free.
  */
 import { PS_ALLOC, PS_BUDDY, PS_ORDER_MASK, PS_PCP } from '../buddy/page-state';
 import type { RunningMachine } from '../run/running-machine';
-import { MIGRATE_ISOLATE, PAGE_SIZE } from '../types';
-import { cmaAreasOf, type CmaAreaApi } from './features';
+import { MIGRATE_ISOLATE } from '../types';
+import type { CmaAreaRun } from '../cma/cma-state';
 
 export const CMA_FREE = 0;
 export const CMA_BORROWED = 1;
@@ -30,97 +32,74 @@ export interface CmaSeries {
   map: Uint8Array;
 }
 
-const CODE: Record<string, number> = { free: 0, borrowed: 1, movable: 1, allocated: 2, cma_alloc: 2, cma: 2, used: 2, isolated: 3, isolate: 3 };
-
-function num(v: unknown): number | undefined {
-  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-}
-
 export class CmaSampler {
   readonly series: CmaSeries[] = [];
-  private readonly apis: Array<CmaAreaApi | null> = [];
-  private readonly pbUsed: Int32Array;
+  private readonly areas: CmaAreaRun[];
+  /** per pageblock of the area being sampled: bit 0 borrowed, bit 1 cma_alloc'd */
+  private readonly pbUse: Uint8Array;
+  /** per page of the area being sampled: 1 in a live cma_alloc range */
+  private readonly mine: Uint8Array;
 
   constructor(private readonly run: RunningMachine, samples: number) {
-    const b = run.rs.buddy;
-    const pb = 1 << b.pageblockOrder;
-    const api = cmaAreasOf(run);
-    const booted = run.rs.machine.parts.cmaAreas.filter((a) => a.activated !== false);
-    const n = api ? api.length : booted.length;
-    for (let k = 0; k < n; k++) {
-      const a = api?.[k];
-      const boot = booted[k];
-      const basePfn = num(a?.basePfn) ?? (boot ? Math.floor(boot.base / PAGE_SIZE) : 0);
-      const count = num(a?.count) ?? (boot ? Math.floor(boot.size / PAGE_SIZE) : 0);
-      const pageblocks = Math.ceil(count / pb);
-      this.apis.push(a && typeof a.occupancy === 'function' ? a : null);
+    const pb = 1 << run.rs.buddy.pageblockOrder;
+    this.areas = run.rs.cma.areas.filter((a) => a.count > 0);
+    for (const a of this.areas) {
+      const pageblocks = Math.ceil(a.count / pb);
       this.series.push({
-        name: a?.name ?? boot?.name ?? String(k), basePfn, count, pageblocks,
+        name: a.name, basePfn: a.basePfn, count: a.count, pageblocks,
         free: new Int32Array(samples), borrowed: new Int32Array(samples), allocated: new Int32Array(samples), isolated: new Int32Array(samples),
         map: new Uint8Array(samples * pageblocks),
       });
     }
-    this.pbUsed = new Int32Array(Math.max(0, ...this.series.map((s) => s.pageblocks)));
+    this.pbUse = new Uint8Array(Math.max(0, ...this.series.map((s) => s.pageblocks)));
+    this.mine = new Uint8Array(Math.max(0, ...this.areas.map((a) => a.count)));
   }
 
   sample(k: number): void {
-    this.series.forEach((s, a) => {
-      const api = this.apis[a];
-      const map = s.map.subarray(k * s.pageblocks, (k + 1) * s.pageblocks);
-      if (api) this.fromApi(api.occupancy!(), s, k, map);
-      else this.fromPages(s, k, map);
-    });
+    this.series.forEach((s, j) => this.sampleArea(this.areas[j]!, s, k));
   }
 
-  /** The area's own report: { free, borrowed, allocated, isolated } (or under counts), and its map. */
-  private fromApi(o: unknown, s: CmaSeries, k: number, map: Uint8Array): void {
-    const r = (o ?? {}) as Record<string, unknown>;
-    const c = (typeof r.counts === 'object' && r.counts ? r.counts : r) as Record<string, unknown>;
-    s.free[k] = num(c.free) ?? 0;
-    s.borrowed[k] = num(c.borrowed) ?? num(c.movable) ?? 0;
-    s.allocated[k] = num(c.allocated) ?? num(c.cmaAlloc) ?? num(c.cma_alloc) ?? 0;
-    s.isolated[k] = num(c.isolated) ?? 0;
-    const m = (r.map ?? r.pageblocks) as ArrayLike<unknown> | undefined;
-    if (m && typeof m.length === 'number') {
-      for (let j = 0; j < map.length && j < m.length; j++) {
-        const v = m[j];
-        map[j] = typeof v === 'number' ? v : (CODE[String(v)] ?? 0);
-      }
-    } else this.fromPages({ ...s, free: new Int32Array(k + 1), borrowed: new Int32Array(k + 1), isolated: new Int32Array(k + 1) }, k, map);
-  }
-
-  /** Page states: free (buddy and per-cpu lists), allocated (borrowed), pageblocks under isolation. */
-  private fromPages(s: CmaSeries, k: number, map: Uint8Array): void {
+  private sampleArea(a: CmaAreaRun, s: CmaSeries, k: number): void {
     const b = this.run.rs.buddy;
-    const tag = b.tag;
+    const { tag, pbType, pbBase } = b;
     const pbo = b.pageblockOrder;
-    const start = Math.max(s.basePfn, b.basePfn);
-    const end = Math.min(s.basePfn + s.count, b.endPfn);
-    const used = this.pbUsed;
-    used.fill(0, 0, s.pageblocks);
+    const use = this.pbUse;
+    const mine = this.mine;
+    use.fill(0, 0, s.pageblocks);
+    mine.fill(0, 0, a.count);
+    for (const [p, c] of a.allocs) mine.fill(1, p - a.basePfn, p - a.basePfn + c);
     let free = 0;
-    let alloc = 0;
+    let borrowed = 0;
+    let allocated = 0;
     let isolated = 0;
-    let pfn = start;
+    const end = a.basePfn + a.count;
+    let pfn = a.basePfn;
     while (pfn < end) {
       const t = tag[pfn - b.basePfn]!;
       const n = t & (PS_BUDDY | PS_PCP | PS_ALLOC) ? 1 << (t & PS_ORDER_MASK) : 1;
       const last = Math.min(pfn + n, end);
-      if (b.pbType[(pfn >> pbo) - b.pbBase] === MIGRATE_ISOLATE) isolated += last - pfn;
-      else if (t & (PS_BUDDY | PS_PCP)) free += last - pfn;
-      else if (t & PS_ALLOC) {
-        alloc += last - pfn;
-        for (let p = pfn; p < last; p += 1 << pbo) used[(p - s.basePfn) >> pbo]++;
+      for (let p = pfn; p < last; p++) {
+        const j = (p - a.basePfn) >> pbo;
+        if (pbType[(p >> pbo) - pbBase] === MIGRATE_ISOLATE) isolated++;
+        else if (mine[p - a.basePfn]) {
+          allocated++;
+          use[j]! |= 2;
+        } else if (t & (PS_BUDDY | PS_PCP)) free++;
+        else {
+          borrowed++;
+          use[j]! |= 1;
+        }
       }
       pfn = last;
     }
     s.free[k] = free;
-    s.borrowed[k] = alloc;
+    s.borrowed[k] = borrowed;
+    s.allocated[k] = allocated;
     s.isolated[k] = isolated;
+    const map = s.map.subarray(k * s.pageblocks, (k + 1) * s.pageblocks);
     for (let j = 0; j < s.pageblocks; j++) {
-      const pfn0 = s.basePfn + (j << pbo);
-      const inMachine = pfn0 >= b.basePfn && pfn0 < b.endPfn;
-      map[j] = inMachine && b.pbType[(pfn0 >> pbo) - b.pbBase] === MIGRATE_ISOLATE ? CMA_ISOLATED : used[j] ? CMA_BORROWED : CMA_FREE;
+      const pfn0 = a.basePfn + (j << pbo);
+      map[j] = pbType[(pfn0 >> pbo) - pbBase] === MIGRATE_ISOLATE ? CMA_ISOLATED : use[j]! & 2 ? CMA_ALLOCATED : use[j]! & 1 ? CMA_BORROWED : CMA_FREE;
     }
   }
 }

@@ -13,6 +13,7 @@
  * pure function of (machine, spec). The engine uses the allocator's internal entry points; the
  * pages it holds follow migration and learn about frees by others through the RunState hooks.
  */
+import { failureFields } from '../page_alloc/warn-alloc';
 import { formatGfp } from '../page_alloc/gfp';
 import { runDaemons } from '../run/daemons';
 import type { RunningMachine } from '../run/running-machine';
@@ -21,12 +22,15 @@ import { MIGRATETYPE_NAMES } from '../types';
 import { checkEvents, bindStreams } from './bind';
 import { CmaSampler } from './cma-occupancy';
 import { runEvent } from './events';
-import { explainOf, plain } from './features';
+import { plain } from './plain';
 import { PagePools } from './pools';
 import type { WorkloadEvent, WorkloadFailure, WorkloadResult } from './result';
 import { Sampler } from './sampler';
 import type { EventPlan, WorkloadPlan } from './spec';
 import { allocationsAt, allocOne, cpuOf, LIFE_FIXED, type Allocator, type StreamState } from './streams';
+
+/** Failures whose explanation the result carries (the rest have their record only). */
+export const EXPLAINED = 20;
 
 export class WorkloadEngine {
   readonly rs: RunState;
@@ -49,7 +53,6 @@ export class WorkloadEngine {
   private readonly want: Int32Array;
   private readonly vmStart: Float64Array;
   private readonly wakesStart: number;
-  private readonly explain: ((i: number) => unknown) | null;
   private readonly prevMigrate: RunState['onMigrate'];
   private readonly prevRelease: RunState['onRelease'];
   private disposed = false;
@@ -69,7 +72,6 @@ export class WorkloadEngine {
     this.failBase = this.failSeen = rs.failures.length;
     this.vmStart = rs.vm.v.slice();
     this.wakesStart = rs.nodes.reduce((s, n) => s + n.kswapdWakes, 0);
-    this.explain = explainOf(run);
     this.prevMigrate = rs.onMigrate;
     this.prevRelease = rs.onRelease;
     const pools = this.pools;
@@ -142,10 +144,10 @@ export class WorkloadEngine {
       const f = list[this.failSeen]!;
       const rec: WorkloadFailure = {
         step, stream, order: f.order, gfp: formatGfp(f.gfp, kernel), mask: f.gfp, nid: f.nid,
-        record: plain(f) as Record<string, unknown>,
+        record: failureFields(f),
       };
-      const why = this.explain ? this.explain(this.failSeen) : (f as { explanation?: unknown }).explanation;
-      if (why !== undefined) rec.explanation = plain(why);
+      // an explanation is worked out when read (a few ms each): the first EXPLAINED failures get one
+      if (this.failures.length < EXPLAINED) rec.explanation = plain(this.run.explain(this.failSeen));
       this.failures.push(rec);
     }
   }

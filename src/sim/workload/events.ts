@@ -1,15 +1,14 @@
 /**
  * The workload's timed events: drop_caches, compact_memory, drain, sysctl writes, nr_hugepages,
  * cma_alloc / cma_release, freeing (part of) a stream, and the fill helper. Each returns a plain
- * record of what it did; an event this build cannot run fails with WORKLOAD_UNSUPPORTED.
+ * record of what it did.
  */
 import { compactNodes } from '../compaction/nodes';
 import { MmError } from '../errors';
 import { drainAllPages } from '../page_alloc/pcp';
-import type { RunOp } from '../run/running-machine';
 import type { RunState } from '../run/run-state';
 import type { WorkloadEngine } from './engine';
-import { cmaAreasOf, hugetlbOf, plain } from './features';
+import { plain } from './plain';
 import type { EventPlan, FillPlan } from './spec';
 import { WORKLOAD_LIMITS } from './spec';
 import { allocOne, makeAllocator, type Allocator } from './streams';
@@ -108,9 +107,9 @@ function fill(eng: WorkloadEngine, e: FillPlan, k: number, step: number): Rec {
   };
 }
 
-function cmaArea(eng: WorkloadEngine, area: number | string): { idx: number; api: NonNullable<ReturnType<typeof cmaAreasOf>>[number] } {
-  const areas = cmaAreasOf(eng.run)!;
-  const idx = typeof area === 'number' ? area : areas.findIndex((a, i) => (a.name ?? String(i)) === area);
+function cmaArea(eng: WorkloadEngine, area: number | string): { idx: number; api: WorkloadEngine['run']['cma'][number] } {
+  const areas = eng.run.cma;
+  const idx = typeof area === 'number' ? area : areas.findIndex((a) => a.name === area);
   return { idx, api: areas[idx]! };
 }
 
@@ -118,11 +117,11 @@ function cmaAlloc(eng: WorkloadEngine, e: Extract<EventPlan, { op: 'cma_alloc' }
   const { idx, api } = cmaArea(eng, e.area);
   const r = (plain(api.alloc(e.count, e.align)) ?? {}) as Rec;
   if (e.as !== null && r.ok === true && typeof r.pfn === 'number') eng.cmaRefs.set(e.as, { area: idx, pfn: r.pfn, count: e.count });
-  return { area: api.name ?? idx, count: e.count, align: e.align, ...r };
+  return { area: api.name, count: e.count, align: e.align, ...r };
 }
 
 function cmaRelease(eng: WorkloadEngine, e: Extract<EventPlan, { op: 'cma_release' }>): Rec {
-  const areas = cmaAreasOf(eng.run)!;
+  const areas = eng.run.cma;
   let target: { area: number; pfn: number; count: number } | undefined;
   if (e.ref !== null) {
     target = eng.cmaRefs.get(e.ref);
@@ -130,23 +129,16 @@ function cmaRelease(eng: WorkloadEngine, e: Extract<EventPlan, { op: 'cma_releas
     eng.cmaRefs.delete(e.ref);
   } else {
     const pfn = e.pfn!;
-    const area = areas.findIndex((a) => typeof a.basePfn === 'number' && typeof a.count === 'number' && pfn >= a.basePfn && pfn < a.basePfn + a.count);
+    const area = areas.findIndex((a) => pfn >= a.basePfn && pfn < a.basePfn + a.count);
     target = { area: Math.max(0, area), pfn, count: e.count! };
   }
   const r = plain(areas[target.area]!.release(target.pfn, target.count));
-  return { ref: e.ref, area: areas[target.area]!.name ?? target.area, pfn: target.pfn, count: target.count, released: r ?? true };
+  return { ref: e.ref, area: areas[target.area]!.name, pfn: target.pfn, count: target.count, released: r ?? true };
 }
 
-function dropCaches(eng: WorkloadEngine, e: Extract<EventPlan, { op: 'drop_caches' }>, k: number): Rec {
+function dropCaches(eng: WorkloadEngine, e: Extract<EventPlan, { op: 'drop_caches' }>): Rec {
   const before = totalFree(eng.rs);
-  try {
-    eng.run.run([{ op: 'drop_caches', value: e.value } as unknown as RunOp]);
-  } catch (err) {
-    if (err instanceof MmError && err.code === 'RUN_BAD_OP' && /unknown op/.test(err.message)) {
-      throw new MmError('WORKLOAD_UNSUPPORTED', `events[${k}]: drop_caches needs the reclaim model (page cache and slab shrinking), which this build of mmbook does not have yet`);
-    }
-    throw err;
-  }
+  eng.run.run([{ op: 'drop_caches', value: e.value }]);
   return { value: e.value, freedPages: totalFree(eng.rs) - before };
 }
 
@@ -178,9 +170,9 @@ export function runEvent(eng: WorkloadEngine, e: EventPlan, k: number, step: num
       drainAllPages(rs);
       return {};
     case 'drop_caches':
-      return dropCaches(eng, e, k);
+      return dropCaches(eng, e);
     case 'nr_hugepages':
-      return { sizeKb: e.sizeKb, requested: e.value, obtained: plain(hugetlbOf(eng.run)!.setNrHugepages(e.sizeKb, e.value)) };
+      return { sizeKb: e.sizeKb, requested: e.value, obtained: eng.run.hugetlb.setNrHugepages(e.sizeKb, e.value) };
     case 'cma_alloc':
       return cmaAlloc(eng, e);
     case 'cma_release':
