@@ -23,4 +23,8 @@ export { RunState, type RunOptions } from './run/run-state';
 export { TraceRecorder, TraceCounter, type TraceSink, type TraceEventName, type TraceRecord } from './run/trace';
 export { parseGfp, formatGfp, formatGfpMode } from './page_alloc/gfp';
 export { KIND_NAMES, type PageKindName } from './run/page-flags';
+export {
+  importSnapshot, startFromSnapshot, startImported, snapshotSummary, decodeKpageflags, SNAPSHOT_FILES,
+  type SnapshotInput, type SnapshotReport, type ZoneImportReport, type SnapshotImport, type SnapshotFile,
+} from './snapshot/index';
 export { MAX_RAM_BYTES, machineLimits, COMMAND_LINE_SIZE } from './limits';
