@@ -15,7 +15,8 @@
  *   pfn (then in any non-CMA pageblock): blocks of pageblock order and above whole and aligned,
  *   with no free buddy of the same order; smaller blocks in "staircases": an aligned region of
  *   2^(k+1) pages holds one free block of each order k, k−1, …, 0 from its start, and its last
- *   page stays allocated, so that no two free buddies are left unmerged;
+ *   page stays allocated, so that no two free buddies are left unmerged; what does not fit that
+ *   way goes to the first aligned place whose buddy is not a free block of the same order;
  * - per-cpu pages: the last pages of the staircases first (pages next to free blocks, where the
  *   kernel's are), then the highest free-standing pages; stored type = pageblock type;
  * - the rest is allocated as order-0 pages: slab in Reclaimable/Unmovable pageblocks, hugetlb in
@@ -141,11 +142,12 @@ export function synthesizeFromCounts(rs: RunState, machine: Machine, s: ParsedSn
     };
     const lists = [MIGRATE_CMA, MIGRATE_UNMOVABLE, MIGRATE_RECLAIMABLE, MIGRATE_HIGHATOMIC, MIGRATE_MOVABLE];
     let dropped = 0;
-    for (const mt of lists) {
+    // every list into its own pageblocks first, then what is left into the others
+    for (const phase of ['own', 'other'] as const) for (const mt of lists) {
       const need = wantFree[mt]!;
       const own = counted.filter((pb) => b.pbType[pb] === mt);
       const other = mt === MIGRATE_CMA ? [] : counted.filter((pb) => b.pbType[pb] !== mt && b.pbType[pb] !== MIGRATE_CMA);
-      for (const pbs of [own, other]) {
+      for (const pbs of phase === 'own' ? [own] : [other]) {
         // pageblock order and above: whole aligned blocks
         for (let o = b.maxOrder - 1; o >= pbo; o--) {
           for (const pb of pbs) {
@@ -160,17 +162,30 @@ export function synthesizeFromCounts(rs: RunState, machine: Machine, s: ParsedSn
             need[o]--;
           }
         }
-        // smaller blocks: staircases inside the pageblocks
+        // smaller blocks: staircases inside the pageblocks; in a pageblock with holes or reserved
+        // pages, first fit (largest order first, any aligned place whose buddy is not a free block
+        // of the same order: a free block beside a reserved range, as the kernel has them)
         for (const pb of pbs) {
           const start = (pb + b.pbBase) << pbo;
+          if (!okRegion(start, pbo) && !placedOrder.has(start)) {
+            for (let o = pbo - 1; o >= 0; o--) {
+              for (let p = start; p < start + PB && need[o]! > 0; p += 2 ** o) {
+                if (okRegion(p, o) && placedOrder.get(p ^ 2 ** o) !== o) {
+                  place(p, o, mt);
+                  need[o]--;
+                }
+              }
+            }
+            continue;
+          }
           let cur = start;
           for (;;) {
+            // the largest order still needed whose staircase fits in what is left of the pageblock
             let kTop = pbo - 1;
-            while (kTop >= 0 && need[kTop]! <= 0) kTop--;
+            while (kTop >= 0 && (need[kTop]! <= 0 || Math.ceil(cur / 2 ** (kTop + 1)) * 2 ** (kTop + 1) + 2 ** (kTop + 1) > start + PB)) kTop--;
             if (kTop < 0) break;
             const slot = 2 ** (kTop + 1);
             cur = Math.ceil(cur / slot) * slot;
-            if (cur + slot > start + PB) break;
             let pos = cur;
             let any = false;
             for (let j = kTop; j >= 0; j--) {
@@ -186,8 +201,28 @@ export function synthesizeFromCounts(rs: RunState, machine: Machine, s: ParsedSn
           }
         }
       }
-      for (let o = 0; o < b.maxOrder; o++) dropped += need[o]! * 2 ** o;
     }
+    // what the staircases left (a pageblock with reserved pages or holes where a staircase would
+    // start): first fit, any aligned place whose buddy is not a free block of the same order
+    for (const mt of lists) {
+      const need = wantFree[mt]!;
+      if (!need.slice(0, pbo).some((c) => c > 0)) continue;
+      const own = counted.filter((pb) => b.pbType[pb] === mt);
+      const other = mt === MIGRATE_CMA ? [] : counted.filter((pb) => b.pbType[pb] !== mt && b.pbType[pb] !== MIGRATE_CMA);
+      for (let o = pbo - 1; o >= 0; o--) {
+        for (const pb of [...own, ...other]) {
+          const start = (pb + b.pbBase) << pbo;
+          for (let p = start; p < start + PB && need[o]! > 0; p += 2 ** o) {
+            if (okRegion(p, o) && placedOrder.get(p ^ 2 ** o) !== o) {
+              place(p, o, mt);
+              need[o]--;
+            }
+          }
+          if (need[o]! <= 0) break;
+        }
+      }
+    }
+    for (const mt of lists) for (let o = 0; o < b.maxOrder; o++) dropped += wantFree[mt]![o]! * 2 ** o;
     if (dropped > 0) warnings.push(`SNAPSHOT_SYNTHESIS: ${k}: ${dropped} free pages of pagetypeinfo's lists found no room that keeps the buddy merged; they are allocated instead`);
     const lt = assignListTypes(rs, blocks, z.ptiFree, () => 0);
     const listMt = Uint8Array.from(blockMt);
