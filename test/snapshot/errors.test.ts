@@ -68,6 +68,19 @@ describe('refused snapshots', () => {
     expect(z.message).toMatch(/pages free is 126483, buddyinfo's blocks hold 226483 pages/);
   });
 
+  it('a managed count far from the boot\'s (another kernel, or boot-time reservations the boot did not have)', () => {
+    // 262144 present pages: the tolerance is max(1024, 262144 / 16) = 16384 pages
+    const zi = rtText('rt-a64-1g-fill', 'rt_before', 'zoneinfo').replace('managed  250241', 'managed  230241');
+    const e = refused(() => importSnapshot(fill(), snap({ zoneinfo: zi, kpageflags: undefined })));
+    expect([e.code, e.location]).toEqual(['SNAPSHOT_MISMATCH', 'zoneinfo']);
+    expect(e.message).toMatch(/managed is 230241, the fresh boot's 250241: more apart than the 16384 pages/);
+    // within it: a warning, and the snapshot's managed is used
+    const near = importSnapshot(fill(), snap({ zoneinfo: rtText('rt-a64-1g-fill', 'rt_before', 'zoneinfo').replace('managed  250241', 'managed  249241'), kpageflags: undefined }));
+    expect(near.report.zones[0]!.managed).toBe(249241);
+    expect(near.report.warnings.some((w) => w.startsWith('SNAPSHOT_MANAGED'))).toBe(true);
+    near.rs.clone();
+  });
+
   it('another CMA size, another CPU count, another kernel version', () => {
     const d = rtSnapshot('rt-a64-1g-fill', 'rt_before');
     const cma = refused(() => importSnapshot(bootMachine({ arch: 'arm64', kernel: '6.1', topology: { arch: 'arm64', kernel: '6.1', ramMiB: 1024 }, cmdline: 'cma=128M' }), d));

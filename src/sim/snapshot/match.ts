@@ -3,7 +3,8 @@
  *
  * Refused (SNAPSHOT_MISMATCH, naming the file): a kernel version or zone set the machine does not
  * have, a zone whose start_pfn, spanned or present differ from the boot's (another machine, or
- * another mem=/DT), another CPU count, another CMA size per zone (another cma=/hugetlb_cma=), a
+ * another mem=/DT), a managed count more than max(1024, present / 16) pages from the boot's,
+ * another CPU count, another CMA size per zone (another cma=/hugetlb_cma=), a
  * pagetypeinfo of another pageblock order or MAX_ORDER, or with another number of pageblocks or
  * CMA pageblocks. Refused as SNAPSHOT_INCONSISTENT: buddyinfo against pagetypeinfo, or zoneinfo's
  * "pages free" against buddyinfo, beyond max(1024 pages, 2 % of the zone's free pages) (the files
@@ -87,6 +88,12 @@ export function matchSnapshot(machine: Machine, s: ParsedSnapshot, warnings: str
       if (snap !== undefined && snap !== boot) {
         throw snapshotError('SNAPSHOT_MISMATCH', 'zoneinfo', `${k}: ${what} is ${snap}, the booted machine's is ${boot}: a snapshot of another machine (or of another mem=, device tree or memory map)`);
       }
+    }
+    // managed: a running machine's differs from the fresh boot's by the late frees, memory given to
+    // or taken from the buddy since (balloon, hugetlb vmemmap); much more is another kernel or boot
+    const tolM = Math.max(1024, Math.floor(mz.present / 16));
+    if (pz.managed !== undefined && Math.abs(pz.managed - b.z.managed[zi]!) > tolM) {
+      throw snapshotError('SNAPSHOT_MISMATCH', 'zoneinfo', `${k}: managed is ${pz.managed}, the fresh boot's ${b.z.managed[zi]}: more apart than the ${tolM} pages late frees and run-time changes explain (another kernel, or boot-time hugepages/crashkernel the boot did not have)`);
     }
     if (pz.cma !== undefined && pz.cma !== b.z.cma[zi]) {
       throw snapshotError('SNAPSHOT_MISMATCH', 'zoneinfo', `${k}: cma is ${pz.cma} pages, the booted machine's CMA areas give this zone ${b.z.cma[zi]}: boot it with the snapshot's cma= / hugetlb_cma= / device tree`);
