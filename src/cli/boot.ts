@@ -2,7 +2,12 @@
  * `mmbook boot`: boot a simulated machine and print /proc files in the kernel's exact text.
  * The flags are a contract other tools depend on (see README "CLI").
  */
-import { MmError, bootMachine, bootFromZoneinfo, PROC_NAMES, renderProc, type Machine, type ProcName, checkProfileName, ImportedMachine, type Arch, type KernelVersion, COMMAND_LINE_SIZE } from '../sim/index';
+import {
+  MmError, bootMachine, bootFromZoneinfo, PROC_NAMES, renderProc, checkProfileName, ImportedMachine, COMMAND_LINE_SIZE,
+  importSnapshot, snapshotSummary, startImported,
+  type Machine, type ProcName, type Arch, type KernelVersion, type RunningMachine, type SnapshotImport,
+} from '../sim/index';
+import { readStateDir, stateError } from './state-dir';
 import { loadTopology } from './topology';
 import { unmodeledParams } from './cmdline-check';
 import { printable } from './printable';
@@ -28,12 +33,16 @@ export interface BootArgs {
   /** a workload spec to run after the boot, and where to write its result */
   workload?: string;
   json?: string;
+  /** a running machine's /proc snapshot to start from (a directory), and its files' name prefix */
+  state?: string;
+  statePrefix?: string;
 }
 
 const VALUE_FLAGS: Record<string, keyof BootArgs> = {
   '--arch': 'arch', '--kernel': 'kernel', '--dtb': 'dtb', '--e820': 'e820', '--zoneinfo': 'zoneinfo',
   '--topology': 'topology', '--cmdline': 'cmdline', '--kconfig': 'kconfig', '--boot-log': 'bootLog', '--reserved': 'reserved',
   '--buddyinfo': 'buddyinfo', '--pagetypeinfo': 'pagetypeinfo', '--workload': 'workload', '--json': 'json',
+  '--state': 'state', '--state-prefix': 'statePrefix',
 };
 
 export function parseBootArgs(argv: string[]): BootArgs {
@@ -83,6 +92,8 @@ export function parseBootArgs(argv: string[]): BootArgs {
   if (a.zoneinfo === undefined && (a.buddyinfo !== undefined || a.pagetypeinfo !== undefined)) {
     throw new MmError('CLI_USAGE', `--${a.buddyinfo !== undefined ? 'buddyinfo' : 'pagetypeinfo'} gives the free lists of a machine imported with --zoneinfo; a --dtb, --e820 or --topology boot has its own`);
   }
+  if (a.statePrefix !== undefined && a.state === undefined) throw new MmError('CLI_USAGE', '--state-prefix names the files of a --state directory; give --state DIR too');
+  if (a.state !== undefined && a.zoneinfo !== undefined) throw new MmError('CLI_USAGE', '--state starts a machine booted from its firmware inputs (--dtb, --e820 or --topology) from a snapshot; a --zoneinfo import has no page state to put it in');
   if (a.json !== undefined && a.workload === undefined) throw new MmError('CLI_USAGE', '--json writes the result of a --workload run; give --workload SPEC.json too');
   if (a.zoneinfo !== undefined && a.reserved !== undefined) throw new MmError('CLI_USAGE', '--reserved replays a memblock/reserved listing into a --dtb, --e820 or --topology boot; a --zoneinfo import takes managed from the file and has no memblock');
   return a;
@@ -147,14 +158,17 @@ function bootFromFiles(a: BootArgs): Machine {
 
 export async function bootCommand(argv: string[]): Promise<number> {
   const a = parseBootArgs(argv);
-  const m = bootFromArgs(a);
-  // --workload: the files of the state the workload leaves
+  // with --state, the --sysctl writes happen at the snapshot's moment, on the running machine
+  const m = bootFromArgs(a.state !== undefined ? { ...a, sysctls: [] } : a);
+  const state = a.state !== undefined ? startFromStateDir(m, a.state, a.statePrefix) : undefined;
+  for (const [name, value] of state ? a.sysctls : []) state!.run.sysctl(name, value);
+  // --workload: the files of the state the workload leaves (from the snapshot, with --state)
   const wl = a.workload !== undefined ? (await import('./workload')) : undefined;
-  const result = wl ? wl.runWorkloadFile(m, a.workload!, a.json) : undefined;
+  const result = wl ? wl.runWorkloadFile(state?.run ?? m, a.workload!, a.json) : undefined;
   const out: string[] = [];
   for (const name of a.show) {
     if (a.show.length > 1) out.push(`==> ${name} <==\n`);
-    out.push(result ? renderProc(result.final, name) : m.render(name));
+    out.push(result ? renderProc(result.final, name) : state ? state.run.render(name) : m.render(name));
   }
   // setup_arch keeps COMMAND_LINE_SIZE - 1 bytes of the command line, silently
   const size = COMMAND_LINE_SIZE[m.parts.profile.arch];
@@ -165,9 +179,24 @@ export async function bootCommand(argv: string[]): Promise<number> {
   // what an imported /proc/zoneinfo lacked or had unusual; the sysctls inferred from it
   for (const w of m.parts.warnings ?? []) process.stderr.write(`mmbook: warning: ${printable(w)}\n`);
   for (const n of importNotes(m)) process.stderr.write(`mmbook: note: ${printable(n)}\n`);
+  // what the snapshot disagreed in (read moments apart, sysctls since boot) and how close the import is
+  for (const w of state?.imp.report.warnings ?? []) process.stderr.write(`mmbook: warning: ${printable(w)}\n`);
+  for (const n of state ? snapshotSummary(state.imp.report) : []) process.stderr.write(`mmbook: note: state: ${printable(n)}\n`);
   if (wl && result) process.stderr.write(`mmbook: ${wl.workloadSummary(result)}\n`);
   process.stdout.write(out.join(''));
   return 0;
+}
+
+/** The machine started from a --state directory's snapshot (an import error names the file). */
+function startFromStateDir(m: Machine, dir: string, prefix: string | undefined): { imp: SnapshotImport; run: RunningMachine } {
+  const maxPfn = Math.max(...m.parts.layout.nodes.map((n) => n.endPfn));
+  const files = readStateDir(dir, prefix, maxPfn * 8);
+  try {
+    const imp = importSnapshot(m, files.input);
+    return { imp, run: startImported(imp) };
+  } catch (e) {
+    throw stateError(e, files.paths);
+  }
 }
 
 /** "vm.NAME = V (inferred from the dump's watermarks: basis)" for each sysctl an import inferred and no --sysctl wrote. */

@@ -8,7 +8,8 @@ import { errorReport } from './report-error';
 const USAGE = `usage:
   mmbook boot --arch arm64|arm|x86_64 --kernel 5.10|6.1 (--dtb FILE | --e820 FILE | --zoneinfo FILE | --topology FILE.json)
               [--cmdline STRING] [--cpus N] [--kconfig FILE] [--boot-log FILE] [--reserved FILE]
-              [--sysctl vm.NAME=VALUE]... [--show zoneinfo,buddyinfo,pagetypeinfo,meminfo,vmstat,memblock]
+              [--sysctl vm.NAME=VALUE]... [--state DIR [--state-prefix PREFIX]]
+              [--show zoneinfo,buddyinfo,pagetypeinfo,meminfo,vmstat,memblock]
               [--workload SPEC.json [--json OUT.json]]
   mmbook run NOTEBOOK.html [-p name=value | name=@FILE | name.field=value]... [--json out.json] [--timeout SECONDS] [--max-heap MIB]
              [--sweep name=a:b:n[,seeds=k] [--jobs N] [--values NAME,...]]

@@ -6,7 +6,7 @@
 import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { MmError } from '../sim/errors';
-import { runWorkload, workloadJsonReplacer, type Machine, type WorkloadResult } from '../sim/index';
+import { runWorkload, workloadJsonReplacer, type Machine, type RunningMachine, type WorkloadResult } from '../sim/index';
 import { readInputFile } from './input-file';
 
 /** The spec in --workload FILE: JSON, or WORKLOAD_SPEC naming the file and where the JSON breaks. */
@@ -47,8 +47,8 @@ export function workloadSummary(r: WorkloadResult): string {
     + `kswapd woke ${plural(t.kswapdWakes, 'time')}, kcompactd ${plural(t.kcompactdWakes, 'time')}`;
 }
 
-/** Run the workload of --workload on m; writes --json; returns the result. */
-export function runWorkloadFile(m: Machine, specPath: string, jsonPath: string | undefined): WorkloadResult {
+/** Run the workload of --workload on m (a booted machine, or one running from a --state snapshot); writes --json; returns the result. */
+export function runWorkloadFile(m: Machine | RunningMachine, specPath: string, jsonPath: string | undefined): WorkloadResult {
   const spec = readWorkloadSpec(specPath);
   if (jsonPath !== undefined) checkJsonWritable(jsonPath);
   let r: WorkloadResult;

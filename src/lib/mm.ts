@@ -4,9 +4,10 @@
  * crosses a worker boundary by structured clone.
  */
 import {
-  bootMachine, bootFromZoneinfo, defaultKernelConfig, defaultLowmemReserveRatio, Machine, MmError, tunableSysctlNames, versionRules,
-  watermarkScaleFactorMax, zoneNames,
-  type Arch, type BootRequest, type BootStage, type KernelVersion, type MachineView, type ProcName, type Topology,
+  bootMachine, bootFromZoneinfo, defaultKernelConfig, defaultLowmemReserveRatio, importSnapshot, Machine, MmError, renderProc, runView,
+  startImported, tunableSysctlNames, versionRules, watermarkScaleFactorMax, zoneNames,
+  type Arch, type BootRequest, type BootStage, type KernelVersion, type MachineView, type ProcName,
+  type SnapshotImport, type SnapshotInput, type SnapshotReport, type Topology,
   ImportedMachine, type ImportInfo,
 } from '../sim/index';
 import { fixture, fixtures, type Fixture } from './fixtures/fixture';
@@ -44,6 +45,13 @@ export interface MmBootRequest {
   sysctls?: Array<[string, string | number]> | Record<string, string | number>;
   /** progress: called as each boot stage starts, with the share of the boot done (0…1) */
   onStage?: (stage: BootStage, fraction: number) => void;
+  /**
+   * A running machine's /proc snapshot (the machine booted from dtb/e820/topology must be the
+   * snapshot's): { zoneinfo, buddyinfo, pagetypeinfo, kpageflags?: Uint8Array (raw or gzip),
+   * meminfo?, vmstat? }. The machine's view and files are then the snapshot's state, and start()
+   * runs from it. Refused (SNAPSHOT_*) when it is another machine's or disagrees with itself.
+   */
+  state?: SnapshotInput;
 }
 
 export interface MmMachine {
@@ -70,22 +78,42 @@ export interface MmMachine {
   workload(spec: unknown, opts?: MmWorkloadOptions): WorkloadResult;
   /**
    * The machine running: a copy of its page state that allocations, frees, sysctl writes and the
-   * daemons change (src/lib/run.ts). opts: { swap, swappiness, daemons: 'auto' | 'manual' }.
+   * daemons change (src/lib/run.ts), from the fresh boot or from the boot request's `state`
+   * snapshot. opts: { swap, swappiness, daemons: 'auto' | 'manual' } (a snapshot keeps its own).
+   * Each call starts anew.
    */
   start(opts?: RunOptions): MmRun;
+  /** With a `state` snapshot: how the import compares with the snapshot's files; else null. */
+  snapshot(): SnapshotReport | null;
 }
 
 class MachineHandle implements MmMachine {
   private cachedStages: MachineStages | null = null;
   private cachedWarnings: string[] | null = null;
-  constructor(readonly machine: Machine) {}
+  private cachedStateView: MachineView | null = null;
+  /** `state`: the snapshot import the machine starts from (view and render show it) */
+  constructor(readonly machine: Machine, private readonly state?: SnapshotImport) {}
   get arch(): Arch { return this.machine.profile.arch; }
   get kernel(): KernelVersion { return this.machine.profile.kernel; }
-  view(): MachineView { return this.machine.view(); }
-  render(file: ProcName): string { return this.machine.render(file); }
-  sysctl(name: string, value: string | number): MmMachine { return new MachineHandle(this.machine.sysctl(name, value)); }
+  view(): MachineView {
+    if (!this.state) return this.machine.view();
+    this.cachedStateView ??= runView(this.state.rs);
+    return this.cachedStateView;
+  }
+  render(file: ProcName): string { return this.state ? renderProc(this.view(), file) : this.machine.render(file); }
+  sysctl(name: string, value: string | number): MmMachine {
+    if (!this.state) return new MachineHandle(this.machine.sysctl(name, value));
+    // a write at the snapshot's moment: the handler recomputes from the running machine's managed pages
+    const rs = this.state.rs.clone();
+    rs.sysctl(name, value);
+    return new MachineHandle(this.machine.sysctl(name, value), { rs, report: this.state.report });
+  }
   readSysctl(name: string): string { return this.machine.readSysctl(name); }
-  start(opts: RunOptions = {}): MmRun { return new RunHandle(this.machine.start(checkRunOptions(opts))); }
+  start(opts: RunOptions = {}): MmRun {
+    checkRunOptions(opts);
+    return new RunHandle(this.state ? startImported(this.state) : this.machine.start(opts));
+  }
+  snapshot(): SnapshotReport | null { return this.state ? this.state.report : null; }
   imported(): ReturnType<MmMachine['imported']> {
     const m = this.machine;
     if (!(m instanceof ImportedMachine)) return null;
@@ -97,7 +125,7 @@ class MachineHandle implements MmMachine {
     return this.cachedStages;
   }
   get warnings(): string[] {
-    this.cachedWarnings ??= [...(this.machine.parts.warnings ?? []), ...machineWarnings(this.machine)];
+    this.cachedWarnings ??= [...(this.machine.parts.warnings ?? []), ...machineWarnings(this.machine), ...(this.state?.report.warnings ?? [])];
     return [...this.cachedWarnings];
   }
   /** What `mmbook run --json` writes for a machine value: its identity and zone state, not its page arrays. */
@@ -136,6 +164,9 @@ function boot(req: MmBootRequest): MmMachine {
   if (req.zoneinfo === undefined && (req.buddyinfo !== undefined || req.pagetypeinfo !== undefined)) {
     throw new MmError('BOOT_INPUT', 'buddyinfo and pagetypeinfo give the free lists of a machine imported from its zoneinfo: paste the zoneinfo too');
   }
+  if (req.state !== undefined && req.zoneinfo !== undefined) {
+    throw new MmError('BOOT_INPUT', 'state starts a machine booted from its firmware inputs (dtb, e820, topology or a built-in machine) from a snapshot; a zoneinfo import has no page state to put it in');
+  }
   if (req.zoneinfo !== undefined) {
     return new MachineHandle(bootFromZoneinfo({ arch, kernel, zoneinfo: req.zoneinfo, buddyinfo: req.buddyinfo, pagetypeinfo: req.pagetypeinfo, cmdline: req.cmdline, cpus: req.cpus, kconfig: req.kconfig, bootLog: req.bootLog, sysctls }));
   }
@@ -153,7 +184,8 @@ function boot(req: MmBootRequest): MmMachine {
     sysctls,
     onStage: req.onStage,
   };
-  return new MachineHandle(bootMachine(r));
+  const machine = bootMachine(r);
+  return new MachineHandle(machine, req.state !== undefined ? importSnapshot(machine, req.state) : undefined);
 }
 
 /** A declarative machine inside the shared limits (src/lib/limits.ts), or TOPOLOGY_INVALID naming the field. */

@@ -40,3 +40,8 @@ export { HugetlbHandle, type HugetlbPoolInfo } from './hugetlb/api';
 export type { NrHugepagesResult } from './hugetlb/resize';
 export { renderCmaDebugfs, cmaDebugfsDir, CMA_DEBUGFS_FILES, type CmaDebugfsFile } from './format/cma-debugfs';
 export { formatCmaTrace, type CmaTraceContext } from './format/cma-trace';
+export {
+  importSnapshot, startFromSnapshot, startImported, snapshotSummary, decodeKpageflags, SNAPSHOT_FILES,
+  type SnapshotInput, type SnapshotReport, type ZoneImportReport, type SnapshotImport, type SnapshotFile,
+} from './snapshot/index';
+export { runView } from './run/run-view';

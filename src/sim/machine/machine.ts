@@ -18,6 +18,7 @@ import { machineView } from './machine-view';
 import { RunningMachine } from '../run/running-machine';
 import type { RunOptions } from '../run/run-state';
 import { hugetlbBootMeminfo, type HugetlbBoot } from '../hugetlb/boot-state';
+import { startFromSnapshot, type SnapshotInput } from '../snapshot/index';
 
 export interface MachineParts {
   profile: Profile;
@@ -102,6 +103,15 @@ export class Machine {
    */
   start(opts?: RunOptions): RunningMachine {
     return RunningMachine.start(this, opts);
+  }
+
+  /**
+   * Start running from a running machine's /proc snapshot instead of this fresh boot (its page
+   * state, free lists, pageblock types, per-cpu lists and counters; src/sim/snapshot). Refused
+   * (MmError SNAPSHOT_*) when the snapshot is not of this machine or disagrees with itself.
+   */
+  startFrom(snapshot: SnapshotInput, opts?: RunOptions): RunningMachine {
+    return startFromSnapshot(this, snapshot, opts);
   }
 
   readSysctl(name: string): string {
