@@ -84,7 +84,7 @@ export interface MmMachine {
    */
   start(opts?: RunOptions): MmRun;
   /** With a `state` snapshot: how the import compares with the snapshot's files; else null. */
-  snapshot(): SnapshotReport | null;
+  stateReport(): SnapshotReport | null;
 }
 
 class MachineHandle implements MmMachine {
@@ -113,7 +113,7 @@ class MachineHandle implements MmMachine {
     checkRunOptions(opts);
     return new RunHandle(this.state ? startImported(this.state) : this.machine.start(opts));
   }
-  snapshot(): SnapshotReport | null { return this.state ? this.state.report : null; }
+  stateReport(): SnapshotReport | null { return this.state ? this.state.report : null; }
   imported(): ReturnType<MmMachine['imported']> {
     const m = this.machine;
     if (!(m instanceof ImportedMachine)) return null;

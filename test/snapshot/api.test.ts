@@ -60,10 +60,10 @@ describe('mm.boot({ state }) then machine.start()', () => {
     state: rtSnapshot('rt-a64-1g-highorder', 'rt_after', 'gz'),
   });
 
-  it('the machine shows the snapshot; start() runs from it; snapshot() reports the comparison', () => {
+  it('the machine shows the snapshot; start() runs from it; stateReport() reports the comparison', () => {
     const m = mm.boot(req());
     expect(m.render('pagetypeinfo').split('\n').slice(-2)).toEqual(rtText('rt-a64-1g-highorder', 'rt_after', 'pagetypeinfo').split('\n').slice(-2));
-    const rep = m.snapshot()!;
+    const rep = m.stateReport()!;
     expect(rep.source).toBe('kpageflags');
     expect(rep.zones[0]!.buddyinfoDiffPages).toBe(62);
     expect(m.warnings.some((w) => w.startsWith('SNAPSHOT_DRIFT'))).toBe(true);
@@ -83,14 +83,14 @@ describe('mm.boot({ state }) then machine.start()', () => {
     const z = m.view().nodes[0]!.zones[0]!;
     expect(z.boost).toBe(0);
     expect(z.low).toBeGreaterThan(7040);
-    expect(m.snapshot()).not.toBeNull();
+    expect(m.stateReport()).not.toBeNull();
     (m.start() as RunHandle).running.checkInvariants();
   });
 
   it('without state, start() runs from the fresh boot; with a zoneinfo import, state is refused', () => {
     const { state: _s, ...fresh } = req();
     void _s;
-    expect(mm.boot(fresh).snapshot()).toBeNull();
+    expect(mm.boot(fresh).stateReport()).toBeNull();
     expect(mm.boot(fresh).start().render('buddyinfo')).toBe(mm.boot(fresh).render('buddyinfo'));
     expect(() => mm.boot({ arch: 'arm64', kernel: '6.1', zoneinfo: rtText('rt-a64-1g-highorder', 'rt_after', 'zoneinfo'), state: rtSnapshot('rt-a64-1g-highorder', 'rt_after') })).toThrow(/state starts a machine booted from its firmware inputs/);
   });

@@ -63,7 +63,7 @@ export const api = {
     /** the machine running (src/lib/run.ts): allocations, frees, sysctls and daemons on a copy of its page state */
     start: method<[opts?: RunOptions], RunHandle>(),
     /** a machine booted with a `state` snapshot: how the import compares with the snapshot's files; else null */
-    snapshot: method<[], ReturnType<MmMachine['snapshot']>>(),
+    stateReport: method<[], ReturnType<MmMachine['stateReport']>>(),
   },
   run: {
     task: method<P<'task'>, R<'task'>>(),

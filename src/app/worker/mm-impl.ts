@@ -37,7 +37,7 @@ export const impl: Impl<MmWorkerApi, Selves> = {
     imported: (m) => m.imported(),
     workload: (m, [spec], ctx) => workloadSliced(simMachine(m), spec, ctx),
     start: (m, [opts], ctx) => adoptRun(ctx, m.start(opts)),
-    snapshot: (m) => m.snapshot(),
+    stateReport: (m) => m.stateReport(),
   },
   run: {
     task: (r, [comm, adj]) => r.task(comm, adj),
