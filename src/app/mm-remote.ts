@@ -10,7 +10,7 @@
  * boot workers; the oldest is dropped).
  */
 import { LIMITS } from '../lib/limits';
-import { api, type MachineInfo, type MmWorkerApi, type WireBootRequest } from './worker/api';
+import { api, type MachineInfo, type MmWorkerApi, type WireBootRequest, type WireReplayRequest } from './worker/api';
 import { CancelledError, RpcError } from './worker/rpc';
 import { RpcClient, type LocalAnswers, type RemoteObject } from './worker/rpc-client';
 
@@ -28,6 +28,8 @@ const LOCAL: LocalAnswers = { machine: { view: (info) => info.snapshot } };
 
 export interface RemoteMm {
   boot(req: WireBootRequest, opts?: { key?: string }): Promise<RemoteMachine>;
+  /** mm.replay({ machine, trace, … }): the machine's worker replays the trace, with progress (src/lib/replay.ts) */
+  replay(req: WireReplayRequest & { machine: RemoteMachine }): Promise<unknown>;
   fixtures(): Promise<unknown>;
   defaults(arch: string, kernel: string): Promise<unknown>;
   sysctlNames(kernel: string): Promise<unknown>;
@@ -83,20 +85,37 @@ export function createRemoteMm(makeWorker: () => Worker): RemoteMm {
     let shown = 0.02;
     emit({ active: true, stage: 'starting simulator', fraction: shown });
     try {
-      return await host.call('root', 0, 'boot', [req], {
+      const m = await host.call('root', 0, 'boot', [req], {
         onProgress: (stage, fraction) => {
           if (inflight.get(key) !== host) return;
           shown = Math.max(shown, fraction);
           emit({ active: true, stage, fraction: shown });
         },
       });
+      owners.set(m, host);
+      return m;
     } finally {
       if (inflight.get(key) === host) { inflight.delete(key); if (inflight.size === 0) emit({ active: false, stage: 'done', fraction: 1 }); }
     }
   }
 
+  /** the worker of each booted machine (a replay reports progress through it) */
+  const owners = new WeakMap<object, RpcClient<MmWorkerApi>>();
+  async function replay(req: WireReplayRequest & { machine: RemoteMachine }): Promise<unknown> {
+    const { machine, ...rest } = req;
+    const host = owners.get(machine);
+    if (!host) return machine.replay(rest);
+    emit({ active: true, stage: 'replaying', fraction: 0 });
+    try {
+      return await host.call('machine', machine.handle, 'replay', [rest], { onProgress: (stage, fraction) => emit({ active: true, stage, fraction }) });
+    } finally {
+      emit({ active: false, stage: 'done', fraction: 1 });
+    }
+  }
+
   return {
     boot,
+    replay,
     fixtures: () => callStatic('fixtures', []),
     defaults: (arch, kernel) => callStatic('defaults', [arch, kernel]),
     sysctlNames: (kernel) => callStatic('sysctlNames', [kernel]),

@@ -9,6 +9,8 @@ const USAGE = `usage:
   mmbook boot --arch arm64|arm|x86_64 --kernel 5.10|6.1 (--dtb FILE | --e820 FILE | --zoneinfo FILE | --topology FILE.json)
               [--cmdline STRING] [--cpus N] [--kconfig FILE] [--boot-log FILE] [--reserved FILE]
               [--sysctl vm.NAME=VALUE]... [--show zoneinfo,buddyinfo,pagetypeinfo,meminfo,vmstat,memblock]
+  mmbook replay --arch A --kernel K (--dtb F | --e820 F | --topology F) [boot flags] [--state DIR] --trace FILE[.gz]
+              [--start-mark TEXT] [--end-mark TEXT] [--json OUT] [--show FILES] [--mark-rule 'REGEX=>TEXT']...
   mmbook run NOTEBOOK.html [-p name=value | name=@FILE | name.field=value]... [--json out.json] [--timeout SECONDS] [--max-heap MIB]
   mmbook build [--out DIR]`;
 
@@ -19,6 +21,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./boot')).bootCommand(rest);
     case 'run':
       return (await import('./run')).runCommand(rest);
+    case 'replay':
+      return (await import('./replay')).replayCommand(rest);
     case 'build':
       return (await import('./build')).buildCommand(rest);
     case undefined:
@@ -28,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE + '\n');
       return cmd === undefined ? 2 : 0;
     default:
-      throw new MmError('CLI_USAGE', `unknown command '${cmd}'; expected boot, run or build`);
+      throw new MmError('CLI_USAGE', `unknown command '${cmd}'; expected boot, run, replay or build`);
   }
 }
 

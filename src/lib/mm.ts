@@ -13,6 +13,7 @@ import { fixture, fixtures, type Fixture } from './fixtures/fixture';
 import { LIMITS, limitProblem } from './limits';
 import { machineWarnings } from './machine-warnings';
 import { machineStages, type MachineStages } from './stages';
+import { replay } from './replay';
 
 export interface MmBootRequest {
   arch?: Arch;
@@ -181,6 +182,8 @@ export const mm = {
   sysctlNames: (kernel: KernelVersion): string[] => tunableSysctlNames(kernel).map((n) => `vm.${n}`),
   /** the largest machine mmbook simulates (src/lib/limits.ts), the same in the browser and the CLI */
   limits: LIMITS,
+  /** replay a real ftrace recording through the simulator's allocator (src/lib/replay.ts); async */
+  replay,
 };
 
 export type Mm = typeof mm;

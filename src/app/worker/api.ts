@@ -11,6 +11,8 @@
  */
 import type { Fixture } from '../../lib/fixtures/fixture';
 import type { MmBootRequest, MmDefaults, MmMachine } from '../../lib/mm';
+import type { MmReplayRequest } from '../../lib/replay';
+import type { ReplayResult } from '../../sim/replay/replay';
 import type { MachineStages } from '../../lib/stages';
 import { method, type ApiSet, type Handle } from './rpc';
 
@@ -34,6 +36,9 @@ export interface MachineInfo {
 /** A boot request as it crosses to the worker (progress comes back as messages, not a callback). */
 export type WireBootRequest = Omit<MmBootRequest, 'onStage'>;
 
+/** A replay request as it crosses to the worker: the machine is the handle it is called on. */
+export type WireReplayRequest = Omit<MmReplayRequest, 'machine' | 'onProgress' | 'checkpoint' | 'signal'>;
+
 type MachineHandle = Handle<'machine', MachineInfo>;
 
 export const api = {
@@ -48,6 +53,7 @@ export const api = {
     render: method<[file: ProcName], string>(),
     readSysctl: method<[name: string], string>(),
     sysctl: method<[name: string, value: string | number], MachineHandle>(),
+    replay: method<[req: WireReplayRequest], ReplayResult>({ long: true }),
   },
 } satisfies ApiSet;
 

@@ -31,5 +31,6 @@ export const impl: Impl<MmWorkerApi, Selves> = {
     render: (m, [file]) => m.render(file),
     readSysctl: (m, [name]) => m.readSysctl(name),
     sysctl: (m, [name, value], ctx) => adoptMachine(ctx, m.sysctl(name, value), false),
+    replay: (m, [req], ctx) => mm.replay({ ...req, machine: m, onProgress: (line, fraction) => ctx.progress(`replaying: line ${line}`, fraction), checkpoint: () => ctx.checkpoint(), signal: ctx.signal }),
   },
 };

@@ -143,6 +143,8 @@ export class RunState {
   readonly compaction: CompactionState;
   /** called for every page migration moves (old pfn, new pfn), so holders of pfns can follow their pages */
   onMigrate: ((oldPfn: number, newPfn: number) => void) | null = null;
+  /** no reclaim (direct reclaim frees nothing): a trace replay, where the trace's frees are the reclaim */
+  reclaimOff = false;
 
   constructor(machine: Machine, opts: RunOptions = {}, from?: RunState) {
     const p = machine.parts;
