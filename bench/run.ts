@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --json] [-- --only boot|buddy|kernel|runtime|cli]`: every benchmark, printed as figures
+ * `npm run bench [-- --json] [-- --only boot|buddy|kernel|runtime|cli|replay]`: every benchmark, printed as figures
  * with same-run baselines and ratios. With --json, one JSON object per line:
  * {"name", "value", "unit", "baseline"?, "ratio"?, "target"?}.
  */
@@ -8,6 +8,7 @@ import { benchBuddy, type BenchResult } from './boot-fill';
 import { benchKernel } from './kernel';
 import { benchRuntime } from './runtime';
 import { benchCli } from './cli';
+import { benchReplay } from './replay';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -18,6 +19,7 @@ const suites: Array<[string, () => Promise<BenchResult[]>]> = [
   ['kernel', benchKernel],
   ['runtime', benchRuntime],
   ['cli', benchCli],
+  ['replay', benchReplay],
 ];
 
 for (const [name, run] of suites) {

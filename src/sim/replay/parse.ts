@@ -122,12 +122,23 @@ export class TraceLineScanner {
     this.lineStart = a;
     let q: number;
     let rb: number;
-    // the tracefs layout: comm right-aligned to 16, `-pid` left-aligned to 7, then ` [ddd] `
-    if (s.charCodeAt(a + 29) === LBRACKET && s.charCodeAt(a + 33) === 93 && s.charCodeAt(a + 34) === SP) {
-      q = a + 29;
-      rb = a + 33;
-      this.cpu = (s.charCodeAt(a + 30) - D0) * 100 + (s.charCodeAt(a + 31) - D0) * 10 + s.charCodeAt(a + 32) - D0;
-      if (this.cpu < 0 || this.cpu > 999) throw new LineError('bad cpu column');
+    // the tracefs layout "%16s-%-7d [%03d] %5s %5lu.%06lu: ": cpu column at 25..29, flags at
+    // 31..35, the timestamp's colon at 49 (for uptimes under 100000 s), the event name at 51
+    if (s.charCodeAt(a + 25) === LBRACKET && s.charCodeAt(a + 29) === 93 && s.charCodeAt(a + 30) === SP && s.charCodeAt(a + 24) === SP) {
+      const c0 = s.charCodeAt(a + 26) - D0;
+      const c1 = s.charCodeAt(a + 27) - D0;
+      const c2 = s.charCodeAt(a + 28) - D0;
+      if (c0 < 0 || c0 > 9 || c1 < 0 || c1 > 9 || c2 < 0 || c2 > 9) throw new LineError('bad cpu column');
+      this.cpu = c0 * 100 + c1 * 10 + c2;
+      this.bracket = a + 25;
+      if (s.charCodeAt(a + 49) === COLON && s.charCodeAt(a + 42) === DOT && s.charCodeAt(a + 36) === SP && s.charCodeAt(a + 50) === SP && isDigit(s.charCodeAt(a + 48)) && isDigit(s.charCodeAt(a + 41))) {
+        const f = s.charCodeAt(a + 33);
+        this.inIrq = f === 115 /* s */ || f === 104 /* h */ || f === 72 /* H */;
+        this.sawEvent = true;
+        return this.event(s, a + 51, b);
+      }
+      q = a + 25;
+      rb = a + 29;
     } else {
       let i = a;
       while (i < b && (s.charCodeAt(i) === SP || s.charCodeAt(i) === TAB)) i++;
@@ -164,34 +175,65 @@ export class TraceLineScanner {
     let e = q - 1;
     while (e > a && (s.charCodeAt(e) === SP || s.charCodeAt(e) === TAB)) e--;
     if (!isDigit(s.charCodeAt(e))) throw new LineError('no "comm-pid" before the cpu column');
-    // flags (optional), then the timestamp
+    // flags (optional): "] .Ns.. " — the hard/softirq character is the third
     let k = rb + 1;
-    while (k < b && s.charCodeAt(k) === SP) k++;
+    while (s.charCodeAt(k) === SP) k++;
     const c = s.charCodeAt(k);
-    this.inIrq = false;
-    if (c !== c || !isDigit(c)) {
-      const f = k;
-      while (k < b && s.charCodeAt(k) !== SP) k++;
-      if (k - f < 4 || k - f > 6) throw new LineError('the flags column is not 4–6 characters');
-      const irq = s.charCodeAt(f + 2);
-      this.inIrq = irq === 115 /* s */ || irq === 104 /* h */ || irq === 72 /* H */;
-      while (k < b && s.charCodeAt(k) === SP) k++;
+    let irq = false;
+    if (!(c >= D0 && c <= D9)) {
+      const f = s.charCodeAt(k + 2);
+      irq = f === 115 /* s */ || f === 104 /* h */ || f === 72 /* H */;
+      const fe = s.indexOf(' ', k);
+      if (fe - k < 4 || fe - k > 6) throw new LineError('the flags column is not 4–6 characters');
+      k = fe + 1;
     }
+    this.inIrq = irq;
+    // the timestamp, then ": event: body" (neither the flags nor the timestamp hold ": ")
     const colon0 = s.indexOf(': ', k);
-    if (colon0 < 0 || colon0 >= b || !isDigit(s.charCodeAt(k)) || !isDigit(s.charCodeAt(colon0 - 1))) throw new LineError('no timestamp');
-    k = colon0 + 2;
-    while (k < b && s.charCodeAt(k) === SP) k++;
-    const ev = k;
-    const colon = s.indexOf(':', ev);
-    if (colon < 0 || colon >= b || colon === ev) throw new LineError('no event name');
+    if (colon0 < 0 || colon0 >= b || !isDigit(s.charCodeAt(colon0 - 1))) throw new LineError('no timestamp');
+    let d = colon0 - 1;
+    while (d > k && isDigit(s.charCodeAt(d))) d--;
+    if (s.charCodeAt(d) !== DOT || !isDigit(s.charCodeAt(d - 1))) throw new LineError('no timestamp');
+    this.sawEvent = true;
+    return this.event(s, colon0 + 2, b);
+  }
+
+  /** The event name at ev and the body after it; the kmem events by their fixed names. */
+  private event(s: string, ev: number, b: number): number {
     this.evStart = ev;
+    if (s.charCodeAt(ev) === 109 /* m */ && s.charCodeAt(ev + 7) === 95 /* _ */) {
+      const x = s.charCodeAt(ev + 8);
+      let code = -1;
+      let end = 0;
+      if (x === 97 /* a */) {
+        if (s.charCodeAt(ev + 13) === COLON) {
+          if (s.startsWith('mm_page_alloc: ', ev)) (code = EV.ALLOC), (end = ev + 13);
+        } else if (s.charCodeAt(ev + 25) === COLON && s.startsWith('mm_page_alloc_zone_locked: ', ev)) (code = EV.ZONE_LOCKED), (end = ev + 25);
+      } else if (x === 102 /* f */) {
+        if (s.charCodeAt(ev + 12) === COLON) {
+          if (s.startsWith('mm_page_free: ', ev)) (code = EV.FREE), (end = ev + 12);
+        } else if (s.charCodeAt(ev + 20) === COLON && s.startsWith('mm_page_free_batched: ', ev)) (code = EV.FREE_BATCHED), (end = ev + 20);
+      } else if (x === 112 /* p */ && s.charCodeAt(ev + 18) === COLON && s.startsWith('mm_page_pcpu_drain: ', ev)) (code = EV.PCPU_DRAIN), (end = ev + 18);
+      if (code > 0) {
+        this.evEnd = end;
+        let k = end + 2;
+        while (s.charCodeAt(k) === SP) k++;
+        this.bodyStart = k;
+        this.p = k;
+        return code;
+      }
+    }
+    let e2 = ev;
+    while (s.charCodeAt(e2) === SP) e2++;
+    const colon = s.indexOf(':', e2);
+    if (colon < 0 || colon >= b || colon === e2) throw new LineError('no event name');
+    this.evStart = e2;
     this.evEnd = colon;
-    k = colon + 1;
+    let k = colon + 1;
     while (k < b && s.charCodeAt(k) === SP) k++;
     this.bodyStart = k;
     this.p = k;
-    this.sawEvent = true;
-    return this.code(s, ev, colon);
+    return this.code(s, e2, colon);
   }
 
   /** The task's pid. */
@@ -329,6 +371,69 @@ export class TraceLineScanner {
       }
       if (p === st) throw new LineError('expected a number');
     }
+    this.p = p;
+    return neg ? -v : v;
+  }
+
+  /**
+   * `page=%p pfn=…` of the kmem events, fast: returns the pfn, or −1 for a NULL page; pointerWidth
+   * is set to the pointer's digit count (0 for NULL).
+   */
+  pointerWidth = 0;
+  pagePfn(): number {
+    const s = this.s;
+    let p = this.p;
+    if (!s.startsWith('page=', p)) throw new LineError('expected "page="');
+    p += 5;
+    // the tracefs hashed pointer: 16 hex digits then " pfn=0x"
+    if (s.charCodeAt(p + 16) === SP && s.charCodeAt(p + 21) === D0 && s.charCodeAt(p + 22) === 120 && s.startsWith(' pfn=0x', p + 16)) {
+      const nul = s.charCodeAt(p) === D0 && s.charCodeAt(p + 15) === D0 && s.startsWith('0000000000000000', p);
+      this.pointerWidth = nul ? 0 : 16;
+      let q = p + 23;
+      let v = 0;
+      const end = this.end;
+      for (; q < end; q++) {
+        const c = s.charCodeAt(q);
+        if (c >= D0 && c <= D9) v = v * 16 + c - D0;
+        else if (c >= 97 && c <= 102) v = v * 16 + c - 87;
+        else break;
+      }
+      if (q === p + 23) throw new LineError('expected a hex number');
+      this.p = q;
+      this.lastPfnHex = true;
+      return nul ? -1 : v;
+    }
+    this.p = p;
+    const w = this.pointer();
+    this.pointerWidth = w;
+    this.expect(' pfn=');
+    const pfn = this.pfn();
+    return w ? pfn : -1;
+  }
+
+  /** A small decimal (orders, migratetypes) after `lit`. */
+  field(lit: string): number {
+    const s = this.s;
+    let p = this.p;
+    if (s.startsWith(lit, p)) p += lit.length;
+    else {
+      this.expect(lit);
+      p = this.p;
+    }
+    let v = 0;
+    const st = p;
+    let neg = false;
+    if (s.charCodeAt(p) === DASH) {
+      neg = true;
+      p++;
+    }
+    for (;;) {
+      const c = s.charCodeAt(p);
+      if (!(c >= D0 && c <= D9)) break; // NaN past the end too
+      v = v * 10 + c - D0;
+      p++;
+    }
+    if (p === st || (neg && p === st + 1)) throw new LineError(`expected a number after "${lit.trim()}"`);
     this.p = p;
     return neg ? -v : v;
   }

@@ -519,13 +519,10 @@ export class TraceReplay {
   /** Reads `page=… pfn=… order=N` of a kmem event; returns the pfn (−1 for a NULL page). */
   private pageAndPfn(): number {
     const sc = this.sc;
-    sc.expect('page=');
-    const w = sc.pointer();
-    if (w && !this.ptrChecked) this.checkPointer(w);
-    sc.expect(' pfn=');
-    const pfn = sc.pfn();
-    if (!this.pfnFormatChecked && w) this.checkPfnFormat(sc.lastPfnHex);
-    return w ? pfn : -1;
+    const pfn = sc.pagePfn();
+    if (!this.ptrChecked && sc.pointerWidth) this.checkPointer(sc.pointerWidth);
+    if (!this.pfnFormatChecked && sc.pointerWidth) this.checkPfnFormat(sc.lastPfnHex);
+    return pfn;
   }
 
   private gfp(): number {
@@ -557,10 +554,8 @@ export class TraceReplay {
   private alloc(): void {
     const sc = this.sc;
     const pfn = this.pageAndPfn();
-    sc.expect(' order=');
-    const order = sc.num();
-    sc.expect(' migratetype=');
-    sc.num();
+    const order = sc.field(' order=');
+    sc.field(' migratetype=');
     sc.expect(' gfp_flags=');
     const gfp = this.gfp();
     const rs = this.rs;
@@ -663,8 +658,7 @@ export class TraceReplay {
   private free(): void {
     const sc = this.sc;
     const pfn = this.pageAndPfn();
-    sc.expect(' order=');
-    const order = sc.num();
+    const order = sc.field(' order=');
     const rs = this.rs;
     if (pfn < 0) throw new LineError('mm_page_free of a NULL page');
     if (order < 0 || order >= rs.buddy.maxOrder) throw new LineError(`order ${order} outside 0..${rs.buddy.maxOrder - 1}`);
@@ -763,13 +757,10 @@ export class TraceReplay {
     const k = this.out.pcp.kernel;
     let order = 0;
     if (kind !== LE_B) {
-      sc.expect(' order=');
-      order = sc.num();
-      sc.expect(' migratetype=');
-      const mt = sc.num();
+      order = sc.field(' order=');
+      const mt = sc.field(' migratetype=');
       if (kind === LE_Z) {
-        sc.expect(' percpu_refill=');
-        const refill = sc.num();
+        const refill = sc.field(' percpu_refill=');
         if (refill === 1 || mt === 4) {
           k.refillBlocks++;
           k.refillPages += 1 << order;
