@@ -228,6 +228,9 @@ describe('trace replay: window, marks and commands', () => {
   });
 
   it('an unknown command is an error naming the line; a hugetlb command without a pool records got null and a note', () => {
+    const bad = errorOf(() => replay([mark('mmbook: do sysctl vm.no_such_knob=1')]));
+    expect(bad.code).toBe('SYSCTL_UNKNOWN');
+    expect(bad.message).toMatch(/^line 13: /);
     const e = errorOf(() => replay([mark('mmbook: do reboot')]));
     expect(e.code).toBe('TRACE_COMMAND');
     expect(e.message).toMatch(/^line 13: unknown command 'mmbook: do reboot'/);

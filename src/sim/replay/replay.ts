@@ -413,7 +413,15 @@ export class TraceReplay {
   // ---- the line loop ----
 
   private fail(code: string, msg: string): never {
+    this.detach();
     throw new MmError(code, `line ${this.lineNo}: ${msg}`, `trace line ${this.lineNo}`);
+  }
+
+  /** Give the run state back its trace subscriber and reclaim (at the end, or on an error). */
+  private detach(): void {
+    this.migrateOn = false;
+    if (this.rs.trace === this.sink) this.rs.trace = this.prevSink;
+    this.rs.reclaimOff = this.prevReclaimOff;
   }
 
   private one(s: string, a: number, b: number): void {
@@ -427,12 +435,12 @@ export class TraceReplay {
       throw e;
     }
     if (ev < 0) return;
-    if (!this.started || this.ended) {
-      if (ev === EV.MARK) this.mark(sc.rest());
-      else this.out.events.outside++;
-      return;
-    }
     try {
+      if (!this.started || this.ended) {
+        if (ev === EV.MARK) this.mark(sc.rest());
+        else this.out.events.outside++;
+        return;
+      }
       switch (ev) {
         case EV.ALLOC:
           this.alloc();
@@ -462,6 +470,8 @@ export class TraceReplay {
       }
     } catch (e) {
       if (e instanceof LineError) this.fail('TRACE_PARSE', `${sc.eventName()}: ${e.message}: ${clip(s.slice(a, b))}`);
+      this.detach();
+      if (e instanceof MmError && !/^line \d+: /.test(e.message)) throw new MmError(e.code, `line ${this.lineNo}: ${e.message}`, `trace line ${this.lineNo}`);
       throw e;
     }
   }
@@ -1224,13 +1234,12 @@ export class TraceReplay {
     }
     if (this.doSpan) this.warn(`line ${this.doLine}: 'mmbook: do' without 'mmbook: done' before the end of the replay`);
     if (this.opts.startMark !== undefined && !this.started) {
+      this.detach();
       throw new MmError('TRACE_NO_START', `no mark containing '${clip(this.opts.startMark)}' in the trace (${this.lineNo} lines)`, '--start-mark');
     }
     if (this.opts.endMark !== undefined && !this.ended) this.warn(`no mark containing '${this.opts.endMark}' after the start: replayed to the end of the trace`);
     this.spanEnd();
-    this.migrateOn = false;
-    this.rs.trace = this.prevSink;
-    this.rs.reclaimOff = this.prevReclaimOff;
+    this.detach();
     const o = this.out;
     o.window.lines = this.lineNo;
     if (this.sc.headerCpus > this.rs.cpus) o.warnings.unshift(`the trace was recorded on ${this.sc.headerCpus} CPUs (#P:${this.sc.headerCpus}); the machine has ${this.rs.cpus}: CPU N replays on CPU N mod ${this.rs.cpus}`);
