@@ -201,19 +201,18 @@ export class TraceLineScanner {
   /** The event name at ev and the body after it; the kmem events by their fixed names. */
   private event(s: string, ev: number, b: number): number {
     this.evStart = ev;
-    if (s.charCodeAt(ev) === 109 /* m */ && s.charCodeAt(ev + 7) === 95 /* _ */) {
+    // "mm_page_" then the name, checked character by character (inlined loads, no library call)
+    if (s.charCodeAt(ev) === 109 /* m */ && s.charCodeAt(ev + 1) === 109 && s.charCodeAt(ev + 2) === 95 && s.charCodeAt(ev + 3) === 112 /* p */ && s.charCodeAt(ev + 6) === 101 /* e */ && s.charCodeAt(ev + 7) === 95 /* _ */) {
       const x = s.charCodeAt(ev + 8);
       let code = -1;
       let end = 0;
-      if (x === 97 /* a */) {
-        if (s.charCodeAt(ev + 13) === COLON) {
-          if (s.startsWith('mm_page_alloc: ', ev)) (code = EV.ALLOC), (end = ev + 13);
-        } else if (s.charCodeAt(ev + 25) === COLON && s.startsWith('mm_page_alloc_zone_locked: ', ev)) (code = EV.ZONE_LOCKED), (end = ev + 25);
-      } else if (x === 102 /* f */) {
-        if (s.charCodeAt(ev + 12) === COLON) {
-          if (s.startsWith('mm_page_free: ', ev)) (code = EV.FREE), (end = ev + 12);
-        } else if (s.charCodeAt(ev + 20) === COLON && s.startsWith('mm_page_free_batched: ', ev)) (code = EV.FREE_BATCHED), (end = ev + 20);
-      } else if (x === 112 /* p */ && s.charCodeAt(ev + 18) === COLON && s.startsWith('mm_page_pcpu_drain: ', ev)) (code = EV.PCPU_DRAIN), (end = ev + 18);
+      if (x === 97 /* a */ && s.charCodeAt(ev + 9) === 108 /* l */ && s.charCodeAt(ev + 12) === 99 /* c */) {
+        if (s.charCodeAt(ev + 13) === COLON) (code = EV.ALLOC), (end = ev + 13);
+        else if (s.charCodeAt(ev + 25) === COLON && s.charCodeAt(ev + 14) === 122 /* z */ && s.charCodeAt(ev + 19) === 108 /* l */ && s.charCodeAt(ev + 24) === 100 /* d */) (code = EV.ZONE_LOCKED), (end = ev + 25);
+      } else if (x === 102 /* f */ && s.charCodeAt(ev + 9) === 114 /* r */ && s.charCodeAt(ev + 11) === 101 /* e */) {
+        if (s.charCodeAt(ev + 12) === COLON) (code = EV.FREE), (end = ev + 12);
+        else if (s.charCodeAt(ev + 20) === COLON && s.charCodeAt(ev + 13) === 98 /* b */ && s.charCodeAt(ev + 19) === 100 /* d */) (code = EV.FREE_BATCHED), (end = ev + 20);
+      } else if (x === 112 /* p */ && s.charCodeAt(ev + 18) === COLON && s.charCodeAt(ev + 9) === 99 /* c */ && s.charCodeAt(ev + 13) === 100 /* d */ && s.charCodeAt(ev + 17) === 110 /* n */) (code = EV.PCPU_DRAIN), (end = ev + 18);
       if (code > 0) {
         this.evEnd = end;
         let k = end + 2;
@@ -383,10 +382,10 @@ export class TraceLineScanner {
   pagePfn(): number {
     const s = this.s;
     let p = this.p;
-    if (!s.startsWith('page=', p)) throw new LineError('expected "page="');
+    if (!(s.charCodeAt(p) === 112 /* p */ && s.charCodeAt(p + 4) === 61 /* = */ && s.charCodeAt(p + 2) === 103 /* g */)) throw new LineError('expected "page="');
     p += 5;
     // the tracefs hashed pointer: 16 hex digits then " pfn=0x"
-    if (s.charCodeAt(p + 16) === SP && s.charCodeAt(p + 21) === D0 && s.charCodeAt(p + 22) === 120 && s.startsWith(' pfn=0x', p + 16)) {
+    if (s.charCodeAt(p + 16) === SP && s.charCodeAt(p + 21) === D0 && s.charCodeAt(p + 22) === 120 && s.charCodeAt(p + 20) === 61 /* = */ && s.charCodeAt(p + 17) === 112 /* p */ && s.charCodeAt(p + 19) === 110 /* n */) {
       const nul = s.charCodeAt(p) === D0 && s.charCodeAt(p + 15) === D0 && s.startsWith('0000000000000000', p);
       this.pointerWidth = nul ? 0 : 16;
       let q = p + 23;
@@ -415,7 +414,9 @@ export class TraceLineScanner {
   field(lit: string): number {
     const s = this.s;
     let p = this.p;
-    if (s.startsWith(lit, p)) p += lit.length;
+    const n = lit.length;
+    // " name=": the blank, the first letter and the "=" at their places (the field order is fixed)
+    if (s.charCodeAt(p) === SP && s.charCodeAt(p + 1) === lit.charCodeAt(1) && s.charCodeAt(p + n - 1) === 61 && s.charCodeAt(p + n - 2) === lit.charCodeAt(n - 2)) p += n;
     else {
       this.expect(lit);
       p = this.p;

@@ -237,7 +237,8 @@ class SimPcpSink implements TraceSink {
 }
 
 interface GfpEntry {
-  text: string;
+  h2: number;
+  len: number;
   mask: number;
 }
 
@@ -535,16 +536,22 @@ export class TraceReplay {
     return pfn;
   }
 
+  /** gfp_flags=… to a mask: a table keyed by two 32-bit hashes and the length of the text, parsed once per distinct text. */
   private gfp(): number {
     const sc = this.sc;
     const s = sc.s;
     const a = sc.p;
     const b = sc.end;
-    let h = b - a;
-    for (let k = a; k < b; k += 3) h = (Math.imul(h, 31) + s.charCodeAt(k)) | 0;
-    const slot = h & 4095;
+    let h1 = b - a;
+    let h2 = 0x2545f491;
+    for (let k = a; k < b; k++) {
+      const c = s.charCodeAt(k);
+      h1 = (Math.imul(h1, 31) + c) | 0;
+      h2 = Math.imul(h2 ^ c, 0x9e3779b1);
+    }
+    const slot = (h1 ^ (h1 >>> 12)) & 4095;
     const e = this.gfpTable[slot];
-    if (e && e.text.length === b - a && s.startsWith(e.text, a)) return e.mask;
+    if (e && e.h2 === h2 && e.len === b - a) return e.mask;
     const text = s.slice(a, b);
     let mask: number;
     if (text === 'none') mask = 0;
@@ -555,7 +562,7 @@ export class TraceReplay {
         throw new LineError(err instanceof Error ? err.message : String(err));
       }
     }
-    this.gfpTable[slot] = { text, mask };
+    this.gfpTable[slot] = { h2, len: b - a, mask };
     return mask;
   }
 
