@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gunzipSync } from 'node:zlib';
 import { bootMachine } from '../src/sim/index';
-import { TraceReplay, applySnapshot } from '../src/sim/replay/index';
+import { TraceReplay, startReplayRun } from '../src/sim/replay/index';
 import type { BenchResult } from './boot-fill';
 
 const ORACLE_RT = process.env.MMBOOK_ORACLE_RT ?? resolve(import.meta.dirname, '../../shared/oracle-rt');
@@ -60,8 +60,7 @@ export async function benchReplay(): Promise<BenchResult[]> {
     const l0 = performance.now();
     lineLoop(text);
     loopMs.push(performance.now() - l0);
-    const run = machine.start({ daemons: 'manual' });
-    applySnapshot(run, { kpageflags, pagetypeinfo });
+    const { run } = startReplayRun(machine, { kpageflags, pagetypeinfo });
     const t0 = performance.now();
     const r = new TraceReplay(run, {
       startMark: 'rt_before end', endMark: 'rt_after begin',

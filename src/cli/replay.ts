@@ -26,7 +26,7 @@ import { MmError } from '../sim/errors';
 import { PROC_NAMES, type ProcName } from '../sim/index';
 import { renderProc } from '../sim/format/proc';
 import { runView } from '../sim/run/run-view';
-import { TraceReplay, applySnapshot, type MarkRule, type ReplayResult } from '../sim/replay/index';
+import { TraceReplay, startReplayRun, type MarkRule, type ReplayResult } from '../sim/replay/index';
 import { bootFromArgs, parseBootArgs } from './boot';
 import { printable } from './printable';
 import { readInputFile } from './input-file';
@@ -172,14 +172,14 @@ export function replaySummary(r: ReplayResult): string {
 export async function replayCommand(argv: string[]): Promise<number> {
   const a = parseReplayArgs(argv);
   const machine = bootFromArgs(parseBootArgs(a.bootArgv));
-  const run = machine.start({ daemons: 'manual' });
-  let start = 'fresh boot';
+  let state: { kpageflags: Uint8Array; pagetypeinfo?: string } | undefined;
   if (a.state !== undefined) {
     const f = stateFiles(a.state);
     const kpageflags = new Uint8Array(gunzipIfNeeded(readInputFile('--state', f.kpageflags, 1 << 30)));
     const pagetypeinfo = f.pagetypeinfo ? gunzipIfNeeded(readInputFile('--state', f.pagetypeinfo)).toString('utf8') : undefined;
-    start = applySnapshot(run, { kpageflags, pagetypeinfo }).label;
+    state = { kpageflags, pagetypeinfo };
   }
+  const { run, start } = startReplayRun(machine, state);
   const replay = new TraceReplay(run, { startMark: a.startMark, endMark: a.endMark, markRewrites: a.rules, start });
   try {
     await feedTrace(a.trace, replay);

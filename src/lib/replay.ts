@@ -10,7 +10,7 @@
  * platform's DecompressionStream, so a 26 MB recording never sits decompressed in memory.
  */
 import { MmError, type Machine } from '../sim/index';
-import { TraceReplay, applySnapshot, type MarkRule, type ReplayResult } from '../sim/replay/index';
+import { TraceReplay, startReplayRun, type MarkRule, type ReplayResult } from '../sim/replay/index';
 
 export interface MmReplayRequest {
   /** a booted machine (mm.boot's result) */
@@ -126,13 +126,15 @@ async function feedText(r: TraceReplay, text: string, req: MmReplayRequest): Pro
 export async function replay(req: MmReplayRequest): Promise<ReplayResult> {
   const machine = machineOf(req.machine);
   if (typeof req.trace !== 'string' && !(req.trace instanceof Uint8Array)) throw new MmError('REPLAY_INPUT', 'mm.replay needs { trace }: the trace text, or its bytes (gzip or plain)');
-  const run = machine.start({ daemons: 'manual' });
-  let start = 'fresh boot';
+  let state: { kpageflags: Uint8Array; pagetypeinfo?: string } | undefined;
   if (req.state) {
     let kpf = req.state.kpageflags;
     if (isGzip(kpf)) kpf = await gunzipAll(kpf);
-    start = applySnapshot(run, { kpageflags: kpf, pagetypeinfo: req.state.pagetypeinfo }).label;
+    state = { kpageflags: kpf, pagetypeinfo: req.state.pagetypeinfo };
   }
+  const started = startReplayRun(machine, state);
+  const run = started.run;
+  let start = started.start;
   const sysctls = !req.sysctls ? [] : Array.isArray(req.sysctls) ? req.sysctls : Object.entries(req.sysctls);
   for (const [name, value] of sysctls) run.sysctl(name.startsWith('vm.') ? name : `vm.${name}`, value);
   if (sysctls.length) start += `; sysctls ${sysctls.map(([n, v]) => `${n}=${v}`).join(', ')}`;

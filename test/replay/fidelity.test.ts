@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { bootMachine } from '../../src/sim/index';
-import { TraceReplay, applySnapshot, compareFree, zoneFree, type MarkRule, type ReplayResult } from '../../src/sim/replay/index';
+import { TraceReplay, startReplayRun, compareFree, zoneFree, type MarkRule, type ReplayResult } from '../../src/sim/replay/index';
 import { ORACLE_RT } from '../helpers/oracle-dir';
 
 const TOL = 0.1;
@@ -42,12 +42,12 @@ function replayOracle(folder: string, rules: MarkRule[]) {
     cmdline: readFileSync(join(dir, 'cmdline.txt'), 'utf8').trim(),
     bootLog: readFileSync(join(dir, 'kernel-console.txt'), 'utf8'),
   });
-  const run = m.start({ daemons: 'manual' });
-  const start = applySnapshot(run, {
+  // the replay's starting state: rt_before (src/sim/replay/start-state.ts startReplayRun)
+  const { run, start } = startReplayRun(m, {
     kpageflags: new Uint8Array(gunzipSync(readFileSync(join(dir, 'rt_before.kpageflags.gz')))),
     pagetypeinfo: readFileSync(join(dir, 'rt_before.pagetypeinfo.txt'), 'utf8'),
   });
-  const replay = new TraceReplay(run, { start: start.label, startMark: 'rt_before end', endMark: 'rt_after begin', markRewrites: rules });
+  const replay = new TraceReplay(run, { start, startMark: 'rt_before end', endMark: 'rt_after begin', markRewrites: rules });
   const t0 = performance.now();
   const gz = readFileSync(join(dir, 'rt_trace.txt.gz'));
   const text = gunzipSync(gz).toString('latin1');

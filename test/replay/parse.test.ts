@@ -65,6 +65,9 @@ describe('TraceLineScanner', () => {
     expect(sc.headerCpus).toBe(1);
     expect(sc.scan('   ', 0, 3)).toBe(-1);
     expect(sc.scan('##### CPU 1 buffer started ####', 0, 31)).toBe(-1);
+    const lost = 'CPU:2 [LOST 1234 EVENTS]';
+    expect(sc.scan(lost, 0, lost.length)).toBe(-1);
+    expect(sc.lost).toBe(1234);
   });
 
   it('NULL pages print as zeros or (null): pointer() returns 0', () => {

@@ -113,6 +113,8 @@ export class TraceLineScanner {
   headerCpus = 0;
   /** a line before the first event (trace-cmd's header), accepted as a comment */
   sawEvent = false;
+  /** events the ring buffer lost (`CPU:N [LOST M EVENTS]` lines) */
+  lost = 0;
 
   /** Classify line s[a, b); −1 for comments and blank lines. */
   scan(s: string, a: number, b: number): number {
@@ -163,6 +165,14 @@ export class TraceLineScanner {
         rb = s.indexOf(']', rb + 1);
       }
       if (q < 0) {
+        if (s.startsWith('CPU:', i)) {
+          // "CPU:%d [LOST %lu EVENTS]": the ring buffer overran (tracefs and trace-cmd print it)
+          const m = /^CPU:\s*\d+ \[LOST (\d+) EVENTS\]$/.exec(s.slice(i, b));
+          if (m) {
+            this.lost += Number(m[1]);
+            return -1;
+          }
+        }
         if (!this.sawEvent && this.preamble(s, i, b)) return -1;
         throw new LineError('not an ftrace event line (no "[cpu]" column)');
       }

@@ -1249,6 +1249,7 @@ export class TraceReplay {
     this.detach();
     const o = this.out;
     o.window.lines = this.lineNo;
+    if (this.sc.lost) o.warnings.unshift(`the trace lost ${this.sc.lost} events (CPU:N [LOST M EVENTS] lines: the ring buffer overran): the replay misses them, so their pages' later events look unknown`);
     if (this.sc.headerCpus > this.rs.cpus) o.warnings.unshift(`the trace was recorded on ${this.sc.headerCpus} CPUs (#P:${this.sc.headerCpus}); the machine has ${this.rs.cpus}: CPU N replays on CPU N mod ${this.rs.cpus}`);
     o.vmstat = renderProc(runView(this.rs), 'vmstat');
     this.finished = o;

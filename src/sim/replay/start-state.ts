@@ -28,6 +28,7 @@ import { drainAllPages } from '../page_alloc/pcp';
 import { trackPage } from '../run/page-accounting';
 import { KIND_ANON, KIND_FILE, KIND_FILE_DIRTY, KIND_KERNEL, KIND_SHMEM, KIND_SLAB } from '../run/page-flags';
 import type { RunningMachine } from '../run/running-machine';
+import type { Machine } from '../machine/machine';
 import { MIGRATE_CMA, MIGRATE_MOVABLE, MIGRATE_PCPTYPES, MIGRATE_RECLAIMABLE, MIGRATE_TYPES, MIGRATE_UNMOVABLE, MIGRATETYPE_NAMES } from '../types';
 
 export interface SnapshotFiles {
@@ -168,6 +169,16 @@ export function applySnapshot(run: RunningMachine, files: SnapshotFiles): StartS
   }
   const label = `snapshot (interim import: kpageflags${files.pagetypeinfo !== undefined ? ' + pagetypeinfo' : ''}; per-cpu lists empty)`;
   return { label, freePages, allocatedPages: allocated, reservedButFree, typeMismatch };
+}
+
+/**
+ * The running machine a replay starts on: the freshly booted machine, or the snapshot brought into
+ * it. The one place to switch to the project's snapshot importer (src/sim/snapshot) when it lands.
+ */
+export function startReplayRun(machine: Machine, state?: SnapshotFiles): { run: RunningMachine; start: string } {
+  const run = machine.start({ daemons: 'manual' });
+  if (!state) return { run, start: 'fresh boot' };
+  return { run, start: applySnapshot(run, state).label };
 }
 
 /** Choose the migratetype of each non-CMA pageblock (see the module comment). */
