@@ -29,7 +29,7 @@ const LOCAL: LocalAnswers = { machine: { view: (info) => info.snapshot } };
 export interface RemoteMm {
   boot(req: WireBootRequest, opts?: { key?: string }): Promise<RemoteMachine>;
   /** mm.replay({ machine, trace, … }): the machine's worker replays the trace, with progress (src/lib/replay.ts) */
-  replay(req: WireReplayRequest & { machine: RemoteMachine }): Promise<unknown>;
+  replay(req: WireReplayRequest & { machine: RemoteMachine; signal?: AbortSignal }): Promise<unknown>;
   fixtures(): Promise<unknown>;
   defaults(arch: string, kernel: string): Promise<unknown>;
   sysctlNames(kernel: string): Promise<unknown>;
@@ -101,13 +101,13 @@ export function createRemoteMm(makeWorker: () => Worker): RemoteMm {
 
   /** the worker of each booted machine (a replay reports progress through it) */
   const owners = new WeakMap<object, RpcClient<MmWorkerApi>>();
-  async function replay(req: WireReplayRequest & { machine: RemoteMachine }): Promise<unknown> {
-    const { machine, ...rest } = req;
+  async function replay(req: WireReplayRequest & { machine: RemoteMachine; signal?: AbortSignal }): Promise<unknown> {
+    const { machine, signal, ...rest } = req;
     const host = owners.get(machine);
     if (!host) return machine.replay(rest);
     emit({ active: true, stage: 'replaying', fraction: 0 });
     try {
-      return await host.call('machine', machine.handle, 'replay', [rest], { onProgress: (stage, fraction) => emit({ active: true, stage, fraction }) });
+      return await host.call('machine', machine.handle, 'replay', [rest], { signal, onProgress: (stage, fraction) => emit({ active: true, stage, fraction }) });
     } finally {
       emit({ active: false, stage: 'done', fraction: 1 });
     }

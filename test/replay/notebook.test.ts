@@ -90,6 +90,11 @@ describe('mm.replay', () => {
     expect(stages.some((s) => s.startsWith('replaying'))).toBe(true);
     const direct = await machine.replay({ trace: TEXT, startMark: 'go', endMark: 'stop' });
     expect(direct.events).toEqual(r.events);
+    // cancelled from the page: the call rejects at once and the worker stops at its next chunk
+    const ac = new AbortController();
+    const p = remote.replay({ machine, trace: TEXT.repeat(20), signal: ac.signal });
+    ac.abort();
+    await expect(p).rejects.toMatchObject({ code: 'CANCELLED' });
     remote.dispose();
   });
 });
