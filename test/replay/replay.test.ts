@@ -321,6 +321,34 @@ describe('trace replay: bad input', () => {
   });
 });
 
+describe('trace replay: other layouts and machines', () => {
+  it('trace-cmd report output (no flags column, raw pointers, decimal pfns) replays like the tracefs file', () => {
+    const m = smallMachine('5.10');
+    const rep = (ev: string, body: string) => `              dd-4242  [000]  4181.962452: ${ev}:        ${body}`;
+    const text = ['cpus=1', 'version = 6', rep('mm_page_alloc', `page=0xfffffe0000a6c000 pfn=${0x45000} order=0 migratetype=1 gfp_flags=${MOV}`), rep('mm_page_free', `page=0xfffffe0000a6c000 pfn=${0x45000} order=0`)].join('\n');
+    const run = m.start();
+    const before = allocatedPages(run);
+    const r = replayTrace(run, text);
+    expect(r.events.allocs.requests).toBe(1);
+    expect(r.events.frees.tied).toBe(1);
+    expect(r.warnings).toEqual([]);
+    expect(allocatedPages(run)).toBe(before);
+  });
+
+  it('a two-CPU machine serves each CPU\'s requests from its own per-cpu lists', () => {
+    const m = smallMachine('6.1', 2);
+    const lines = [alloc(0x45000, 0, MOV, 1, { cpu: 0 }), alloc(0x45001, 0, MOV, 1, { cpu: 1 })];
+    const { run, r } = replay(lines, {}, m);
+    expect(r.events.allocs.requests).toBe(2);
+    // each CPU refilled its own list with batch pages (rmqueue_bulk) and handed out the first
+    const batch = run.rs.pcp.batch[0]!;
+    expect(batch).toBeGreaterThan(1);
+    expect(run.rs.pcp.count[0]).toBe(batch - 1);
+    expect(run.rs.pcp.count[1]).toBe(batch - 1);
+    expect(r.pcp.sim.refillBlocks).toBe(2 * batch);
+  });
+});
+
 describe('trace replay: interfaces', () => {
   it('text, chunks and lines give the same result, and the result is plain data', () => {
     const m = smallMachine();
