@@ -3,8 +3,8 @@
  * simulator's own allocator. Pure: it takes text (whole, in chunks, or line by line) and a
  * RunningMachine to run on; no I/O.
  *
- * What each traced event does (the rules are also in docs/replay.md):
- * - `mm_page_alloc` is a request (order, gfp): the simulator's allocatePages serves it on the node
+ * What each traced event does (docs/replay.md has the same rules for users):
+ * - `mm_page_alloc` is a request (order, gfp): the simulator's __alloc_pages (allocPages) serves it on the node
  *   of the traced page and the traced CPU; the traced pfn is tied to the page the simulator chose
  *   (`tie`), so a later `mm_page_free` of that pfn frees the simulator's page. A traced failure
  *   (page NULL) is attempted too; if the simulator succeeds, the page is given back at once.
