@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --json] [-- --only boot|buddy|kernel|runtime|workload|cma|cli]`: every benchmark, printed as figures
+ * `npm run bench [-- --json] [-- --only boot|buddy|kernel|runtime|workload|cma|cli|replay]`: every benchmark, printed as figures
  * with same-run baselines and ratios. With --json, one JSON object per line:
  * {"name", "value", "unit", "baseline"?, "ratio"?, "target"?}.
  */
@@ -10,6 +10,7 @@ import { benchRuntime } from './runtime';
 import { benchCli } from './cli';
 import { benchWorkload } from './workload';
 import { benchCma } from './cma';
+import { benchReplay } from './replay';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -22,6 +23,7 @@ const suites: Array<[string, () => Promise<BenchResult[]>]> = [
   ['workload', benchWorkload],
   ['cma', benchCma],
   ['cli', benchCli],
+  ['replay', benchReplay],
 ];
 
 for (const [name, run] of suites) {

@@ -16,7 +16,7 @@
  * each other).
  */
 import { LIMITS } from '../lib/limits';
-import { api, type MachineInfo, type MmWorkerApi, type WireBootRequest } from './worker/api';
+import { api, type MachineInfo, type MmWorkerApi, type WireBootRequest, type WireReplayRequest } from './worker/api';
 import type { WorkloadResult, WorkloadSpec } from '../sim/workload/index';
 import { CancelledError, RpcError } from './worker/rpc';
 import { RpcClient, type LocalAnswers, type RemoteObject } from './worker/rpc-client';
@@ -43,6 +43,8 @@ export interface RemoteMm {
   boot(req: WireBootRequest, opts?: { key?: string }): Promise<RemoteMachine>;
   /** run a workload on a machine in its worker; opts.signal aborts it, a newer one with the same opts.key cancels a stale one */
   workload(machine: RemoteMachine, spec: WorkloadSpec, opts?: RemoteWorkloadOptions): Promise<WorkloadResult>;
+  /** mm.replay({ machine, trace, … }): the machine's worker replays the trace, with progress (src/lib/replay.ts); signal aborts it */
+  replay(req: WireReplayRequest & { machine: RemoteMachine; signal?: AbortSignal }): Promise<unknown>;
   fixtures(): Promise<unknown>;
   defaults(arch: string, kernel: string): Promise<unknown>;
   sysctlNames(kernel: string): Promise<unknown>;
@@ -143,9 +145,31 @@ export function createRemoteMm(makeWorker: () => Worker): RemoteMm {
     }
   }
 
+  async function replay(req: WireReplayRequest & { machine: RemoteMachine; signal?: AbortSignal }): Promise<unknown> {
+    const { machine, signal, ...rest } = req;
+    if (!machine || typeof (machine as Partial<RemoteMachine>).call !== 'function') {
+      throw new RpcError('REPLAY_MACHINE', 'mm.replay({machine, trace}): machine must be a machine from mm.boot(...)');
+    }
+    const ctl = new AbortController();
+    const key = Symbol('replay');
+    running.set(key, ctl);
+    const stop = (): void => ctl.abort();
+    signal?.addEventListener('abort', stop, { once: true });
+    if (signal?.aborted) ctl.abort();
+    emit({ active: true, stage: 'replaying', fraction: 0 });
+    try {
+      return await machine.call('replay', [rest], { signal: ctl.signal, onProgress: (stage, fraction) => emit({ active: true, stage, fraction }) });
+    } finally {
+      signal?.removeEventListener('abort', stop);
+      running.delete(key);
+      if (running.size === 0 && inflight.size === 0) emit({ active: false, stage: 'done', fraction: 1 });
+    }
+  }
+
   return {
     boot,
     workload,
+    replay,
     fixtures: () => callStatic('fixtures', []),
     defaults: (arch, kernel) => callStatic('defaults', [arch, kernel]),
     sysctlNames: (kernel) => callStatic('sysctlNames', [kernel]),

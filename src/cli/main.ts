@@ -11,6 +11,8 @@ const USAGE = `usage:
               [--sysctl vm.NAME=VALUE]... [--state DIR [--state-prefix PREFIX]]
               [--show zoneinfo,buddyinfo,pagetypeinfo,meminfo,vmstat,memblock]
               [--workload SPEC.json [--json OUT.json]]
+  mmbook replay --arch A --kernel K (--dtb F | --e820 F | --topology F) [boot flags] [--state DIR] --trace FILE[.gz]
+              [--start-mark TEXT] [--end-mark TEXT] [--json OUT] [--show FILES] [--mark-rule 'REGEX=>TEXT']...
   mmbook run NOTEBOOK.html [-p name=value | name=@FILE | name.field=value]... [--json out.json] [--timeout SECONDS] [--max-heap MIB]
              [--sweep name=a:b:n[,seeds=k] [--jobs N] [--values NAME,...]]
   mmbook build [--out DIR]
@@ -23,6 +25,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./boot')).bootCommand(rest);
     case 'run':
       return (await import('./run')).runCommand(rest);
+    case 'replay':
+      return (await import('./replay')).replayCommand(rest);
     case 'build':
       return (await import('./build')).buildCommand(rest);
     case 'explain':
@@ -34,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE + '\n');
       return cmd === undefined ? 2 : 0;
     default:
-      throw new MmError('CLI_USAGE', `unknown command '${cmd}'; expected boot, run, build or explain`);
+      throw new MmError('CLI_USAGE', `unknown command '${cmd}'; expected boot, run, replay, build or explain`);
   }
 }
 

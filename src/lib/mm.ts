@@ -7,7 +7,7 @@ import {
   bootMachine, bootFromZoneinfo, defaultKernelConfig, defaultLowmemReserveRatio, importSnapshot, Machine, MmError, renderProc, runView,
   startImported, tunableSysctlNames, versionRules, watermarkScaleFactorMax, zoneNames,
   type Arch, type BootRequest, type BootStage, type KernelVersion, type MachineView, type ProcName,
-  type SnapshotImport, type SnapshotInput, type SnapshotReport, type Topology,
+  type RunningMachine, type SnapshotImport, type SnapshotInput, type SnapshotReport, type Topology,
   ImportedMachine, type ImportInfo,
 } from '../sim/index';
 import { fixture, fixtures, type Fixture } from './fixtures/fixture';
@@ -17,6 +17,7 @@ import { machineStages, type MachineStages } from './stages';
 import { RunHandle, type MmRun, type RunOptions } from './run';
 import { workloadOn, type MmWorkloadOptions } from './workload';
 import type { WorkloadResult } from '../sim/workload/index';
+import { replay } from './replay';
 
 export interface MmBootRequest {
   arch?: Arch;
@@ -119,7 +120,9 @@ class MachineHandle implements MmMachine {
     if (!(m instanceof ImportedMachine)) return null;
     return { layout: m.imported.layout, inferred: m.imported.inferred, recomputedView: m.recomputedView() };
   }
-  workload(spec: unknown, opts?: MmWorkloadOptions): WorkloadResult { return workloadOn(this.machine, spec, opts); }
+  workload(spec: unknown, opts?: MmWorkloadOptions): WorkloadResult { return workloadOn(this.runTarget(), spec, opts); }
+  /** What runs start from: the booted machine, or (with a `state` snapshot) a run started from the snapshot. */
+  runTarget(): Machine | RunningMachine { return this.state ? startImported(this.state) : this.machine; }
   get stages(): MachineStages {
     this.cachedStages ??= machineStages(this.machine);
     return this.cachedStages;
@@ -228,10 +231,10 @@ function defaults(arch: Arch, kernel: KernelVersion): MmDefaults {
   };
 }
 
-/** The simulator's machine behind an mm machine (the worker runs workloads on it). */
-export function simMachine(m: MmMachine): Machine {
+/** What a workload on an mm machine starts from (the worker runs workloads on it): the booted machine, or a run from its `state` snapshot. */
+export function simMachine(m: MmMachine): Machine | RunningMachine {
   if (!(m instanceof MachineHandle)) throw new MmError('BAD_MACHINE', 'not a machine from mm.boot');
-  return m.machine;
+  return m.runTarget();
 }
 
 /** mm.workload(machine, spec, opts): run a workload on a booted machine (see MmMachine.workload). */
@@ -252,6 +255,8 @@ export const mm = {
   sysctlNames: (kernel: KernelVersion): string[] => tunableSysctlNames(kernel).map((n) => `vm.${n}`),
   /** the largest machine mmbook simulates (src/lib/limits.ts), the same in the browser and the CLI */
   limits: LIMITS,
+  /** replay a real ftrace recording through the simulator's allocator (src/lib/replay.ts); async */
+  replay,
 };
 
 export type Mm = typeof mm;

@@ -4,7 +4,7 @@
  * reading cancellation between slices (the result does not depend on the slicing: slices end at
  * step boundaries).
  */
-import type { Machine } from '../sim/index';
+import type { Machine, RunningMachine } from '../sim/index';
 import { runWorkload, startWorkload, type WorkloadResult } from '../sim/workload/index';
 
 export interface MmWorkloadOptions {
@@ -17,7 +17,7 @@ export interface MmWorkloadOptions {
 }
 
 /** Run `spec` on machine to its end. */
-export function workloadOn(machine: Machine, spec: unknown, opts: MmWorkloadOptions = {}): WorkloadResult {
+export function workloadOn(machine: Machine | RunningMachine, spec: unknown, opts: MmWorkloadOptions = {}): WorkloadResult {
   return runWorkload(machine, spec, { onProgress: opts.onProgress, signal: opts.signal });
 }
 
@@ -28,7 +28,7 @@ const SLICE_MS = 40;
  * (which yields to the worker's message loop and throws when the page cancelled the call).
  */
 export async function workloadSliced(
-  machine: Machine, spec: unknown,
+  machine: Machine | RunningMachine, spec: unknown,
   ctx: { progress(stage: string, fraction: number): void; checkpoint(): Promise<void> },
   now: () => number = () => performance.now(),
 ): Promise<WorkloadResult> {

@@ -11,6 +11,8 @@
  */
 import type { Fixture } from '../../lib/fixtures/fixture';
 import type { MmBootRequest, MmDefaults, MmMachine } from '../../lib/mm';
+import type { MmReplayRequest } from '../../lib/replay';
+import type { ReplayResult } from '../../sim/replay/replay';
 import type { MachineStages } from '../../lib/stages';
 import type { MmRun, RunOptions } from '../../lib/run';
 import type { WorkloadResult, WorkloadSpec } from '../../sim/workload/index';
@@ -35,6 +37,9 @@ export interface MachineInfo {
 
 /** A boot request as it crosses to the worker (progress comes back as messages, not a callback). */
 export type WireBootRequest = Omit<MmBootRequest, 'onStage'>;
+
+/** A replay request as it crosses to the worker: the machine is the handle it is called on. */
+export type WireReplayRequest = Omit<MmReplayRequest, 'machine' | 'onProgress' | 'checkpoint' | 'signal'>;
 
 type MachineHandle = Handle<'machine', MachineInfo>;
 
@@ -64,6 +69,8 @@ export const api = {
     start: method<[opts?: RunOptions], RunHandle>(),
     /** a machine booted with a `state` snapshot: how the import compares with the snapshot's files; else null */
     stateReport: method<[], ReturnType<MmMachine['stateReport']>>(),
+    /** replay an ftrace recording on a run of the machine (docs/replay.md) */
+    replay: method<[req: WireReplayRequest], ReplayResult>({ long: true }),
   },
   run: {
     task: method<P<'task'>, R<'task'>>(),

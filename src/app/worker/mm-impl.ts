@@ -38,6 +38,7 @@ export const impl: Impl<MmWorkerApi, Selves> = {
     workload: (m, [spec], ctx) => workloadSliced(simMachine(m), spec, ctx),
     start: (m, [opts], ctx) => adoptRun(ctx, m.start(opts)),
     stateReport: (m) => m.stateReport(),
+    replay: (m, [req], ctx) => mm.replay({ ...req, machine: m, onProgress: (line, fraction) => ctx.progress(`replaying: line ${line}`, fraction), checkpoint: () => ctx.checkpoint(), signal: ctx.signal }),
   },
   run: {
     task: (r, [comm, adj]) => r.task(comm, adj),

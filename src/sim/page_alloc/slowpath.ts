@@ -135,7 +135,7 @@ function directCompact(rs: RunState, ac: AllocContext, allocFlags: number, prio:
 
 /** __alloc_pages_direct_reclaim: try_to_free_pages, then the free lists; once more after unreserving highatomic and draining pcp. */
 function directReclaim(rs: RunState, ac: AllocContext, allocFlags: number, progress: { pages: number }): number {
-  progress.pages = tryToFreePages(rs, ac);
+  progress.pages = rs.reclaimOff ? 0 : tryToFreePages(rs, ac);
   if (!progress.pages) return -1;
   let pfn = getPageFromFreelist(rs, ac, allocFlags);
   if (pfn < 0) {
@@ -223,7 +223,7 @@ export function allocPagesSlowpath(rs: RunState, ac: AllocContext): number {
     for (; nofailRetries < NOFAIL_MODEL_RETRIES; nofailRetries++) {
       pfn = getPageFromFreelist(rs, ac, rs.rules.allocFlags === 'harder' ? ALLOC_HARDER : ALLOC_MIN_RESERVE);
       if (pfn >= 0) return pfn;
-      if (tryToFreePages(rs, ac) === 0 && !outOfMemory(rs, ac)) break;
+      if ((rs.reclaimOff ? 0 : tryToFreePages(rs, ac)) === 0 && !outOfMemory(rs, ac)) break;
     }
   }
   return fail(rs, ac, allocFlags);

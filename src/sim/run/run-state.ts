@@ -171,6 +171,8 @@ export class RunState {
   readonly cma: CmaState;
   /** the hugetlb pools (src/sim/hugetlb) */
   readonly hugetlb: HugetlbState;
+  /** no reclaim (direct reclaim frees nothing): a trace replay, where the trace's frees are the reclaim */
+  reclaimOff = false;
 
   constructor(machine: Machine, opts: RunOptions = {}, from?: RunState) {
     const p = machine.parts;

@@ -1,0 +1,209 @@
+/**
+ * `mmbook replay`: replay a real ftrace recording of the page allocator through the simulator's
+ * own allocator (src/sim/replay), on a booted machine and a tuning of choice.
+ *
+ *   mmbook replay --arch A --kernel K (--dtb F | --e820 F | --topology F) [--cmdline S] [--cpus N]
+ *                 [--kconfig F] [--sysctl vm.X=Y]... [--state DIR] --trace FILE[.gz]
+ *                 [--start-mark TEXT] [--end-mark TEXT] [--json OUT] [--show FILES]
+ *                 [--mark-rule 'REGEX=>TEXT']...
+ *
+ * The boot flags are `mmbook boot`'s. --trace is the tracefs `trace` file or `trace-cmd report`
+ * output, plain or gzip (read as a stream). --state is the starting state: a directory holding
+ * `kpageflags[.gz]` and `pagetypeinfo[.txt]`, or a prefix such as `DIR/rt_before` naming
+ * `DIR/rt_before.kpageflags.gz` and `DIR/rt_before.pagetypeinfo.txt`; without it the replay starts
+ * from the freshly booted machine. --mark-rule (an extension) rewrites marks before the replay reads
+ * them: `'^rt_hugetlb (\d+)kB request (\d+)$=>mmbook: do hugetlb $1kB $2'`; `\n` in TEXT makes
+ * several marks, an empty TEXT drops the mark.
+ *
+ * Output: a summary on stdout (then the --show files), warnings on stderr, the full result as
+ * JSON with --json. Errors: `mmbook: CODE: message`, exit 2.
+ */
+import { closeSync, createReadStream, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { createGunzip, gunzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { MmError } from '../sim/errors';
+import { PROC_NAMES, type ProcName } from '../sim/index';
+import { renderProc } from '../sim/format/proc';
+import { runView } from '../sim/run/run-view';
+import { TraceReplay, startReplayRun, type MarkRule, type ReplayResult } from '../sim/replay/index';
+import { bootFromArgs, parseBootArgs } from './boot';
+import { printable } from './printable';
+import { readInputFile } from './input-file';
+
+export interface ReplayArgs {
+  bootArgv: string[];
+  trace: string;
+  state?: string;
+  startMark?: string;
+  endMark?: string;
+  json?: string;
+  show: ProcName[];
+  rules: MarkRule[];
+}
+
+/** `REGEX=>TEXT`: the mark rule of --mark-rule. */
+export function parseMarkRule(v: string): MarkRule {
+  const k = v.indexOf('=>');
+  if (k <= 0) throw new MmError('CLI_USAGE', `--mark-rule expects 'REGEX=>TEXT', got '${printable(v)}'`);
+  let match: RegExp;
+  try {
+    match = new RegExp(v.slice(0, k));
+  } catch (e) {
+    throw new MmError('CLI_USAGE', `--mark-rule: '${printable(v.slice(0, k))}' is not a regular expression (${(e as Error).message})`);
+  }
+  const text = v.slice(k + 2);
+  return { match, replace: text === '' ? [] : text.split('\\n') };
+}
+
+export function parseReplayArgs(argv: string[]): ReplayArgs {
+  const bootArgv: string[] = [];
+  const a: Partial<ReplayArgs> & { rules: MarkRule[]; show: ProcName[] } = { rules: [], show: [] };
+  const own: Record<string, 'trace' | 'state' | 'startMark' | 'endMark' | 'json'> = {
+    '--trace': 'trace', '--state': 'state', '--start-mark': 'startMark', '--end-mark': 'endMark', '--json': 'json',
+  };
+  for (let i = 0; i < argv.length; i++) {
+    let flag = argv[i]!;
+    let value: string | undefined;
+    const eq = flag.indexOf('=');
+    if (flag.startsWith('--') && eq > 0 && (flag.slice(0, eq) in own || flag.slice(0, eq) === '--show' || flag.slice(0, eq) === '--mark-rule')) {
+      value = flag.slice(eq + 1);
+      flag = flag.slice(0, eq);
+    }
+    const take = (): string => {
+      if (value !== undefined) return value;
+      const v = argv[++i];
+      if (v === undefined) throw new MmError('CLI_USAGE', `${flag} needs a value`);
+      return v;
+    };
+    if (flag in own) {
+      const key = own[flag]!;
+      if (a[key] !== undefined) throw new MmError('CLI_USAGE', `${flag} given twice`);
+      a[key] = take();
+    } else if (flag === '--show') {
+      const list = take().split(',').map((s) => s.trim()).filter(Boolean);
+      for (const s of list) if (!PROC_NAMES.includes(s as ProcName)) throw new MmError('CLI_USAGE', `--show: unknown file '${printable(s)}'; known: ${PROC_NAMES.join(', ')}`);
+      if (!list.length) throw new MmError('CLI_USAGE', '--show needs at least one file name');
+      a.show = list as ProcName[];
+    } else if (flag === '--mark-rule') {
+      a.rules.push(parseMarkRule(take()));
+    } else if (flag === '--zoneinfo' || flag === '--buddyinfo' || flag === '--pagetypeinfo') {
+      throw new MmError('CLI_USAGE', `${flag}: a replay needs a machine with page state; give --dtb, --e820 or --topology (and --state for a real starting state)`);
+    } else {
+      bootArgv.push(argv[i]!);
+    }
+  }
+  if (a.trace === undefined) throw new MmError('CLI_USAGE', '--trace is required (the tracefs trace file or trace-cmd report output, plain or .gz)');
+  // the boot flags are checked by mmbook boot's parser
+  parseBootArgs(bootArgv);
+  return { bootArgv, trace: a.trace, state: a.state, startMark: a.startMark, endMark: a.endMark, json: a.json, show: a.show, rules: a.rules };
+}
+
+/** The --state files: a directory with kpageflags[.gz] and pagetypeinfo[.txt], or a prefix `DIR/NAME` of NAME.kpageflags.gz and NAME.pagetypeinfo.txt. */
+export function stateFiles(path: string): { kpageflags: string; pagetypeinfo?: string } {
+  const candidates = (stem: string): string[] => [stem, `${stem}.gz`, `${stem}.txt`];
+  let dirLike = false;
+  try {
+    dirLike = statSync(path).isDirectory();
+  } catch {
+    dirLike = false;
+  }
+  const find = (name: string): string | undefined => {
+    const stems = dirLike ? [join(path, name)] : [`${path}.${name}`];
+    for (const s of stems) for (const c of candidates(s)) if (existsSync(c) && statSync(c).isFile()) return c;
+    return undefined;
+  };
+  const kpageflags = find('kpageflags');
+  if (!kpageflags) throw new MmError('FILE_UNREADABLE', `--state '${printable(path)}': no ${dirLike ? 'kpageflags or kpageflags.gz in this directory' : `${path}.kpageflags(.gz)`}; give a directory holding kpageflags[.gz] and pagetypeinfo[.txt], or a prefix such as DIR/rt_before`);
+  return { kpageflags, pagetypeinfo: find('pagetypeinfo') };
+}
+
+function gunzipIfNeeded(b: Buffer): Buffer {
+  return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b ? gunzipSync(b) : b;
+}
+
+/** Feed the trace file to the replay as a stream (gunzipped when it starts with the gzip magic); stops at the end mark. */
+async function feedTrace(path: string, replay: TraceReplay): Promise<void> {
+  const head = Buffer.alloc(2);
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      if (fstatSync(fd).isDirectory()) throw Object.assign(new Error('a directory'), { code: 'EISDIR' });
+      readSync(fd, head, 0, 2, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    throw new MmError('FILE_UNREADABLE', `cannot read --trace file '${printable(path)}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  const gz = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+  const file = createReadStream(path, { highWaterMark: 1 << 20 });
+  const stream = gz ? file.pipe(createGunzip({ chunkSize: 1 << 20 })) : file;
+  stream.setEncoding('latin1');
+  try {
+    for await (const chunk of stream as AsyncIterable<string>) {
+      replay.feed(chunk);
+      if (replay.done) break;
+    }
+  } catch (e) {
+    if (e instanceof MmError) throw e;
+    throw new MmError('TRACE_UNREADABLE', `--trace file '${printable(path)}': ${(e as Error).message}`);
+  } finally {
+    file.destroy();
+    if (stream !== file) (stream as NodeJS.ReadableStream & { destroy(): void }).destroy();
+  }
+}
+
+/** The summary printed on stdout. */
+export function replaySummary(r: ReplayResult): string {
+  const e = r.events;
+  const k = r.kswapd;
+  const lines = [
+    `start: ${r.start}`,
+    `window: lines ${r.window.startLine ?? '?'}–${r.window.endLine ?? r.window.lines} (${r.marks.length} marks)`,
+    `events: ${e.replayed} replayed (${e.allocs.requests} requests, ${e.allocs.simFailed} failed in the simulator; ${e.frees.tied} frees), ${e.skipped} skipped, ${e.compared} compared, ${e.unknownFrees} unknown frees`,
+    `pcp: kernel refilled ${r.pcp.kernel.refillPages} and drained ${r.pcp.kernel.drainPages} pages; simulator ${r.pcp.sim.refillPages} and ${r.pcp.sim.drainPages}`,
+    `kswapd: simulator woke it ${k.wakes.length} times and let it sleep ${k.sleeps.length} times; kernel: ${k.kernel.wakes.length} wakes in ${k.kernel.episodes} episodes`,
+  ];
+  for (const c of r.commands) lines.push(`command line ${c.line}: ${c.command}: requested ${c.requested ?? '-'}, got ${c.got ?? '-'}${c.note ? ` (${c.note})` : ''}`);
+  return lines.join('\n') + '\n';
+}
+
+export async function replayCommand(argv: string[]): Promise<number> {
+  const a = parseReplayArgs(argv);
+  const machine = bootFromArgs(parseBootArgs(a.bootArgv));
+  let state: { kpageflags: Uint8Array; pagetypeinfo?: string } | undefined;
+  if (a.state !== undefined) {
+    const f = stateFiles(a.state);
+    const kpageflags = new Uint8Array(gunzipIfNeeded(readInputFile('--state', f.kpageflags, 1 << 30)));
+    const pagetypeinfo = f.pagetypeinfo ? gunzipIfNeeded(readInputFile('--state', f.pagetypeinfo)).toString('utf8') : undefined;
+    state = { kpageflags, pagetypeinfo };
+  }
+  const { run, start } = startReplayRun(machine, state);
+  const replay = new TraceReplay(run, { startMark: a.startMark, endMark: a.endMark, markRewrites: a.rules, start });
+  try {
+    await feedTrace(a.trace, replay);
+  } catch (e) {
+    if (e instanceof MmError && e.code.startsWith('TRACE_')) throw new MmError(e.code, `--trace file '${printable(a.trace)}': ${e.message}`);
+    throw e;
+  }
+  const r = replay.finish();
+  for (const w of r.warnings) process.stderr.write(`mmbook: warning: ${printable(w)}\n`);
+  if (a.json !== undefined) {
+    try {
+      await writeFile(a.json, JSON.stringify(r) + '\n');
+    } catch (e) {
+      throw new MmError('FILE_UNWRITABLE', `cannot write --json file '${printable(a.json)}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+  }
+  const out = [replaySummary(r)];
+  if (a.show.length) {
+    const v = runView(run.rs);
+    for (const name of a.show) {
+      if (a.show.length > 1) out.push(`==> ${name} <==\n`);
+      out.push(renderProc(v, name));
+    }
+  }
+  process.stdout.write(out.join(''));
+  return 0;
+}

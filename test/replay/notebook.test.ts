@@ -1,0 +1,100 @@
+/**
+ * mm.replay in notebooks: the Node API (text, gzip bytes, sysctls, a snapshot start, progress,
+ * cancellation), and the browser path through the worker (a long method with progress).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MessageChannel } from 'node:worker_threads';
+import { gzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { mm } from '../../src/lib/mm';
+import { createRemoteMm } from '../../src/app/mm-remote';
+import { impl } from '../../src/app/worker/mm-impl';
+import type { WorkerLike } from '../../src/app/worker/rpc-client';
+import { serve, type Port } from '../../src/app/worker/rpc-server';
+import { ORACLE_RT } from '../helpers/oracle-dir';
+import { alloc, free, header, mark } from './helpers';
+
+const MOV = 'GFP_HIGHUSER_MOVABLE|__GFP_COMP';
+const pfns = Array.from({ length: 2000 }, (_, k) => 0x48000 + k);
+const TEXT = [...header(), mark('go'), ...pfns.map((p) => alloc(p, 0, MOV)), mark('mid'), ...pfns.slice(0, 1000).map((p) => free(p)), mark('stop')].join('\n') + '\n';
+
+const open: Array<{ close(): void }> = [];
+afterEach(() => { for (const p of open.splice(0)) p.close(); });
+
+function fakeWorker(): WorkerLike {
+  const { port1, port2 } = new MessageChannel();
+  open.push(port1, port2);
+  const worker = {
+    onmessage: null as WorkerLike['onmessage'],
+    onerror: null as WorkerLike['onerror'],
+    postMessage: (m: unknown) => port1.postMessage(m),
+    terminate() { port1.close(); port2.close(); },
+  };
+  port1.on('message', (data) => worker.onmessage?.({ data } as MessageEvent));
+  const serverPort: Port = { postMessage: (m) => port2.postMessage(m), onmessage: null };
+  port2.on('message', (data) => serverPort.onmessage?.({ data } as MessageEvent));
+  serve(serverPort, impl);
+  return worker;
+}
+
+describe('mm.replay', () => {
+  it('replays text or gzip bytes to the same result, under the tuning asked for', async () => {
+    const machine = mm.boot({ fixture: 'a64-512m' });
+    const a = await mm.replay({ machine, trace: TEXT, startMark: 'go', endMark: 'stop' });
+    const b = await mm.replay({ machine, trace: new Uint8Array(gzipSync(TEXT)), startMark: 'go', endMark: 'stop' });
+    const c = await mm.replay({ machine, trace: new TextEncoder().encode(TEXT), startMark: 'go', endMark: 'stop' });
+    expect(a.events.allocs.requests).toBe(2000);
+    expect(b).toEqual(a);
+    expect(c).toEqual(a);
+    expect(a.marks.map((m) => m.text)).toEqual(['go', 'mid', 'stop']);
+    const tuned = await mm.replay({ machine, trace: TEXT, startMark: 'go', endMark: 'stop', sysctls: { 'vm.min_free_kbytes': 32768 } });
+    expect(tuned.start).toBe('fresh boot; sysctls vm.min_free_kbytes=32768');
+    expect(tuned.marks[2]!.zoneinfo).toMatch(/\n {8}min {6}8192\n/);
+    expect(a.marks[2]!.zoneinfo).not.toMatch(/\n {8}min {6}8192\n/);
+  });
+
+  it('reports progress, and stops when cancelled', async () => {
+    const machine = mm.boot({ fixture: 'a64-512m' });
+    const big = TEXT.repeat(8);
+    const seen: number[] = [];
+    await mm.replay({ machine, trace: big, onProgress: (_, f) => seen.push(f) });
+    expect(seen.at(-1)).toBe(1);
+    const ac = new AbortController();
+    const p = mm.replay({ machine, trace: big, signal: ac.signal, onProgress: () => ac.abort() });
+    await expect(p).rejects.toMatchObject({ code: 'CANCELLED' });
+  });
+
+  it('starts from a real snapshot (kpageflags gzip + pagetypeinfo)', async () => {
+    const dir = join(ORACLE_RT, 'rt-a64-1g-fill');
+    const machine = mm.boot({ dtb: new Uint8Array(readFileSync(join(dir, 'virt.dtb'))), arch: 'arm64', kernel: '6.1', cmdline: readFileSync(join(dir, 'cmdline.txt'), 'utf8').trim(), bootLog: readFileSync(join(dir, 'kernel-console.txt'), 'utf8') });
+    const r = await mm.replay({
+      machine,
+      trace: [...header(), mark('x')].join('\n') + '\n',
+      state: { kpageflags: new Uint8Array(readFileSync(join(dir, 'rt_before.kpageflags.gz'))), pagetypeinfo: readFileSync(join(dir, 'rt_before.pagetypeinfo.txt'), 'utf8') },
+    });
+    expect(r.start).toMatch(/^snapshot \(interim import/);
+    // the snapshot's free lists exactly: rt_before.buddyinfo.txt
+    expect(r.marks[0]!.buddyinfo).toBe(readFileSync(join(dir, 'rt_before.buddyinfo.txt'), 'utf8'));
+    expect(r.marks[0]!.pagetypeinfo!.split('\n').slice(0, 10).join('\n')).toBe(readFileSync(join(dir, 'rt_before.pagetypeinfo.txt'), 'utf8').split('\n').slice(0, 10).join('\n'));
+  });
+
+  it('in the browser: the machine\'s worker replays it, as a long method with progress', async () => {
+    const remote = createRemoteMm(() => fakeWorker() as unknown as Worker);
+    const machine = await remote.boot({ fixture: 'a64-512m' });
+    const stages: string[] = [];
+    remote.onProgress((p) => stages.push(p.stage));
+    const r = (await remote.replay({ machine, trace: new Uint8Array(gzipSync(TEXT)), startMark: 'go', endMark: 'stop', markRewrites: [{ match: /^mid$/, replace: 'middle' }] })) as Awaited<ReturnType<typeof mm.replay>>;
+    expect(r.events.allocs.requests).toBe(2000);
+    expect(r.marks.map((m) => m.text)).toEqual(['go', 'middle', 'stop']);
+    expect(stages.some((s) => s.startsWith('replaying'))).toBe(true);
+    const direct = await machine.replay({ trace: TEXT, startMark: 'go', endMark: 'stop' });
+    expect(direct.events).toEqual(r.events);
+    // cancelled from the page: the call rejects at once and the worker stops at its next chunk
+    const ac = new AbortController();
+    const p = remote.replay({ machine, trace: TEXT.repeat(20), signal: ac.signal });
+    ac.abort();
+    await expect(p).rejects.toMatchObject({ code: 'CANCELLED' });
+    remote.dispose();
+  });
+});
