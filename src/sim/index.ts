@@ -34,3 +34,7 @@ export type { AllocFailure } from './page_alloc/warn-alloc';
 export type { OomRecord, TaskMemory } from './oom/oom-kill';
 export { runWorkload, startWorkload, validateWorkload, workloadJsonReplacer, WorkloadEngine, type WorkloadResult, type WorkloadSpec, type WorkloadPlan } from './workload/index';
 export { SIM_VERSION } from './version';
+export { PAGEBLOCK_HOLE, type PageblockMap, type ZoneSeries, type NodeSeries } from './workload/index';
+export { fillContigPageInfo, fragmentationIndexOf, unusableFreeIndexOf } from './compaction/frag-index';
+export { renderExtfragIndex, renderUnusableIndex } from './format/extfrag';
+export { MIGRATETYPE_NAMES } from './types';
