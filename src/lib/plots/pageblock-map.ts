@@ -124,7 +124,7 @@ export function pageblockMap(panels: Record<string, PageblockMap[]>, opts: Pageb
   });
   const key = legend([
     ...MIGRATETYPE_NAMES.filter((t) => types.has(t)).map((t) => ({ label: t, box: { color: MIGRATETYPE_COLORS[t]! } })),
-    { label: 'mixed (holds an allocation of another migratetype)', marker: { char: '×', color: '#222' } },
+    { label: 'mixed (holds an allocation of another migratetype)', marker: { shape: 'times', color: '#222' } },
     { label: 'paler: more of the block is free', box: { color: MIGRATETYPE_COLORS.Movable!, opacity: 0.3 } },
     ...(opts.a ? [{ label: `first panel: scenario A (pinned)`, line: { color: AB_STYLES.A.color, dash: AB_STYLES.A.dash } }] : []),
   ]);
