@@ -9,7 +9,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { PageblockMap, WorkloadResult } from '../src/sim/index';
+import type { MachineView, PageblockMap, WorkloadResult } from '../src/sim/index';
 
 const ROOT = join(import.meta.dirname, '..');
 export const THUMBS_DIR = join(ROOT, 'notebooks/thumbs');
@@ -78,10 +78,38 @@ function watermarkThumb(run: WorkloadResult): string {
   return svg(`Free pages of Node ${z.nid} ${z.zone} against low and high over the run, kswapd's awake samples shaded`, body);
 }
 
+/** The largest zone's free blocks per order (log scale), as /proc/buddyinfo would list them. */
+function buddyThumb(view: MachineView): string {
+  const zones = view.nodes.flatMap((n) => n.zones.filter((z) => z.managed > 0).map((z) => ({ nid: n.nid, z })));
+  const { nid, z } = zones.reduce((a, b) => (b.z.managed > a.z.managed ? b : a));
+  const blocks = Array.from({ length: view.maxOrder }, (_, o) => (z.freeArea[o] ?? []).reduce((a, b) => a + b, 0));
+  const top = Math.log10(Math.max(10, ...blocks) + 1);
+  const bw = (W - 8) / view.maxOrder;
+  const body = blocks.map((n, o) => {
+    const h = ((H - 8) * Math.log10(n + 1)) / top;
+    return `<rect x="${r1(4 + o * bw + 1)}" y="${r1(H - 4 - h)}" width="${r1(bw - 2)}" height="${r1(h)}" fill="#f28e2b"/>`;
+  }).join('');
+  return svg(`Free blocks per order (log scale) of Node ${nid} ${z.name} after boot`, body);
+}
+
+/** Each populated zone's min, low and high as three bars, scaled to the zone's high. */
+function watermarkLevelsThumb(view: MachineView): string {
+  const zones = view.nodes.flatMap((n) => n.zones.filter((z) => z.managed > 0)).slice(0, 4);
+  const rowH = (H - 8) / zones.length;
+  const colors = ['#e15759', '#edc948', '#59a14f'];
+  const body = zones.map((z, i) => [z.min, z.low, z.high].map((v, k) => {
+    const y = 4 + i * rowH + (k * rowH * 0.8) / 3;
+    return `<rect x="4" y="${r1(y)}" width="${r1(((W - 8) * v) / Math.max(1, z.high))}" height="${r1((rowH * 0.8) / 3 - 1)}" fill="${colors[k]}"/>`;
+  }).join('')).join('');
+  return svg(`The min, low and high watermarks of ${zones.map((z) => z.name).join(', ')}`, body);
+}
+
 /** notebook slug → the named value to draw and how. */
 export const RECIPES: Record<string, { value: string; draw: (v: never) => string }> = {
   fragmentation: { value: 'result', draw: pageblockThumb as (v: never) => string },
   kswapd: { value: 'run', draw: watermarkThumb as (v: never) => string },
+  boot: { value: 'bootView', draw: buddyThumb as (v: never) => string },
+  watermarks: { value: 'tunedView', draw: watermarkLevelsThumb as (v: never) => string },
 };
 
 /** Runs the notebook headless with its default inputs and draws its thumbnail. */

@@ -135,9 +135,10 @@ export function watermarkBands(result: WorkloadResult, opts: WatermarkBandsOptio
   const plots = zones.map((z) => {
     const pts = watermarkSeries(result, { zone: z.key });
     const others = overlays.flatMap(([, r]) => watermarkSeries(r, { zone: z.key }));
-    const wm = Math.max(1, ...pts.map((p) => p.boostedHigh), ...others.map((p) => p.boostedHigh));
-    // zoomed: up to 2.5 × the highest (boosted) high, or a little above the lowest free when free never comes near the watermarks
-    const top = opts.zoom === 'all' ? Math.max(wm, ...pts.map((p) => p.free), ...others.map((p) => p.free)) * 1.05 : Math.max(wm * 2.5, Math.min(...pts.map((p) => p.freeMin)) * 1.15);
+    const high = Math.max(1, ...pts.map((p) => p.high), ...others.map((p) => p.high));
+    const wm = Math.max(high, ...pts.map((p) => p.boostedHigh), ...others.map((p) => p.boostedHigh));
+    // zoomed: up to 2.5 × high (and above high + boost), or a little above the lowest free when free never comes near the watermarks
+    const top = opts.zoom === 'all' ? Math.max(wm, ...pts.map((p) => p.free), ...others.map((p) => p.free)) * 1.05 : Math.max(high * 2.5, wm * 1.2, Math.min(...pts.map((p) => p.freeMin)) * 1.15);
     const clipped = pts.some((p) => p.free > top);
     return Plot.plot({
       width, height: 240, marginLeft: 64, marginRight: 20, ariaLabel: statsText(zoneStats(result, z.key)),
