@@ -3,7 +3,8 @@
  * slider `input` event to the dependent watermark plot being in the DOM, over 20 changes on the
  * default notebook (median and p95), its ratio to a same-run direct baseline (the same sysctl write
  * and plot without the notebook), plus the page's JS bundle size gzipped; a cached re-open
- * (ui-cache.ts) and a 40-point sweep on the worker pool against one worker (ui-sweep.ts).
+ * (ui-cache.ts), a 40-point sweep on the worker pool against one worker (ui-sweep.ts), and a
+ * slider → kswapd plot with its 1M-operation workload re-run, the previous run cancelled (ui-kswapd.ts).
  * Usage: npm run bench:ui   (MMBOOK_DIST=dir to use an existing build)
  */
 import { readFileSync, readdirSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { launchChromium, serveStatic } from '../test/browser/harness';
 import { ensureSite, openPage } from '../test/browser/site';
 import { benchCachedReopen } from './ui-cache';
 import { benchSweep, POINTS } from './ui-sweep';
+import { benchKswapdSlider } from './ui-kswapd';
 
 const CHANGES = 20;
 
@@ -112,6 +114,10 @@ async function main(): Promise<void> {
     const sweep = await benchSweep(page);
     console.log(`sweep of ${POINTS} points on the worker pool (${sweep.workers} workers, ${sweep.cores} cores; stand-in point: ${sweep.stand_in}): ${sweep.poolMs.toFixed(0)} ms`);
     console.log(`  baseline (the same points serially in one worker): ${sweep.serialMs.toFixed(0)} ms; ratio ${sweep.ratio.toFixed(2)} (target ≤ 0.6 on 2 cores ${sweep.cores >= 2 ? (sweep.ratio <= 0.6 ? 'ok' : 'MISSED') : 'n/a: 1 core'}; the workload sweep replaces the stand-in when mm.workload lands)`);
+
+    const ks = await benchKswapdSlider(page);
+    console.log(`slider → updated kswapd plot with the workload re-run (1 GiB machine, ${(ks.ops / 1e6).toFixed(2)}M operations), previous run cancelled: median ${ks.medianMs.toFixed(0)} ms over ${ks.samples.length} moves (min ${Math.min(...ks.samples).toFixed(0)}, max ${Math.max(...ks.samples).toFixed(0)}; ${ks.cancelled} runs cancelled; target ≤ 300 ms ${ks.medianMs <= 300 ? 'ok' : 'MISSED'})`);
+    console.log(`  baselines: the same workload in Node ${ks.nodeMs.toFixed(0)} ms (ratio ${(ks.medianMs / ks.nodeMs).toFixed(2)}x); in the page's worker without the notebook, with the same plot ${ks.workerMs.toFixed(0)} ms (ratio ${(ks.medianMs / ks.workerMs).toFixed(2)}x)`);
   } finally {
     await browser.close();
     await server.close();

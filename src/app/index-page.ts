@@ -1,4 +1,4 @@
-/** The index: every notebook in notebooks/ with its title. */
+/** The index: every notebook in notebooks/ with its title, its one-line description and its thumbnail. */
 import type { CatalogEntry } from './catalog';
 
 /**
@@ -52,12 +52,38 @@ export function indexPage(entries: CatalogEntry[]): HTMLElement {
   ul.className = 'notebook-list';
   for (const e of entries) {
     const li = document.createElement('li');
+    li.dataset.slug = e.slug;
+    if (e.thumbnail) {
+      // decorative: the title next to it says what it is
+      const img = document.createElement('img');
+      img.className = 'notebook-thumb';
+      img.src = e.thumbnail;
+      img.alt = '';
+      img.width = 160;
+      img.height = 90;
+      img.loading = 'lazy';
+      li.append(img);
+    } else {
+      const blank = document.createElement('span');
+      blank.className = 'notebook-thumb notebook-thumb-none';
+      blank.setAttribute('aria-hidden', 'true');
+      li.append(blank);
+    }
+    const text = document.createElement('div');
+    text.className = 'notebook-text';
     const a = document.createElement('a');
     a.href = `#/${e.slug}`;
     a.textContent = e.title;
     const code = document.createElement('code');
     code.textContent = `notebooks/${e.file}`;
-    li.append(a, ' ', code);
+    text.append(a, ' ', code);
+    if (e.description) {
+      const p = document.createElement('p');
+      p.className = 'notebook-description';
+      p.textContent = e.description;
+      text.append(p);
+    }
+    li.append(text);
     ul.append(li);
   }
   main.append(h1, p, ul);

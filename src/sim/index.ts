@@ -45,3 +45,7 @@ export {
   type SnapshotInput, type SnapshotReport, type ZoneImportReport, type SnapshotImport, type SnapshotFile,
 } from './snapshot/index';
 export { runView } from './run/run-view';
+export { PAGEBLOCK_HOLE, type PageblockMap, type ZoneSeries, type NodeSeries } from './workload/index';
+export { fillContigPageInfo, fragmentationIndexOf, unusableFreeIndexOf } from './compaction/frag-index';
+export { renderExtfragIndex, renderUnusableIndex } from './format/extfrag';
+export { MIGRATETYPE_NAMES } from './types';

@@ -21,3 +21,13 @@ export function zoneColorScale(present?: Iterable<string>): { domain: string[]; 
   const domain = listed.length ? listed : ZONE_ORDER;
   return { domain, range: domain.map((z) => ZONE_COLORS[z]), legend: true };
 }
+
+/** One colour per migratetype (MIGRATETYPE_NAMES order), for pageblock maps and free-list plots. */
+export const MIGRATETYPE_COLORS: Record<string, string> = {
+  Unmovable: '#e15759',
+  Movable: '#8cd17d',
+  Reclaimable: '#f1ce63',
+  HighAtomic: '#b07aa1',
+  CMA: '#4e79a7',
+  Isolate: '#79706e',
+};

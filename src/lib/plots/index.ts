@@ -150,3 +150,9 @@ export function addressMap(sets: { memory: MemblockRegionView[]; reserved: Membl
     ],
   }), label, 'address-map');
 }
+
+export * from './figure';
+export * from './buddy-heatmap';
+export * from './pageblock-map';
+export * from './watermark-bands';
+export * from './extfrag';

@@ -14,7 +14,7 @@
  * pages it holds follow migration and learn about frees by others through the RunState hooks.
  */
 import { failureFields } from '../page_alloc/warn-alloc';
-import { formatGfp } from '../page_alloc/gfp';
+import { formatGfp, gfpMigratetype } from '../page_alloc/gfp';
 import { runDaemons } from '../run/daemons';
 import type { RunningMachine } from '../run/running-machine';
 import type { RunState } from '../run/run-state';
@@ -23,6 +23,7 @@ import { checkEvents, bindStreams } from './bind';
 import { CmaSampler } from './cma-occupancy';
 import { runEvent } from './events';
 import { plain } from './plain';
+import { pageblockMaps, type PageblockMap } from './pageblocks';
 import { PagePools } from './pools';
 import type { WorkloadEvent, WorkloadFailure, WorkloadResult } from './result';
 import { Sampler } from './sampler';
@@ -43,6 +44,8 @@ export class WorkloadEngine {
   readonly events: WorkloadEvent[] = [];
   readonly failures: WorkloadFailure[] = [];
   readonly cmaRefs = new Map<string, { area: number; pfn: number; count: number }>();
+  /** each zone's pageblock map before the first step */
+  readonly pageblocksStart: PageblockMap[];
   /** the next step to run */
   step = 0;
   allocations = 0;
@@ -79,6 +82,17 @@ export class WorkloadEngine {
     const prevR = this.prevRelease;
     rs.onMigrate = prevM ? (o, n) => { pools.migrated(o, n); prevM(o, n); } : (o, n) => pools.migrated(o, n);
     rs.onRelease = prevR ? (p, o) => { pools.released(p, o); prevR(p, o); } : (p, o) => pools.released(p, o);
+    this.pageblocksStart = this.pageblocks();
+  }
+
+  /** Each zone's pageblock map now; the workload's blocks carry their stream's (or fill's) GFP migratetype, as page_owner would. */
+  pageblocks(): PageblockMap[] {
+    const grouping = !this.rs.mobilityDisabled;
+    const mt = this.allocators.map((a) => gfpMigratetype(a.gfp, grouping));
+    return pageblockMaps(this.rs, (pfn) => {
+      const id = this.pools.poolOfPfn(pfn);
+      return id >= 0 ? mt[id]! : -1;
+    });
   }
 
   get done(): boolean {
@@ -211,6 +225,7 @@ export class WorkloadEngine {
         kcompactdWakes: rs.vm.get('compact_daemon_wake') - this.vmStart[names.indexOf('compact_daemon_wake')]!,
       },
       vmstat: { start: rec(this.vmStart), end: rec(end), delta: rec(end.map((v, j) => v - this.vmStart[j]!)) },
+      pageblocks: { start: this.pageblocksStart, end: this.pageblocks() },
       final: this.run.view(),
     };
   }

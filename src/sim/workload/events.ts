@@ -163,8 +163,10 @@ export function runEvent(eng: WorkloadEngine, e: EventPlan, k: number, step: num
       }
       return { name: e.name, value: e.value };
     case 'compact_memory': {
-      const r = compactNodes(rs);
-      return plain(r) as Rec;
+      // what moved: the totals, per zone, and each zone's pageblock map before and after
+      const before = eng.pageblocks();
+      const r = plain(compactNodes(rs)) as Rec;
+      return { ...r, pageblocks: { before, after: eng.pageblocks() } };
     }
     case 'drain':
       drainAllPages(rs);

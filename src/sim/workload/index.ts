@@ -17,6 +17,7 @@ export type { WorkloadResult, WorkloadFailure, WorkloadEvent, StreamSummary, Wor
 export type { WorkloadSpec, WorkloadPlan, StreamSpec, EventSpec, FillEventSpec, LifetimeSpec } from './spec';
 export type { ZoneSeries, NodeSeries } from './sampler';
 export type { CmaSeries } from './cma-occupancy';
+export { PAGEBLOCK_HOLE, type PageblockMap } from './pageblocks';
 
 export interface WorkloadOptions {
   /** called between slices of steps: ("workload: step N of M", share done) */

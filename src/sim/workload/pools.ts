@@ -70,6 +70,12 @@ export class PagePools {
     return p;
   }
 
+  /** The id of the pool holding the block whose head is `pfn`, or −1 when the workload does not hold it. */
+  poolOfPfn(pfn: number): number {
+    const i = pfn - this.base;
+    return i >= 0 && i < this.poolOf.length ? this.poolOf[i]! - 1 : -1;
+  }
+
   byName(name: string): Pool | undefined {
     return this.pools.find((p) => p.name === name);
   }

@@ -5,6 +5,7 @@
  */
 import type { MachineViewExtra } from '../format/extra';
 import type { CmaSeries } from './cma-occupancy';
+import type { PageblockMap } from './pageblocks';
 import type { NodeSeries, ZoneSeries } from './sampler';
 import type { WorkloadPlan } from './spec';
 
@@ -95,6 +96,8 @@ export interface WorkloadResult {
   failureCount: number;
   totals: WorkloadTotals;
   vmstat: { start: Record<string, number>; end: Record<string, number>; delta: Record<string, number> };
+  /** each zone's pageblock map (migratetype, free and allocated pages, mixed blocks) before the first step and at the end */
+  pageblocks: { start: PageblockMap[]; end: PageblockMap[] };
   /** the machine at the end of the run (what /proc would print) */
   final: MachineViewExtra;
 }

@@ -24,6 +24,14 @@ export interface ZoneSeries {
   low: Float64Array;
   high: Float64Array;
   boost: Float64Array;
+  /**
+   * the lowest NR_FREE_PAGES and the largest boost of the interval, at the end of each step before
+   * the daemons ran and at the sample: kswapd, woken below low (or by a boost), reclaims to high and
+   * clears the boost in the same step, so the sampled free and boost show where it left the zone,
+   * these where it found it (freeMin ≤ free, boostMax ≥ boost)
+   */
+  freeMin: Int32Array;
+  boostMax: Float64Array;
   /** freeByOrder[order][sample]: free blocks of that order, every migratetype (a buddyinfo column) */
   freeByOrder: Int32Array[];
   /** freeByType[migratetype][sample]: free pages on that migratetype's lists (MIGRATETYPE_NAMES order) */
@@ -58,6 +66,8 @@ export class Sampler {
   private readonly vmLast: Float64Array;
   private readonly awakeAcc: Int32Array;
   private readonly kcompactdAcc: Int32Array;
+  private readonly freeMinAcc: Int32Array;
+  private readonly boostMaxAcc: Float64Array;
   private readonly orders: number;
   count = 0;
 
@@ -70,6 +80,7 @@ export class Sampler {
       nid: rs.zoneNid[zi]!, zone: rs.names[rs.zoneIdx[zi]!]!, managed: b.z.managed[zi]!,
       free: new Int32Array(n), freeCma: new Int32Array(n), pcp: new Int32Array(n),
       min: new Float64Array(n), low: new Float64Array(n), high: new Float64Array(n), boost: new Float64Array(n),
+      freeMin: new Int32Array(n), boostMax: new Float64Array(n),
       freeByOrder: Array.from({ length: this.orders }, () => new Int32Array(n)),
       freeByType: Array.from({ length: MIGRATE_TYPES }, () => new Int32Array(n)),
       freeArea: new Int32Array(n * this.orders * MIGRATE_TYPES),
@@ -85,11 +96,18 @@ export class Sampler {
     this.vmLast = rs.vm.v.slice();
     this.awakeAcc = new Int32Array(rs.nodes.length);
     this.kcompactdAcc = new Int32Array(rs.nodes.length);
+    this.freeMinAcc = new Int32Array(rs.zones).fill(0x7fffffff);
+    this.boostMaxAcc = new Float64Array(rs.zones);
   }
 
-  /** At the end of each step, before the daemons run: was kswapd awake, kcompactd woken? */
+  /** At the end of each step, before the daemons run: was kswapd awake, kcompactd woken? how low was free, how high the boost? */
   noteStep(): void {
     const rs = this.rs;
+    const free = rs.buddy.z.free;
+    for (let zi = 0; zi < rs.zones; zi++) {
+      if (free[zi]! < this.freeMinAcc[zi]!) this.freeMinAcc[zi] = free[zi]!;
+      if (rs.boost[zi]! > this.boostMaxAcc[zi]!) this.boostMaxAcc[zi] = rs.boost[zi]!;
+    }
     for (let ni = 0; ni < rs.nodes.length; ni++) {
       if (rs.nodes[ni]!.kswapdAwake) this.awakeAcc[ni]++;
       if (rs.compaction.kcompactdWoken[ni]) this.kcompactdAcc[ni]++;
@@ -113,6 +131,10 @@ export class Sampler {
       z.pcp[k] = pcp;
       const boost = rs.boost[zi]!;
       z.boost[k] = boost;
+      z.freeMin[k] = Math.min(this.freeMinAcc[zi]!, b.z.free[zi]!);
+      z.boostMax[k] = Math.max(this.boostMaxAcc[zi]!, boost);
+      this.freeMinAcc[zi] = 0x7fffffff;
+      this.boostMaxAcc[zi] = 0;
       z.min[k] = rs.wmark[zi * NR_WMARK + WMARK_MIN]! + boost;
       z.low[k] = rs.wmark[zi * NR_WMARK + WMARK_LOW]! + boost;
       z.high[k] = rs.wmark[zi * NR_WMARK + WMARK_HIGH]! + boost;
