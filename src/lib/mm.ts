@@ -15,6 +15,10 @@ import { machineWarnings } from './machine-warnings';
 import { machineStages, type MachineStages } from './stages';
 import { workloadOn, type MmWorkloadOptions } from './workload';
 import type { WorkloadResult } from '../sim/workload/index';
+import type { AllocationCheck, CheckRequest } from '../sim/index';
+import { explain, recheck } from './explain';
+import { check as checkOn } from './check';
+import { allocReports, type AllocReport } from './fixtures/alloc-reports';
 
 export interface MmBootRequest {
   arch?: Arch;
@@ -192,6 +196,11 @@ function workload(machine: MmMachine, spec: unknown, opts?: MmWorkloadOptions): 
   return machine.workload(spec, opts);
 }
 
+/** mm.check(machineOrView, request): can this allocation succeed now? (src/lib/check.ts) */
+function check(machineOrView: MmMachine | MachineView | WorkloadResult, request: CheckRequest): AllocationCheck {
+  return checkOn(machineOrView, request, (m) => (m instanceof MachineHandle ? m.machine : null));
+}
+
 export const mm = {
   boot,
   /** run a workload spec (streams of allocations, timed events) on a booted machine; returns its time series */
@@ -202,6 +211,14 @@ export const mm = {
   sysctlNames: (kernel: KernelVersion): string[] => tunableSysctlNames(kernel).map((n) => `vm.${n}`),
   /** the largest machine mmbook simulates (src/lib/limits.ts), the same in the browser and the CLI */
   limits: LIMITS,
+  /** explain a kernel "page allocation failure" (or OOM killer) report pasted from dmesg: `mmbook explain` as data */
+  explain,
+  /** the same request on the same free pages after sysctl writes (an explanation from mm.explain) */
+  recheck,
+  /** can an order-N allocation with these GFP flags succeed on this machine (or view) now? per zone, the kernel's arithmetic */
+  check,
+  /** the allocation-failure reports shipped with the app (one real, the others hand-written in real layouts) */
+  reports: (): AllocReport[] => allocReports(),
 };
 
 export type Mm = typeof mm;

@@ -13,6 +13,9 @@ import type { Fixture } from '../../lib/fixtures/fixture';
 import type { MmBootRequest, MmDefaults, MmMachine } from '../../lib/mm';
 import type { MachineStages } from '../../lib/stages';
 import type { WorkloadResult, WorkloadSpec } from '../../sim/workload/index';
+import type { AllocationCheck, CheckRequest, ExplainInput, SysctlWrites } from '../../sim/index';
+import type { MmExplainOptions, MmExplanation, MmRecheck } from '../../lib/explain';
+import type { AllocReport } from '../../lib/fixtures/alloc-reports';
 import { method, type ApiSet, type Handle } from './rpc';
 
 type View = ReturnType<MmMachine['view']>;
@@ -43,6 +46,14 @@ export const api = {
     defaults: method<[arch: Arch, kernel: Kernel], MmDefaults>(),
     sysctlNames: method<[kernel: Kernel], string[]>(),
     boot: method<[req: WireBootRequest], MachineHandle>({ long: true }),
+    /** explain a kernel allocation-failure report (mmbook explain as data) */
+    explain: method<[text: string, opts?: MmExplainOptions], MmExplanation>(),
+    /** an explanation re-checked after sysctl writes */
+    recheck: method<[explained: MmExplanation | ExplainInput, sysctls?: SysctlWrites], MmRecheck>(),
+    /** the calculator on a plain view (a workload's final, an imported machine's) */
+    check: method<[view: View, request: CheckRequest], AllocationCheck>(),
+    /** the allocation-failure reports shipped with the app */
+    reports: method<[], AllocReport[]>(),
   },
   machine: {
     view: method<[], View>(),
@@ -53,6 +64,8 @@ export const api = {
     imported: method<[], ReturnType<MmMachine['imported']>>(),
     /** run a workload on a fresh run of the machine (docs/workload.md) */
     workload: method<[spec: WorkloadSpec], WorkloadResult>({ long: true }),
+    /** the calculator on this machine (its tunables give the tuning search) */
+    check: method<[request: CheckRequest], AllocationCheck>(),
   },
 } satisfies ApiSet;
 

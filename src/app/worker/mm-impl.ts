@@ -26,6 +26,10 @@ export const impl: Impl<MmWorkerApi, Selves> = {
       ctx.progress('collecting zone state', 1);
       return adoptMachine(ctx, machine, true);
     },
+    explain: (_, [text, opts]) => mm.explain(text, opts),
+    recheck: (_, [explained, sysctls]) => mm.recheck(explained, sysctls),
+    check: (_, [view, request]) => mm.check(view, request),
+    reports: () => mm.reports(),
   },
   machine: {
     view: (m) => m.view(),
@@ -34,5 +38,6 @@ export const impl: Impl<MmWorkerApi, Selves> = {
     sysctl: (m, [name, value], ctx) => adoptMachine(ctx, m.sysctl(name, value), false),
     imported: (m) => m.imported(),
     workload: (m, [spec], ctx) => workloadSliced(simMachine(m), spec, ctx),
+    check: (m, [request]) => mm.check(m, request),
   },
 };

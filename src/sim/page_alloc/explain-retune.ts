@@ -18,11 +18,23 @@ export function retuneExplainInput(input: ExplainInput, writes: SysctlWrites): E
   if (!list.length) return input;
   let t = input.tunables;
   if (!t) throw new MmError('RETUNE_NO_TUNABLES', 'this explanation has no tunables to rewrite (a report with other than 4 KiB pages, or a check made without its machine)', 'sysctls');
-  for (const [name, value] of list) t = writeSysctl(t, name.startsWith('vm.') ? name : `vm.${name}`, value);
+  let wmarks = false;
+  let reserves = false;
+  for (const [name, value] of list) {
+    const full = name.startsWith('vm.') ? name : `vm.${name}`;
+    t = writeSysctl(t, full, value);
+    if (full === 'vm.min_free_kbytes' || full === 'vm.watermark_scale_factor') wmarks = true;
+    if (full === 'vm.lowmem_reserve_ratio') reserves = true;
+  }
+  // only what the handlers recomputed replaces the snapshot's values (a report's tunables carry no watermarks of their own)
   const zones = input.zones.map((z): ZoneSnapshot => {
     const tz = t!.zones.find((x) => x.nid === z.nid && x.idx === z.idx);
     if (!tz) return z;
-    return { ...z, wmark: [tz.wmark.min, tz.wmark.low, tz.wmark.high], boost: tz.boost, lowmemReserve: [...tz.lowmemReserve] };
+    return {
+      ...z,
+      ...(wmarks ? { wmark: [tz.wmark.min, tz.wmark.low, tz.wmark.high] as const, boost: tz.boost } : {}),
+      ...(reserves ? { lowmemReserve: [...tz.lowmemReserve] } : {}),
+    };
   });
   const said = list.map(([n, v]) => `${n.startsWith('vm.') ? n : `vm.${n}`}=${Array.isArray(v) ? v.join(' ') : String(v)}`).join(', ');
   return { ...input, zones, tunables: t, notes: [...(input.notes ?? []), `re-checked after writing ${said}: the watermarks, boost and lowmem_reserve the handlers recomputed; free pages and free lists as in the snapshot`] };
