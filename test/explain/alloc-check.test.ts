@@ -52,7 +52,7 @@ describe('6.1 profile (ALLOC_NON_BLOCK / ALLOC_MIN_RESERVE / ALLOC_HIGHATOMIC)',
     expect(c.other).toEqual({ attempt: 'slow', ok: true, zone: 'Node 0 DMA' });
     expect(c.explanation.zones[0]!.reason).toBe('5976 <= 7040 + 0: free pages counted are not above the low watermark (3000 free pages are CMA, which a non-movable request may not use)');
     // (without the 1024 highatomic pages it would still fail: 10000 − 3000 = 7000 ≤ 7040; without the CMA pages it passes: 8976)
-    expect(c.explanation.verdict).toMatch(/^Not on the first attempt \(Node 0 DMA 5976 ≤ 7040 \+ 0\): __alloc_pages_slowpath wakes kswapd and retries at the min watermark, where Node 0 DMA passes/);
+    expect(c.explanation.verdict).toMatch(/^The order-0 Unmovable request \(0xcc0\(GFP_KERNEL\), zones up to Normal\) is refused on the first attempt \(Node 0 DMA 5976 ≤ 7040 \+ 0\): __alloc_pages_slowpath wakes kswapd and retries at the min watermark, where Node 0 DMA passes/);
     const slow = zone0(v, { gfp: 'GFP_KERNEL', order: 0, attempt: 'slow' });
     expect(slow).toMatchObject({ ok: true, counted: 5976, mark: 5632, flags: 'ALLOC_WMARK_MIN|ALLOC_CPUSET|ALLOC_KSWAPD' });
   });

@@ -98,8 +98,9 @@ export function cmaCheck(checks: { movable: Explained; unmovable: Explained }, o
   ];
   const label = `Watermark check with and without free CMA pages: ${rows.map((r) => `${r.zone} ${r.request}: counted ${r.counted} against ${r.needed} (${r.verdict})`).join('; ')}`;
   const plot = Plot.plot({
-    width: opts.width ?? W, marginLeft: 190, marginRight: 30, ariaLabel: label, height: 60 + 54 * rows.length,
-    x: { label: 'pages (4 KiB) →', grid: true }, y: { label: null }, fy: { label: null },
+    width: opts.width ?? W, marginLeft: 190, marginRight: 100, ariaLabel: label, height: 60 + 54 * rows.length,
+    // room right of the longest bar for its numbers
+    x: { label: 'pages (4 KiB) →', grid: true, domain: [0, Math.max(1, ...rows.map((r) => Math.max(r.counted, r.needed))) * 1.2] }, y: { label: null }, fy: { label: null },
     marks: [
       Plot.barX(rows, { x: 'counted', y: 'request', fy: 'zone', fill: (d: (typeof rows)[number]) => (d.ok ? PASS : FAIL), fillOpacity: 0.6, title: (d: (typeof rows)[number]) => `${d.request}: counted ${d.counted} (free ${d.free} − ${d.cmaExcluded} free CMA − ${d.highatomic} highatomic)` }),
       Plot.tickX(rows, { x: 'needed', y: 'request', fy: 'zone', stroke: '#333', strokeWidth: 3, title: (d: (typeof rows)[number]) => `${d.markName} ${d.mark} + lowmem_reserve ${d.reserve}` }),

@@ -50,8 +50,9 @@ export function pagetypeSeries(r: WorkloadResult, k: number, opts: { width?: num
   const types = Object.keys(MIGRATETYPE_COLORS).filter((t) => rows.some((x) => x.type === t));
   const label = `Free pages per migratetype over ${r.totals.steps} steps; after step ${step}: ${at.map((x) => `${x.key} ${x.type} ${x.pages}`).join(', ')}`;
   const plot = Plot.plot({
-    width: opts.width ?? W, ariaLabel: label, marginLeft: 70, marginRight: 20, height: 110 + 160 * new Set(rows.map((x) => x.key)).size,
-    x: { label: 'step →' }, y: { label: '↑ free pages (4 KiB)', grid: true }, fy: { label: null },
+    width: opts.width ?? W, ariaLabel: label, marginLeft: 70, marginRight: 100, height: 110 + 200 * new Set(rows.map((x) => x.key)).size,
+    // symlog: a few hundred Unmovable pages under hundreds of thousands of Movable ones
+    x: { label: 'step →' }, y: { type: 'symlog', label: '↑ free pages (4 KiB, symlog)', grid: true, ticks: symlogTicks(Math.max(1, ...rows.map((x) => x.pages))), tickFormat: (d: number) => d.toLocaleString('en-US') }, fy: { label: null },
     color: { domain: types, range: types.map((t) => MIGRATETYPE_COLORS[t]!), legend: true },
     marks: [
       Plot.lineY(rows, { x: 'step', y: 'pages', z: 'type', stroke: 'type', fy: 'key' }),
@@ -79,11 +80,12 @@ export function cmaSeries(r: WorkloadResult, k: number, opts: { width?: number }
   const step = r.samples.step[s] ?? 0;
   const at = rows.filter((x) => x.step === step);
   const series = ['free (movable: CMA counted)', 'free − free CMA (unmovable)', 'min', 'low'];
-  const colors = ['#4e79a7', '#e15759', WATERMARK_COLORS.min, WATERMARK_COLORS.low];
+  const colors = ['#4e79a7', '#8e44ad', WATERMARK_COLORS.min, WATERMARK_COLORS.low];
   const label = `Free pages counted with and without free CMA over ${r.totals.steps} steps; after step ${step}: ${at.map((x) => `${x.key} ${x.series} ${x.pages}`).join(', ')}`;
   const plot = Plot.plot({
-    width: opts.width ?? W, ariaLabel: label, marginLeft: 70, marginRight: 20, height: 110 + 180 * new Set(rows.map((x) => x.key)).size,
-    x: { label: 'step →' }, y: { label: '↑ pages (4 KiB)', grid: true }, fy: { label: null },
+    width: opts.width ?? W, ariaLabel: label, marginLeft: 70, marginRight: 100, height: 110 + 220 * new Set(rows.map((x) => x.key)).size,
+    // symlog: the marks are a few thousand pages, free memory up to the whole zone
+    x: { label: 'step →' }, y: { type: 'symlog', label: '↑ pages (4 KiB, symlog)', grid: true, ticks: symlogTicks(Math.max(1, ...rows.map((x) => x.pages))), tickFormat: (d: number) => d.toLocaleString('en-US') }, fy: { label: null },
     color: { domain: series, range: colors, legend: true },
     marks: [
       Plot.lineY(rows.filter((d) => d.series !== 'min' && d.series !== 'low'), { x: 'step', y: 'pages', z: 'series', stroke: 'series', fy: 'key', strokeWidth: 2 }),
@@ -94,7 +96,7 @@ export function cmaSeries(r: WorkloadResult, k: number, opts: { width?: number }
   const fig = plotFigure(plot, {
     name: 'cma-series',
     label,
-    caption: 'Blue: free pages a movable allocation counts (free CMA included); red: what an unmovable one counts (free CMA excluded: it may not use CMA pageblocks). Dashed: the min and low watermarks. The order-0 check passes while the line is above the mark (the highatomic reserve is left out here).',
+    caption: 'Blue: free pages a movable allocation counts (free CMA included); purple: what an unmovable one counts (free CMA excluded: it may not use CMA pageblocks). Dashed: the min and low watermarks. The order-0 check passes while the line is above the mark (the highatomic reserve is left out here).',
     table: [['zone', 'series', `pages after step ${step}`], ...at.map((x) => [x.key, x.series, x.pages])],
   });
   fig.dataset.step = String(step);

@@ -66,10 +66,10 @@ function checkVerdict(input: ExplainInput, e: FailureExplanation, attempt: 'fast
   const why = e.zones.map((z) => `${z.zone} ${z.failed_test === 'watermark' ? `${z.counted_free} ≤ ${z.mark} + ${z.reserve}` : `no free block of order ≥ ${input.order} on a usable list`}`).join('; ');
   if (attempt === 'fast') {
     return other.ok
-      ? `Not on the first attempt (${why}): __alloc_pages_slowpath wakes kswapd and retries at the min watermark, where ${other.zone} passes, so it succeeds without reclaim, a little below low.`
-      : `Not on the first attempt (${why}), nor on the slow path's at min: ${slowPathNext(input)}`;
+      ? `The ${req} is refused on the first attempt (${why}): __alloc_pages_slowpath wakes kswapd and retries at the min watermark, where ${other.zone} passes, so it succeeds without reclaim, a little below low.`
+      : `The ${req} is refused on the first attempt (${why}), and on the slow path's at min: ${slowPathNext(input)}`;
   }
-  return `No zone passes at the min watermark (${why}). ${slowPathNext(input)}`;
+  return `No zone passes the ${req} at the min watermark (${why}). ${slowPathNext(input)}`;
 }
 
 /** What __alloc_pages_slowpath does after its min attempt fails, from the mask. */
