@@ -5,6 +5,9 @@
  * reserve. The expected numbers are derived by hand in the comments.
  */
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ORACLE_RT } from '../helpers/oracle-dir';
 import { mm, simMachine } from '../../src/lib/mm';
 import { checkAllocation, type CheckRequest } from '../../src/sim/index';
 import type { MachineView } from '../../src/sim/view';
@@ -162,6 +165,25 @@ describe('zonelists, lowmem_reserve and the machine\'s tunables', () => {
     expect(zones(1)[0]).toMatch(/^Node 1 /);
     expect(zones(1).some((z) => z.startsWith('Node 0 '))).toBe(true);
     expect(check(v, { gfp: 'GFP_KERNEL|__GFP_THISNODE', order: 0, nid: 1 }).explanation.zones.every((z) => z.zone.startsWith('Node 1 '))).toBe(true);
+  });
+
+  it('a machine imported from zoneinfo: pagetypeinfo gives exact lists, a buddyinfo alone an upper bound, zoneinfo alone none', () => {
+    /*
+     * oracle-rt rt-a64-2g-hugetlb-cma, phase 04_filled: "pages free 101302", "nr_free_cma 50678", low 7040.
+     * GFP_KERNEL order 4, first attempt: 101302 − 15 − 0 − 50678 = 50609 > 7040. pagetypeinfo's blocks of
+     * order ≥ 4 on the lists it may use: Movable 1 (order 9) + 48 (order 10), Reclaimable 1 + 1 + 1 + 1
+     * (orders 4, 7, 8, 9) = 53; CMA adds 1 + 1 + 1 + 1 + 1 + 49 = 54: buddyinfo's 107 at orders ≥ 4.
+     */
+    const f = (n: string) => readFileSync(join(ORACLE_RT, 'rt-a64-2g-hugetlb-cma', `rt_phase.04_filled.${n}.txt`), 'utf8');
+    const view = (extra: { buddyinfo?: string; pagetypeinfo?: string }) => mm.boot({ arch: 'arm64', kernel: '6.1', zoneinfo: f('zoneinfo'), ...extra }).view();
+    const req = { gfp: 'GFP_KERNEL', order: 4 };
+    const typed = check(view({ buddyinfo: f('buddyinfo'), pagetypeinfo: f('pagetypeinfo') }), req);
+    expect(typed.explanation.zones.map((z) => [z.counted_free, z.mark, z.free_at_order, z.free_at_order_exact, z.ok])).toEqual([[50609, 7040, 53, true, true]]);
+    const orders = check(view({ buddyinfo: f('buddyinfo') }), req);
+    expect(orders.explanation.zones.map((z) => [z.free_at_order, z.free_at_order_exact, z.ok])).toEqual([[107, false, true]]);
+    expect(orders.explanation.notes.join(' ')).toContain('the free lists come from a buddyinfo alone');
+    const none = check(view({}), req);
+    expect(none.explanation.notes.join(' ')).toContain('the free lists are not known (give the machine\'s buddyinfo and pagetypeinfo with its zoneinfo)');
   });
 
   it('bad requests are MmErrors that say what is wrong', () => {

@@ -19,7 +19,7 @@ import { MmError } from '../errors';
 import { versionRules } from '../kernel-behaviour';
 import { hasCma, type MachineViewExtra, type ZoneViewExtra } from '../format/extra';
 import type { TunableState } from '../tunables';
-import { MIGRATE_HIGHATOMIC, MIGRATE_TYPES, MIGRATETYPE_NAMES } from '../types';
+import { MIGRATE_CMA, MIGRATE_HIGHATOMIC, MIGRATE_TYPES, MIGRATETYPE_NAMES } from '../types';
 import type { MachineView, ZoneView } from '../view';
 import { ALLOC_KSWAPD, ALLOC_NOFRAGMENT, ALLOC_WMARK_LOW, gfpToAllocFlags, gfpToAllocFlagsCma } from './alloc-flags';
 import type { ExplainInput, ZoneSnapshot } from './explain';
@@ -65,11 +65,12 @@ export function viewZoneSnapshot(view: MachineView, nid: number, z: ZoneView, or
       const full = new Array<number>(MIGRATE_TYPES).fill(0);
       row.forEach((c, j) => { if (cols[j]! >= 0) full[cols[j]!] += c; });
       nrFree.push(full.reduce((a, b) => a + b, 0));
-      // a buddyinfo alone gives no migratetypes: the blocks are taken as on the mobility lists (an upper bound)
-      typeMask.push(freeLists === 'orders' ? 0 : full.reduce((m, c, mt) => (c > 0 ? m | (1 << mt) : m), 0));
+      // a buddyinfo alone gives no migratetypes: the blocks may be on any list but Isolate (an upper bound for the request's lists)
+      const any = 0b111 | (cols.includes(MIGRATE_HIGHATOMIC) ? 1 << MIGRATE_HIGHATOMIC : 0) | (cols.includes(MIGRATE_CMA) ? 1 << MIGRATE_CMA : 0);
+      typeMask.push(freeLists === 'orders' ? (full.some((c) => c > 0) ? any : 0) : full.reduce((m, c, mt) => (c > 0 ? m | (1 << mt) : m), 0));
       byType?.push(full);
     }
-    if (freeLists === 'orders') notes.push(`${label(view, nid, z)}: the free lists come from a buddyinfo alone, without migratetypes: the blocks are taken as usable by any request (the counts at each order are an upper bound for a request that may not use every list)`);
+    if (freeLists === 'orders') notes.push(`${label(view, nid, z)}: the free lists come from a buddyinfo alone, without migratetypes: each order's blocks may be on any list, so the number on the lists this request may use is an upper bound (the block test takes them as usable)`);
   } else {
     // a zoneinfo-only import: the free lists are not known; the block test is taken as passing
     for (let o = 0; o <= order; o++) {
