@@ -4,6 +4,7 @@
  * simulator's (mm.explain, mm.recheck, mm.check, mm.workload called directly), inputs move them.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { installGlobalDom } from '../../src/cli/run';
@@ -146,5 +147,22 @@ describe('notebooks/boot.html: the machine under load', () => {
     await nb.setInput('load_step', last);
     expect(label(106)).toMatch(new RegExp(`^Buddy free lists after step ${last}:`));
     nb.dispose();
+  });
+});
+
+describe('mmbook run', () => {
+  const root = resolve(import.meta.dirname, '../..');
+  const run = (...args: string[]) => spawnSync(process.execPath, [resolve(root, 'bin/mmbook.js'), 'run', ...args], { cwd: root, encoding: 'utf8' });
+
+  it('runs both notebooks with every cell ok; a pasted file goes in with -p pasted=@FILE', () => {
+    const a = run('notebooks/alloc-failure.html', '-p', 'report_source=paste a report', '-p', `pasted=@${FIX}/x86-6.1-oom-killer.txt`, '-p', 'try_min_free_kbytes=65415');
+    expect(a.status).toBe(0);
+    expect(a.stdout).toMatch(/^27 cells ok$/m);
+    // 65415 is the tuning search's answer for this report: Normal's min drops to 4124 < 4125 counted
+    expect(a.stdout).toMatch(/With vm\.min_free_kbytes=65415: it would pass in Node 0 Normal/);
+    const b = run('notebooks/boot.html', '-p', 'fill_percent=60', '-p', 'alloc_request.order=9');
+    expect(b.status).toBe(0);
+    expect(b.stdout).toMatch(/^38 cells ok$/m);
+    expect(b.stdout).toMatch(/^ok {6}cell 113 .*order: 9, attempt: "fast path \(low\)".*answer = "Yes, on this attempt\."/m);
   });
 });
