@@ -18,6 +18,8 @@
 import { LIMITS } from '../lib/limits';
 import { api, type MachineInfo, type MmWorkerApi, type WireBootRequest, type WireReplayRequest } from './worker/api';
 import type { WorkloadResult, WorkloadSpec } from '../sim/workload/index';
+import type { AllocationCheck, CheckRequest, ExplainInput, MachineView, SysctlWrites } from '../sim/index';
+import type { MmExplainOptions, MmExplanation, MmRecheck } from '../lib/explain';
 import { CancelledError, RpcError } from './worker/rpc';
 import { RpcClient, type LocalAnswers, type RemoteObject } from './worker/rpc-client';
 
@@ -45,6 +47,14 @@ export interface RemoteMm {
   workload(machine: RemoteMachine, spec: WorkloadSpec, opts?: RemoteWorkloadOptions): Promise<WorkloadResult>;
   /** mm.replay({ machine, trace, … }): the machine's worker replays the trace, with progress (src/lib/replay.ts); signal aborts it */
   replay(req: WireReplayRequest & { machine: RemoteMachine; signal?: AbortSignal }): Promise<unknown>;
+  /** explain a kernel allocation-failure report (mm.explain, src/lib/explain.ts) */
+  explain(text: string, opts?: MmExplainOptions): Promise<MmExplanation>;
+  /** an explanation re-checked after sysctl writes */
+  recheck(explained: MmExplanation | ExplainInput, sysctls?: SysctlWrites): Promise<MmRecheck>;
+  /** can this allocation succeed now, on a machine, a view or a workload result (src/lib/check.ts) */
+  check(machineOrView: RemoteMachine | MachineView | WorkloadResult, request: CheckRequest): Promise<AllocationCheck>;
+  /** the allocation-failure reports shipped with the app */
+  reports(): Promise<unknown>;
   fixtures(): Promise<unknown>;
   defaults(arch: string, kernel: string): Promise<unknown>;
   sysctlNames(kernel: string): Promise<unknown>;
@@ -56,7 +66,9 @@ export interface RemoteMm {
   dispose(): void;
 }
 
-type Statics = 'fixtures' | 'defaults' | 'sysctlNames';
+type Statics = 'fixtures' | 'defaults' | 'sysctlNames' | 'reports';
+
+const isView = (v: unknown): v is MachineView => !!v && typeof v === 'object' && Array.isArray((v as MachineView).nodes) && Array.isArray((v as MachineView).zoneNames);
 
 export function createRemoteMm(makeWorker: () => Worker): RemoteMm {
   let started = 0;
@@ -75,6 +87,13 @@ export function createRemoteMm(makeWorker: () => Worker): RemoteMm {
       statics.set(key, p);
     }
     return p.then((v) => structuredClone(v));
+  }
+  /** a worker for a quick root call that is not cached (explain, check of a view): the utility one, else the newest machine's */
+  function anyWorker(): RpcClient<MmWorkerApi> {
+    if (utility && !utility.dead) return utility;
+    for (let i = live.length - 1; i >= 0; i--) if (!live[i]!.dead) return live[i]!;
+    utility = spawn();
+    return utility;
   }
   function bootWorker(): RpcClient<MmWorkerApi> {
     const spare = utility;
@@ -166,10 +185,25 @@ export function createRemoteMm(makeWorker: () => Worker): RemoteMm {
     }
   }
 
+  async function check(target: RemoteMachine | MachineView | WorkloadResult, request: CheckRequest): Promise<AllocationCheck> {
+    if (target && typeof (target as Partial<RemoteMachine>).call === 'function') return (target as RemoteMachine).check(request);
+    if (isView(target)) return anyWorker().call('root', 0, 'check', [target, request]);
+    const result = target as Partial<WorkloadResult> | null;
+    if (result && isView(result.final)) {
+      const swap = (result.spec as { swap?: boolean } | undefined)?.swap === true;
+      return anyWorker().call('root', 0, 'check', [result.final, request && typeof request === 'object' && request.swap === undefined ? { ...request, swap } : request]);
+    }
+    throw new RpcError('CHECK_MACHINE', 'mm.check(machineOrView, request): the first argument must be a machine from mm.boot(…), a MachineView (machine.view(), a workload result\'s final) or a workload result');
+  }
+
   return {
     boot,
     workload,
     replay,
+    explain: (text, opts) => anyWorker().call('root', 0, 'explain', opts === undefined ? [text] : [text, opts]),
+    recheck: (explained, sysctls) => anyWorker().call('root', 0, 'recheck', [explained, sysctls ?? []]),
+    check,
+    reports: () => callStatic('reports', []),
     fixtures: () => callStatic('fixtures', []),
     defaults: (arch, kernel) => callStatic('defaults', [arch, kernel]),
     sysctlNames: (kernel) => callStatic('sysctlNames', [kernel]),

@@ -18,6 +18,10 @@ import { RunHandle, type MmRun, type RunOptions } from './run';
 import { workloadOn, type MmWorkloadOptions } from './workload';
 import type { WorkloadResult } from '../sim/workload/index';
 import { replay } from './replay';
+import type { AllocationCheck, CheckRequest } from '../sim/index';
+import { explain, recheck } from './explain';
+import { check as checkOn } from './check';
+import { allocReports, type AllocReport } from './fixtures/alloc-reports';
 
 export interface MmBootRequest {
   arch?: Arch;
@@ -231,6 +235,12 @@ function defaults(arch: Arch, kernel: KernelVersion): MmDefaults {
   };
 }
 
+/** The simulator's booted machine behind an mm machine. */
+export function bootedMachine(m: MmMachine): Machine {
+  if (!(m instanceof MachineHandle)) throw new MmError('BAD_MACHINE', 'not a machine from mm.boot');
+  return m.machine;
+}
+
 /** What a workload on an mm machine starts from (the worker runs workloads on it): the booted machine, or a run from its `state` snapshot. */
 export function simMachine(m: MmMachine): Machine | RunningMachine {
   if (!(m instanceof MachineHandle)) throw new MmError('BAD_MACHINE', 'not a machine from mm.boot');
@@ -245,6 +255,11 @@ function workload(machine: MmMachine, spec: unknown, opts?: MmWorkloadOptions): 
   return machine.workload(spec, opts);
 }
 
+/** mm.check(machineOrView, request): can this allocation succeed now? (src/lib/check.ts) */
+function check(machineOrView: MmMachine | MachineView | WorkloadResult, request: CheckRequest): AllocationCheck {
+  return checkOn(machineOrView, request, (m) => (m instanceof MachineHandle ? { machine: m.machine, view: m.view() } : null));
+}
+
 export const mm = {
   boot,
   /** run a workload spec (streams of allocations, timed events) on a booted machine; returns its time series */
@@ -257,6 +272,14 @@ export const mm = {
   limits: LIMITS,
   /** replay a real ftrace recording through the simulator's allocator (src/lib/replay.ts); async */
   replay,
+  /** explain a kernel "page allocation failure" (or OOM killer) report pasted from dmesg: `mmbook explain` as data */
+  explain,
+  /** the same request on the same free pages after sysctl writes (an explanation from mm.explain) */
+  recheck,
+  /** can an order-N allocation with these GFP flags succeed on this machine (or view) now? per zone, the kernel's arithmetic */
+  check,
+  /** the allocation-failure reports shipped with the app (one real, the others hand-written in real layouts) */
+  reports: (): AllocReport[] => allocReports(),
 };
 
 export type Mm = typeof mm;

@@ -20,7 +20,9 @@ beforeAll(async () => {
   const { standardLibrary } = await import('../../src/kernel/stdlib');
   const { plots } = await import('../../src/lib/plots/builtin');
   mm = (await import('../../src/lib/mm')).mm;
-  builtins = { ...(await standardLibrary()), plots, mm };
+  // `cached` as `mmbook run` gives it (computes every time)
+  const { headlessCached } = await import('../../src/lib/cache/headless');
+  builtins = { ...(await standardLibrary()), plots, mm, cached: headlessCached };
 });
 
 const marks = (v: MachineView) => v.nodes.flatMap((n) => n.zones.filter((z) => z.managed > 0).map((z) => ({ zone: `${n.nid}:${z.name}`, min: z.min, low: z.low, high: z.high, protection: z.protection })));

@@ -16,6 +16,9 @@ import type { ReplayResult } from '../../sim/replay/replay';
 import type { MachineStages } from '../../lib/stages';
 import type { MmRun, RunOptions } from '../../lib/run';
 import type { WorkloadResult, WorkloadSpec } from '../../sim/workload/index';
+import type { AllocationCheck, CheckRequest, ExplainInput, SysctlWrites } from '../../sim/index';
+import type { MmExplainOptions, MmExplanation, MmRecheck } from '../../lib/explain';
+import type { AllocReport } from '../../lib/fixtures/alloc-reports';
 import { method, type ApiSet, type Handle } from './rpc';
 
 type View = ReturnType<MmMachine['view']>;
@@ -55,6 +58,14 @@ export const api = {
     defaults: method<[arch: Arch, kernel: Kernel], MmDefaults>(),
     sysctlNames: method<[kernel: Kernel], string[]>(),
     boot: method<[req: WireBootRequest], MachineHandle>({ long: true }),
+    /** explain a kernel allocation-failure report (mmbook explain as data) */
+    explain: method<[text: string, opts?: MmExplainOptions], MmExplanation>(),
+    /** an explanation re-checked after sysctl writes */
+    recheck: method<[explained: MmExplanation | ExplainInput, sysctls?: SysctlWrites], MmRecheck>(),
+    /** the calculator on a plain view (a workload's final, an imported machine's) */
+    check: method<[view: View, request: CheckRequest], AllocationCheck>(),
+    /** the allocation-failure reports shipped with the app */
+    reports: method<[], AllocReport[]>(),
   },
   machine: {
     view: method<[], View>(),
@@ -71,6 +82,8 @@ export const api = {
     stateReport: method<[], ReturnType<MmMachine['stateReport']>>(),
     /** replay an ftrace recording on a run of the machine (docs/replay.md) */
     replay: method<[req: WireReplayRequest], ReplayResult>({ long: true }),
+    /** the calculator on this machine (its tunables give the tuning search) */
+    check: method<[request: CheckRequest], AllocationCheck>(),
   },
   run: {
     task: method<P<'task'>, R<'task'>>(),

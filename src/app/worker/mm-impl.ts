@@ -28,6 +28,10 @@ export const impl: Impl<MmWorkerApi, Selves> = {
       ctx.progress('collecting zone state', 1);
       return adoptMachine(ctx, machine, true);
     },
+    explain: (_, [text, opts]) => mm.explain(text, opts),
+    recheck: (_, [explained, sysctls]) => mm.recheck(explained, sysctls),
+    check: (_, [view, request]) => mm.check(view, request),
+    reports: () => mm.reports(),
   },
   machine: {
     view: (m) => m.view(),
@@ -38,6 +42,7 @@ export const impl: Impl<MmWorkerApi, Selves> = {
     workload: (m, [spec], ctx) => workloadSliced(simMachine(m), spec, ctx),
     start: (m, [opts], ctx) => adoptRun(ctx, m.start(opts)),
     stateReport: (m) => m.stateReport(),
+    check: (m, [request]) => mm.check(m, request),
     replay: (m, [req], ctx) => mm.replay({ ...req, machine: m, onProgress: (line, fraction) => ctx.progress(`replaying: line ${line}`, fraction), checkpoint: () => ctx.checkpoint(), signal: ctx.signal }),
   },
   run: {

@@ -121,3 +121,29 @@ export const seriesKey = (z: { nid: number; zone: string }): string => `Node ${z
 export function populatedZones(result: WorkloadResult): Array<{ zi: number; key: string; zone: string; nid: number; managed: number }> {
   return result.samples.zones.flatMap((z, zi) => (z.managed > 0 ? [{ zi, key: seriesKey(z), zone: z.zone, nid: z.nid, managed: z.managed }] : []));
 }
+
+export interface FigureText {
+  /** data-plot */
+  name: string;
+  /** aria-label: every number the plot shows, in words */
+  label: string;
+  /** the visible one-line caption */
+  caption: string;
+  /** the numbers as a table (header row first), for screen readers */
+  table?: Array<Array<string | number>>;
+}
+
+/**
+ * plotFigure for plots described by their text: the plots are hidden from screen readers (the
+ * figure's label and the fallback table say their numbers), the caption shows under them.
+ */
+export function textFigure(plots: Element | Element[], text: FigureText): HTMLElement {
+  const list = Array.isArray(plots) ? plots : [plots];
+  for (const p of list) {
+    p.removeAttribute('data-plot');
+    p.setAttribute('aria-hidden', 'true');
+  }
+  const t = text.table;
+  const fallback = t?.length ? [fallbackTable({ caption: text.caption, headers: t[0]!.map(String), rows: t.slice(1) })] : [];
+  return plotFigure(text.name, text.label, { plots: list, caption: text.caption, fallback });
+}

@@ -59,6 +59,11 @@ export interface ZoneViewExtra extends ZoneView {
   freeStat?: number;
   /** lines the imported text did not have (not printed) */
   missing?: ZoneinfoLineKey[];
+  /**
+   * zone->nr_reserved_highatomic (pages), which /proc prints nowhere (show_mem does): a running
+   * machine's view has it; absent for a boot (0) or an imported text (not known)
+   */
+  reservedHighatomic?: number;
 }
 
 export interface PcpViewExtra extends PcpView {

@@ -24,19 +24,14 @@
 import { MmError } from '../errors';
 import { defaultKernelConfig } from '../input/profiles';
 import { versionRules } from '../kernel-behaviour';
-import { cloneState, makeTunableState, writeSysctl, type TunableState } from '../tunables';
-import { setupPerZoneWmarksCoreMut } from '../tunables/watermarks';
-import { multFrac } from '../tunables/int-math';
 import type { Arch, KernelVersion, ZoneName } from '../types';
 import { zoneNames as profileZoneNames } from '../zone-types';
 import type { ParsedAllocFailure, ParsedZone } from '../input/alloc-failure-parse';
-import { ALLOC_CMA, ALLOC_HARDER, ALLOC_HIGH, formatAllocFlags, gfpToAllocFlags } from './alloc-flags';
+import { formatAllocFlags, gfpToAllocFlags } from './alloc-flags';
 import { explainFailure, zonesPass, type ExplainInput, type FailureExplanation, type ZoneSnapshot } from './explain';
-import {
-  GFP_KERNEL, __GFP_ATOMIC, __GFP_DIRECT_RECLAIM, __GFP_DMA, __GFP_DMA32, __GFP_FS, __GFP_HARDWALL, __GFP_HIGH, __GFP_HIGHMEM, __GFP_IO, __GFP_KSWAPD_RECLAIM,
-  __GFP_MEMALLOC, __GFP_MOVABLE, __GFP_NOFAIL, __GFP_NOMEMALLOC, __GFP_NORETRY, __GFP_NOWARN, __GFP_RECLAIMABLE, __GFP_RETRY_MAYFAIL, __GFP_THISNODE,
-  __GFP_WRITE, __GFP_COMP, __GFP_ZERO, formatGfp, gfpMigratetype, gfpZone, parseGfp,
-} from './gfp';
+import { __GFP_DIRECT_RECLAIM, __GFP_HIGH, __GFP_THISNODE, formatGfp, gfpMigratetype, gfpZone } from './gfp';
+import { before, decodeGfp, versionTuple, type VersionTuple } from './explain-report-gfp';
+import { reportTunables } from './explain-report-tunables';
 
 const CANONICAL: readonly ZoneName[] = ['DMA', 'DMA32', 'Normal', 'HighMem', 'Movable', 'Device'];
 const LETTER_TYPE: Record<string, number> = { U: 0, M: 1, E: 2, H: 3, C: 4, I: 5, R: 3 };
@@ -66,79 +61,8 @@ export interface ReportExplanation {
   explanation: FailureExplanation;
 }
 
-/** Names older kernels print that the 5.10/6.1 table lacks, with the 5.10/6.1 bits of the same meaning. */
-const OLD_GFP_NAMES: Record<string, number> = {
-  __GFP_REPEAT: __GFP_RETRY_MAYFAIL,
-  __GFP_WAIT: __GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM,
-  GFP_TEMPORARY: GFP_KERNEL | __GFP_RECLAIMABLE,
-  GFP_IOFS: __GFP_IO | __GFP_FS,
-  __GFP_COLD: 0,
-  __GFP_NOTRACK: 0,
-  __GFP_OTHER_NODE: 0,
-  __GFP_NOACCOUNT: 0,
-  __GFP_NO_KSWAPD: 0,
-  __GFP_UNMAPPED: 0,
-};
 
-/** The GFP layout of 3.x–4.3 (include/linux/gfp.h before "mm, page_alloc: distinguish between being unable to sleep…"), for hex-only reports. */
-const GFP_3X: Array<[number, number]> = [
-  [0x01, __GFP_DMA], [0x02, __GFP_HIGHMEM], [0x04, __GFP_DMA32], [0x08, __GFP_MOVABLE], [0x10, __GFP_DIRECT_RECLAIM],
-  [0x20, __GFP_HIGH], [0x40, __GFP_IO], [0x80, __GFP_FS], [0x200, __GFP_NOWARN], [0x400, __GFP_RETRY_MAYFAIL], [0x800, __GFP_NOFAIL],
-  [0x1000, __GFP_NORETRY], [0x2000, __GFP_MEMALLOC], [0x4000, __GFP_COMP], [0x8000, __GFP_ZERO], [0x10000, __GFP_NOMEMALLOC],
-  [0x20000, __GFP_HARDWALL], [0x40000, __GFP_THISNODE], [0x80000, __GFP_RECLAIMABLE], [0x1000000, __GFP_WRITE],
-];
-const GFP_3X_NO_KSWAPD = 0x400000;
-
-function versionTuple(v: string | null): [number, number, number] | null {
-  const m = v ? /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(v) : null;
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : null;
-}
-const before = (v: [number, number, number] | null, a: number, b: number): boolean => !!v && (v[0] < a || (v[0] === a && v[1] < b));
-
-/** The request's GFP mask in the 5.10/6.1 bit layout, from the names when printed, else the hex. */
-function decodeGfp(rep: ParsedAllocFailure, ver: [number, number, number] | null, inferred: string[], warnings: string[]): number {
-  const hex = rep.gfpHex;
-  if (rep.gfpNames !== null && rep.gfpNames.trim() !== '') {
-    let mask = 0;
-    const unknown: string[] = [];
-    for (const part of rep.gfpNames.split('|').map((p) => p.trim()).filter(Boolean)) {
-      if (/^0x[0-9a-f]+$/i.test(part)) {
-        unknown.push(part);
-        continue;
-      }
-      if (part in OLD_GFP_NAMES) {
-        mask |= OLD_GFP_NAMES[part]!;
-        continue;
-      }
-      try {
-        mask |= parseGfp(part, 'mode');
-      } catch {
-        unknown.push(part);
-      }
-    }
-    if (unknown.length) warnings.push(`GFP flags not known to the 5.10/6.1 table were left out: ${unknown.join(', ')}`);
-    if ((mask >>> 0) !== hex) inferred.push(`the mode's names (${rep.gfpNames}) decode to 0x${(mask >>> 0).toString(16)} in the 5.10/6.1 bit layout, the kernel printed 0x${hex.toString(16)}: this kernel numbers the bits differently; the names are used`);
-    return mask >>> 0;
-  }
-  if (ver === null || before(ver, 4, 4)) {
-    let mask = 0;
-    for (const [old, now] of GFP_3X) if (hex & old) mask |= now;
-    // 3.x: a request that cannot sleep is "atomic" (ALLOC_HARDER); kswapd is woken unless __GFP_NO_KSWAPD
-    if (!(hex & 0x10)) mask |= __GFP_ATOMIC;
-    if (!(hex & GFP_3X_NO_KSWAPD)) mask |= __GFP_KSWAPD_RECLAIM;
-    inferred.push(`mode 0x${hex.toString(16)} has no flag names; decoded with the 3.x–4.3 GFP layout (${ver ? `kernel ${ver.join('.')}` : 'the kernel version is not printed, and only kernels before 4.6 print the mask without names'}) as ${formatGfp(mask, '6.1')}`);
-    return mask >>> 0;
-  }
-  if (before(ver, 4, 16)) {
-    const mask = hex & 0xef; // the zone bits, __GFP_HIGH, __GFP_IO and __GFP_FS kept their values
-    warnings.push(`mode 0x${hex.toString(16)} has no flag names and kernel ${ver.join('.')} numbers the other GFP bits differently: only the zone, __GFP_HIGH, __GFP_IO and __GFP_FS bits are used`);
-    return mask;
-  }
-  inferred.push(`mode 0x${hex.toString(16)} has no flag names; read in the 5.10/6.1 bit layout as ${formatGfp(hex, '6.1')}`);
-  return hex;
-}
-
-function inferKernel(rep: ParsedAllocFailure, ver: [number, number, number] | null, given: KernelVersion | undefined, inferred: string[], warnings: string[]): KernelVersion {
+function inferKernel(rep: ParsedAllocFailure, ver: VersionTuple | null, given: KernelVersion | undefined, inferred: string[], warnings: string[]): KernelVersion {
   const z0 = rep.zones[0]?.fields ?? {};
   const n0 = rep.nodes[0]?.fields ?? {};
   const says61: string[] = [];
@@ -218,133 +142,6 @@ function inferZoneNames(rep: ParsedAllocFailure, arch: Arch, kernel: KernelVersi
 
 const field = (z: ParsedZone, k: string): number | undefined => z.fields[k];
 
-/** The tunables state of the report's machine, for the tuning search; null when it cannot be built. */
-function reportTunables(rep: ParsedAllocFailure, kernel: KernelVersion, arch: Arch, names: ZoneName[], pageKb: number, inferred: string[]): { t: TunableState; approx: boolean } | null {
-  if (pageKb !== 4) {
-    inferred.push(`no tuning search: the tunables calculator models 4 KiB pages, this kernel uses ${pageKb} KiB`);
-    return null;
-  }
-  const cfg = defaultKernelConfig(arch, kernel);
-  const nids = [...new Set(rep.zones.map((z) => z.nid ?? 0))].sort((a, b) => a - b);
-  const pages = (kb: number | undefined) => Math.floor((kb ?? 0) / pageKb);
-  // zones 6.1 leaves out (above the request's zone): managed from the lowmem_reserve steps of a lower zone (default ratio)
-  const est: string[] = [];
-  const zones = nids.flatMap((nid) =>
-    names.map((name, idx) => {
-      const z = rep.zones.find((zz) => (zz.nid ?? 0) === nid && zz.name === name);
-      if (z) return { nid, idx, name, managed: pages(field(z, 'managed')), present: Math.max(pages(field(z, 'present')), pages(field(z, 'managed'))), highmem: name === 'HighMem' };
-      let managed = 0;
-      const low = rep.zones.filter((zz) => (zz.nid ?? 0) === nid && names.indexOf(zz.name as ZoneName) < idx && zz.lowmemReserve && (field(zz, 'managed') ?? 0) > 0);
-      for (const l of low) {
-        const li = names.indexOf(l.name as ZoneName);
-        const ratio = [256, 256, 32, 0, 0, 0][CANONICAL.indexOf(l.name as ZoneName)] ?? 0;
-        const r = l.lowmemReserve!;
-        const step = (r[idx] ?? 0) - (r[idx - 1] ?? 0);
-        if (ratio && step > 0 && li < idx) {
-          managed = step * ratio;
-          est.push(`${name} ≈ ${managed} pages`);
-          break;
-        }
-      }
-      return { nid, idx, name, managed, present: managed, highmem: name === 'HighMem' };
-    }),
-  );
-  let estimated = est.length > 0;
-  if (est.length) inferred.push(`managed pages of zones the report leaves out, from lowmem_reserve[] with the default ratio: ${est.join(', ')}`);
-  // memory the report does not show at all (6.1 leaves out nodes without a zone up to the request's):
-  // "pages RAM" counts every populated zone, "pages HighMem/MovableOnly" the highmem ones, "pages reserved" present − managed
-  const ram = rep.totals.pagesRam;
-  const shownPresent = zones.reduce((a, z) => a + z.present, 0);
-  if (ram !== undefined && ram > shownPresent) {
-    const shownHigh = zones.filter((z) => z.highmem).reduce((a, z) => a + z.present, 0);
-    const highMissing = Math.max(0, Math.min(ram - shownPresent, (rep.totals.pagesHighmem ?? 0) - shownHigh));
-    const shownReserved = rep.zones.reduce((a, z) => a + Math.max(0, pages(field(z, 'present')) - pages(field(z, 'managed'))), 0);
-    const reservedMissing = Math.max(0, (rep.totals.pagesReserved ?? 0) - shownReserved);
-    const lowMissing = ram - shownPresent - highMissing;
-    const lowManaged = Math.max(0, lowMissing - reservedMissing);
-    const extra = Math.max(...nids) + 1;
-    const lowName: ZoneName = names.includes('Normal') ? 'Normal' : names[0]!;
-    for (const name of names) {
-      const idx = names.indexOf(name);
-      const managed = name === lowName ? lowManaged : name === 'HighMem' ? highMissing : 0;
-      const present = name === lowName ? lowMissing : name === 'HighMem' ? highMissing : 0;
-      zones.push({ nid: extra, idx, name, managed, present, highmem: name === 'HighMem' });
-    }
-    estimated = true;
-    inferred.push(`memory the report leaves out ("pages RAM" ${ram} − the zones shown ${shownPresent}): ≈ ${lowManaged} managed lowmem pages${highMissing ? ` and ${highMissing} highmem pages` : ''}, counted in the watermark computation as a node of their own`);
-  }
-  let t = makeTunableState({ kernel, pageblockOrder: cfg.pageblockOrder, zoneNames: names, zones, cpusPerNode: Array.from({ length: Math.max(...zones.map((z) => z.nid)) + 1 }, () => 1), thpEnabled: false });
-  for (const tz of t.zones) {
-    const z = rep.zones.find((zz) => (zz.nid ?? 0) === tz.nid && zz.name === tz.name);
-    if (z) tz.boost = pages(field(z, 'boost'));
-  }
-  // lowmem_reserve_ratio: per zone type, a value that reproduces the printed reserve (the default when it does)
-  const ratios = [...t.lowmemReserveRatio];
-  for (let i = 0; i < names.length; i++) {
-    const z = rep.zones.find((zz) => zz.name === names[i] && zz.lowmemReserve && (field(zz, 'managed') ?? 0) > 0);
-    if (!z) continue;
-    const tzs = t.zones.filter((tz) => tz.nid === (z.nid ?? 0));
-    let S = 0;
-    let best: { S: number; R: number } | null = null;
-    for (let j = i + 1; j < names.length; j++) {
-      S += tzs.find((tz) => tz.idx === j)?.managed ?? 0;
-      if (S > 0) best = { S, R: z.lowmemReserve![j] ?? 0 };
-    }
-    if (!best) continue;
-    const def = ratios[i]!;
-    const { S: s, R } = best;
-    if (R > 0) {
-      const lo = Math.floor(s / (R + 1)) + 1;
-      const hi = Math.floor(s / R);
-      if (!(def >= lo && def <= hi) && hi >= 1) ratios[i] = hi;
-    } else if (def && def <= s) ratios[i] = 0;
-  }
-  if (ratios.join() !== t.lowmemReserveRatio.join()) inferred.push(`lowmem_reserve_ratio ≈ ${ratios.join(' ')} (the printed reserves are not the default ${t.lowmemReserveRatio.join(' ')})`);
-  t = writeSysctl(t, 'vm.lowmem_reserve_ratio', ratios);
-  // min_free_kbytes: the value whose setup_per_zone_wmarks gives the printed min of every lowmem zone (min − boost);
-  // a lowmem zone gets pages_min × managed / lowmem_pages, so the printed zones' sum is scaled up by the memory not shown
-  const lowmem = rep.zones.filter((z) => z.name !== 'HighMem' && z.name !== 'Movable');
-  const sumMin = lowmem.reduce((a, z) => a + pages(field(z, 'min')) - pages(field(z, 'boost')), 0);
-  const lowAll = t.zones.filter((z) => !z.highmem).reduce((a, z) => a + z.managed, 0);
-  const lowShown = lowmem.reduce((a, z) => a + pages(field(z, 'managed')), 0);
-  const scale = lowShown > 0 ? lowAll / lowShown : 1;
-  const p0 = Math.round(sumMin * scale);
-  const scratch = cloneState(t);
-  const reproduces = (p: number): boolean => {
-    scratch.minFreeKbytes = 4 * p;
-    setupPerZoneWmarksCoreMut(scratch);
-    return lowmem.every((z) => scratch.zones.find((tz) => tz.nid === (z.nid ?? 0) && tz.name === z.name)?.wmark.min === pages(field(z, 'min')) - pages(field(z, 'boost')));
-  };
-  const w = Math.min(20000, Math.ceil(scale * (lowmem.length + 2)) + 2);
-  let minFree = 4 * p0;
-  let exact = false;
-  for (let d = 0; d <= w && !exact; d++) {
-    for (const p of d ? [p0 + d, p0 - d] : [p0]) {
-      if (p >= 0 && reproduces(p)) {
-        minFree = 4 * p;
-        exact = true;
-        break;
-      }
-    }
-  }
-  // watermark_scale_factor: the factor whose dist (low − min) matches the largest lowmem zone, the default when it does
-  const big = [...lowmem].sort((a, b) => (field(b, 'managed') ?? 0) - (field(a, 'managed') ?? 0))[0];
-  let wsf = 10;
-  if (big && field(big, 'low') !== undefined) {
-    const managed = pages(field(big, 'managed'));
-    const dist = pages(field(big, 'low')) - pages(field(big, 'min'));
-    const tmpq = Math.floor((pages(field(big, 'min')) - pages(field(big, 'boost'))) / 4);
-    const fits = (f: number) => Math.max(tmpq, multFrac(managed, f, 10000)) === dist;
-    if (!fits(10)) {
-      for (let f = 1; f <= versionRules(kernel).watermarkScaleFactorMax; f++) if (fits(f)) { wsf = f; break; }
-    }
-  }
-  t = { ...t, minFreeKbytes: minFree, userMinFreeKbytes: minFree, watermarkScaleFactor: wsf };
-  const found = exact;
-  if (estimated) exact = false;
-  inferred.push(`vm.min_free_kbytes ${exact ? '=' : '≈'} ${minFree}${exact ? ' (reproduces every printed min watermark)' : found ? ' (reproduces the printed min watermarks with the estimated managed pages)' : ' (from the min watermarks; not reproduced exactly: the watermarks were computed when managed differed, e.g. at boot)'}; vm.watermark_scale_factor ≈ ${wsf}`);
-  return { t, approx: !exact };
-}
 
 /** The newer reserve rules (6.3; later 6.1 stable releases): does the request's verdict change under them? */
 /**
@@ -353,7 +150,7 @@ function reportTunables(rep: ParsedAllocFailure, kernel: KernelVersion, arch: Ar
  * and in later 6.1 stable releases (the 6.1 profile, 6.1.176, has the backport). A report without
  * a version takes the profile's.
  */
-function reserveScheme(ver: [number, number, number] | null, kernel: KernelVersion): 'harder' | 'reserves' {
+function reserveScheme(ver: VersionTuple | null, kernel: KernelVersion): 'harder' | 'reserves' {
   if (!ver) return versionRules(kernel).allocFlags;
   if (!before(ver, 6, 3)) return 'reserves';
   if (ver[0] === 6 && ver[1] === 1) return (ver[2] ?? 0) > 20 ? 'reserves' : 'harder';
@@ -361,7 +158,7 @@ function reserveScheme(ver: [number, number, number] | null, kernel: KernelVersi
 }
 
 /** What the other reserve scheme would have made of the same zones, when the version leaves it open. */
-function otherSchemeNote(input: ExplainInput, ver: [number, number, number] | null): string | null {
+function otherSchemeNote(input: ExplainInput, ver: VersionTuple | null): string | null {
   const gfp = input.gfp;
   if (!(gfp & __GFP_HIGH) && gfp & __GFP_DIRECT_RECLAIM) return null; // the schemes only differ for these
   const other = input.allocScheme === 'harder' ? 'reserves' : 'harder';
@@ -377,8 +174,17 @@ function otherSchemeNote(input: ExplainInput, ver: [number, number, number] | nu
   return `the numbers above use ${names(input.allocScheme)}; ${why}: with those the watermark test would ${differs ? `come out differently (${input.zones.map((z, k) => `${z.name}: ${then[k] ? 'pass' : 'fail'}`).join(', ')})` : 'give the same result'}`;
 }
 
+/** A report's zone state and request, rebuilt as the explanation's input, with what was inferred on the way. */
+export type ReportInput = Omit<ReportExplanation, 'explanation'> & { input: ExplainInput };
+
 /** Explain one parsed report. */
 export function explainReport(rep: ParsedAllocFailure, opts: ExplainReportOptions = {}): ReportExplanation {
+  const { input, ...meta } = reportExplainInput(rep, opts);
+  return { ...meta, explanation: explainFailure(input) };
+}
+
+/** Rebuild the zones and the request of one parsed report (what explainReport explains). */
+export function reportExplainInput(rep: ParsedAllocFailure, opts: ExplainReportOptions = {}): ReportInput {
   const inferred: string[] = [];
   const warnings = [...rep.warnings];
   const file = opts.file ?? 'input';
@@ -503,8 +309,7 @@ export function explainReport(rep: ParsedAllocFailure, opts: ExplainReportOption
     const n = otherSchemeNote(input, ver);
     if (n) notes.push(n);
   }
-  const explanation = explainFailure(input);
-  return { line: rep.line, kind: rep.kind, comm: rep.comm, arch, kernel, reportVersion: rep.version, pageKb, inferred, warnings, explanation };
+  return { line: rep.line, kind: rep.kind, comm: rep.comm, arch, kernel, reportVersion: rep.version, pageKb, inferred, warnings, input };
 }
 
 /** The JSON `mmbook explain --json` writes. */

@@ -563,7 +563,7 @@ export function explainFailure(input: ExplainInput): FailureExplanation {
       : `no zone at or below ${hzName} has memory: the zonelist for this request is empty`,
   );
   const fb = { 0: 'Reclaimable, then Movable', 1: 'Reclaimable, then Unmovable', 2: 'Unmovable, then Movable' }[input.migratetype as 0 | 1 | 2];
-  if (fb) fallback.push(`migratetype: a ${mtName} request takes its own free lists first, then steals from ${fb} (__rmqueue_fallback); so every Unmovable, Movable and Reclaimable block counts for the watermark's block test`);
+  if (fb) fallback.push(`migratetype: ${/^[AEIOU]/.test(mtName) ? 'an' : 'a'} ${mtName} request takes its own free lists first, then steals from ${fb} (__rmqueue_fallback); so every Unmovable, Movable and Reclaimable block counts for the watermark's block test`);
   if (input.cmaConfigured) {
     const cma = zones.reduce((s, z) => s + z.cma_excluded + z.cma_counted, 0);
     if (flags & ALLOC_CMA) fallback.push(`CMA: a movable request may also use CMA pageblocks (ALLOC_CMA): ${cma} free CMA pages are counted`);

@@ -7,7 +7,7 @@
  * lowered to the pressure threshold while kswapd is awake). It is plain data: a checkpoint that
  * does not change when the run goes on.
  */
-import type { MachineViewExtra } from '../format/extra';
+import type { MachineViewExtra, ZoneViewExtra } from '../format/extra';
 import { MIGRATETYPE_NAMES } from '../types';
 import type { NodeView, ZoneView } from '../view';
 import { zoneId } from '../zone-types';
@@ -25,7 +25,7 @@ function pressureThreshold(rs: RunState, zi: number): number {
   return Math.min(125, Math.max(1, Math.trunc(distance / rs.cpus)));
 }
 
-function liveZone(rs: RunState, z: ZoneView, byType: <T>(row: T[]) => T[]): ZoneView {
+function liveZone(rs: RunState, z: ZoneView, byType: <T>(row: T[]) => T[]): ZoneViewExtra {
   const zi = rs.zoneIndex(zoneId(z.nid, z.idx, rs.nz));
   if (zi < 0) return { ...z, protection: [...z.protection], freeArea: z.freeArea.map((r) => [...r]), blocksByType: [...z.blocksByType], pcp: z.pcp.map((p) => ({ ...p })), stats: { ...z.stats } };
   const b = rs.buddy;
@@ -53,6 +53,7 @@ function liveZone(rs: RunState, z: ZoneView, byType: <T>(row: T[]) => T[]): Zone
     blocksByType: byType(b.blocksByType(id)),
     pcp: Array.from({ length: rs.cpus }, (_, cpu) => ({ cpu, count: rs.pcp.count[zi * rs.cpus + cpu], high: rs.pcp.high[zi * rs.cpus + cpu], batch: rs.pcp.batch[zi * rs.cpus + cpu] })),
     stats,
+    reservedHighatomic: rs.nrReservedHighatomic[zi],
   };
 }
 
