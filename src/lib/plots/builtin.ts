@@ -2,5 +2,6 @@
 import * as helpers from './index';
 import { maxBoostRows } from './boost';
 import { diffLines, diffView } from './zoneinfo-diff';
+import { sweepPlot } from './sweep';
 
-export const plots = { ...helpers, diffLines, diffView, maxBoostRows };
+export const plots = { ...helpers, diffLines, diffView, maxBoostRows, sweepPlot };
