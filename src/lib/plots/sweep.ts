@@ -10,7 +10,7 @@ import { sweepMeans, sweepRows, type SavedSweep } from '../sweep/result';
 const FAILED = '#c0392b';
 const HIDDEN = 'position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap';
 
-const fmt = (v: number): string => (Number.isInteger(v) ? v.toLocaleString('en-US') : v.toLocaleString('en-US', { maximumFractionDigits: 3 }));
+const fmt = (v: number): string => v.toLocaleString('en-US', { maximumFractionDigits: 3, useGrouping: false });
 
 /** `sweep`: a sweep as the workbench keeps it (src/lib/sweep/result.ts). */
 export function sweepPlot(sweep: Pick<SavedSweep, 'decl' | 'points'>, opts: { width?: number } = {}): HTMLElement {
@@ -22,7 +22,7 @@ export function sweepPlot(sweep: Pick<SavedSweep, 'decl' | 'points'>, opts: { wi
   const pending = sweep.points.length - rows.length - failed.length;
   const what = `${decl.response} against ${decl.name}`;
   const summary = [
-    `${what}: ${rows.length} of ${sweep.points.length} points (${decl.steps} value${decl.steps === 1 ? '' : 's'}${seeded ? ` × ${decl.seeds} seeds` : ''})`,
+    `${what}: ${rows.length} of ${sweep.points.length} points (${decl.steps} value${decl.steps === 1 ? '' : 's'}${seeded ? ` × ${decl.seeds} seed${decl.seeds === 1 ? '' : 's'}` : ''})`,
     means.length ? `mean ${fmt(means[0]!.mean)} at ${decl.name}=${fmt(means[0]!.x)}, ${fmt(means.at(-1)!.mean)} at ${decl.name}=${fmt(means.at(-1)!.x)}` : 'no values yet',
     ...(failed.length ? [`${failed.length} failed`] : []),
     ...(pending ? [`${pending} not run`] : []),
@@ -31,7 +31,7 @@ export function sweepPlot(sweep: Pick<SavedSweep, 'decl' | 'points'>, opts: { wi
     width: opts.width ?? 640, height: 320, marginLeft: 60, marginBottom: 40, ariaLabel: summary,
     x: { label: `${decl.name} →`, grid: true, ...(means.length || failed.length ? {} : { domain: [Math.min(decl.from, decl.to), Math.max(decl.from, decl.to)] }) },
     y: { label: `↑ ${decl.response}`, grid: true, zero: true },
-    ...(seeded ? { color: { type: 'ordinal' as const, legend: true, label: 'seed', domain: Array.from({ length: decl.seeds! }, (_, k) => k + 1) } } : {}),
+    ...(seeded ? { color: { type: 'categorical' as const, scheme: 'tableau10', legend: true, domain: Array.from({ length: decl.seeds! }, (_, k) => k + 1), tickFormat: (k: number) => `seed ${k}` } } : {}),
     marks: [
       Plot.ruleY([0]),
       Plot.line(means, { x: 'x', y: 'mean', stroke: '#333', strokeWidth: 1.5 }),
