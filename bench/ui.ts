@@ -3,7 +3,7 @@
  * slider `input` event to the dependent watermark plot being in the DOM, over 20 changes on the
  * default notebook (median and p95), its ratio to a same-run direct baseline (the same sysctl write
  * and plot without the notebook), plus the page's JS bundle size gzipped; a cached re-open
- * (ui-cache.ts) and a 40-point sweep on the worker pool against one worker (ui-sweep.ts).
+ * (ui-cache.ts) and a 40-point workload sweep on the worker pool against one worker (ui-sweep.ts).
  * Usage: npm run bench:ui   (MMBOOK_DIST=dir to use an existing build)
  */
 import { readFileSync, readdirSync } from 'node:fs';
@@ -110,8 +110,13 @@ async function main(): Promise<void> {
     console.log(`  baseline (the same re-open with the cache cleared, computing): median ${cache.computedMs.toFixed(1)} ms; ratio ${(cache.cachedMs / cache.computedMs).toFixed(3)}x`);
 
     const sweep = await benchSweep(page);
-    console.log(`sweep of ${POINTS} points on the worker pool (${sweep.workers} workers, ${sweep.cores} cores; stand-in point: ${sweep.stand_in}): ${sweep.poolMs.toFixed(0)} ms`);
-    console.log(`  baseline (the same points serially in one worker): ${sweep.serialMs.toFixed(0)} ms; ratio ${sweep.ratio.toFixed(2)} (target ≤ 0.6 on 2 cores ${sweep.cores >= 2 ? (sweep.ratio <= 0.6 ? 'ok' : 'MISSED') : 'n/a: 1 core'}; the workload sweep replaces the stand-in when mm.workload lands)`);
+    const perPoint = (ms: number) => `${(ms / POINTS).toFixed(0)} ms a point`;
+    console.log(`sweep of ${POINTS} workload points on the worker pool (${sweep.workers} workers, ${sweep.cores} cores; a point: ${sweep.point}): ${sweep.pool.ms.toFixed(0)} ms (${perPoint(sweep.pool.ms)})${sweep.pool.failed ? `; ${sweep.pool.failed} points FAILED` : ''}`);
+    console.log(`  baseline (the same points serially in one worker): ${sweep.serial.ms.toFixed(0)} ms (${perPoint(sweep.serial.ms)}); ratio ${sweep.ratio.toFixed(2)} (target ≤ 0.6 on 2 cores ${sweep.cores >= 2 ? (sweep.ratio <= 0.6 ? 'ok' : 'MISSED') : 'n/a: 1 core'}; ${sweep.load.before} before, ${sweep.load.after.replace(/^load average /, '')} after)`);
+    const cpu = (c: NonNullable<typeof sweep.pool.cpu>) => `${c.totalMs} ms (workers ${c.workersMs.join(' + ')} ms = ${perPoint(c.workersMs.reduce((a, b) => a + b, 0))}, V8 helper threads ${c.helpersMs} ms)`;
+    if (sweep.pool.cpu && sweep.serial.cpu && sweep.idleRatio !== undefined) {
+      console.log(`  CPU time of the browser's threads (/proc): pool ${cpu(sweep.pool.cpu)}; serial ${cpu(sweep.serial.cpu)}; the ratio these imply on ${sweep.cores} idle cores: ${sweep.idleRatio.toFixed(2)} (target ≤ 0.6 ${sweep.idleRatio <= 0.6 ? 'ok' : 'MISSED'})`);
+    }
   } finally {
     await browser.close();
     await server.close();

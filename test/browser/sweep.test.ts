@@ -67,6 +67,7 @@ describe('sweeps', () => {
 
     // a heavier second sweep (the workload's length), cancelled once its first point is in
     await declare(page, { param: 'steps', from: 1000, to: 2000, values: 40, seeds: '', response: 'failures' });
+    await expect.poll(() => panel.getAttribute('data-sweep')).not.toBe(firstId);
     await expect.poll(async () => (await tableRows(page)).filter((r) => r[1] !== 'not run').length, { timeout: 60_000 }).toBeGreaterThan(0);
     await page.locator('button[data-action=sweep-cancel]').click();
     await sweepDone(page);

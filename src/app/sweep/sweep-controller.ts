@@ -16,7 +16,7 @@ import { inputNames } from '../ab/scenario-a';
 import type { WorkerPool } from '../worker/pool';
 import type { SweepWorkerApi } from '../worker/sweep-api';
 import { SweepPanel, type ParamChoice, type PanelChoices } from './sweep-panel';
-import { planSweep, runSweep, type SweepNotebook } from './sweep-runner';
+import { planSweep, runSweep, type PointPool, type SweepNotebook } from './sweep-runner';
 
 export interface SweepHost {
   readonly store: NotebookStore;
@@ -31,13 +31,16 @@ export interface SweepHost {
 }
 
 export interface RunOverrides {
-  /** a pool of this size for this sweep alone (the benchmark's serial baseline) */
+  /** a pool of this size for this sweep alone */
   poolSize?: number;
+  /** a pool the caller made (and warmed) for this sweep: the benchmark's pool and serial baseline */
+  pool?: PointPool;
   /** false: neither read nor write the result cache */
   cache?: boolean;
 }
 
-const REDRAW_MS = 200;
+/** the plot is drawn again at most this often while points arrive (each drawing is main-thread work beside the workers) */
+const REDRAW_MS = 500;
 
 export class SweepController {
   readonly panel: SweepPanel;
@@ -136,7 +139,7 @@ export class SweepController {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const redraw = () => { timer ??= setTimeout(() => { timer = undefined; if (sweep.state === 'running' && !this.disposed) this.panel.showSweep(sweep); }, REDRAW_MS); };
     const own = overrides.poolSize !== undefined ? this.host.makePool(overrides.poolSize) : undefined;
-    const pool = own ?? (this.pool ??= this.host.makePool());
+    const pool = overrides.pool ?? own ?? (this.pool ??= this.host.makePool());
     try {
       const cache = overrides.cache === false ? undefined : this.host.cache();
       const out = await runSweep(nb, decl, {

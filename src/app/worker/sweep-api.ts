@@ -2,8 +2,8 @@
  * The sweep worker's API (sweep.worker.ts, one per core in a WorkerPool): `point` computes a sweep
  * point, the named numbers of a notebook run off the page on the cells they need, with the point's
  * inputs (src/kernel/evaluate.ts); only those numbers come back, never the workload results behind
- * them. `warm` loads the notebook kernel and the simulator, so that a sweep's first point does not
- * pay for it.
+ * them. `warm` starts the worker (the kernel and the simulator load) and runs a short workload,
+ * so that a sweep's first point does not pay for compiling them.
  */
 import type { NumbersAnswer, NumbersJob } from '../../kernel/index';
 import { method, type ApiSet } from './rpc';
