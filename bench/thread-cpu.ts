@@ -15,7 +15,7 @@ export interface ThreadCpu { tid: number; comm: string; ms: number }
 
 const fields = (stat: string): string[] => stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 
-/** Every process below `root` (this Node process: the browser it launched and its children). */
+/** Every process below `root` (this Node process: the browser it launched and its children, and tsx's esbuild). */
 function descendants(root: number): number[] {
   const parent = new Map<number, number>();
   for (const d of readdirSync('/proc')) {
@@ -33,11 +33,16 @@ function descendants(root: number): number[] {
 
 export const canReadThreads = (): boolean => existsSync('/proc/self/task');
 
-/** The CPU time of every thread of the processes this one started, by thread id. */
+/** The browser's processes (Chromium's, whatever its build calls its executable) among `pids`. */
+const browserOnly = (pids: number[]): number[] => pids.filter((p) => {
+  try { return /^(chrom|headless)/i.test(readFileSync(`/proc/${p}/comm`, 'utf8')); } catch { return false; }
+});
+
+/** The CPU time of every thread of the browser this process started, by thread id. */
 export function threadCpu(root = process.pid): Map<number, ThreadCpu> {
   const out = new Map<number, ThreadCpu>();
   if (!canReadThreads()) return out;
-  for (const pid of descendants(root)) {
+  for (const pid of browserOnly(descendants(root))) {
     let tids: string[];
     try { tids = readdirSync(`/proc/${pid}/task`); } catch { continue; }
     for (const t of tids) {

@@ -21,7 +21,7 @@ import { canReadThreads, cpuBetween, loadText, threadCpu, type CpuSpent } from '
 export const POINTS = 40;
 /** the workload's length (the fixture's `steps` input) */
 export const STEPS = 200;
-const ROUNDS = 2;
+const ROUNDS = 3;
 const SLUG = 'boot';
 const NOTEBOOK = readFileSync(resolve(import.meta.dirname, '../test/fixtures/notebooks/sweep-workload.html'), 'utf8');
 

@@ -4,8 +4,8 @@
  * named numbers); Run runs the sweep on a pool of sweep workers, one per core (sweep-runner.ts),
  * with the result cache, drawing the points as they arrive; Cancel stops it. Every finished or
  * cancelled sweep is saved with the notebook (NotebookStore.saveSweep) and listed to reopen; the
- * newest is shown when the notebook opens again. The pool starts when the panel first opens and
- * lives as long as the page.
+ * newest is shown when the notebook opens again. The pool starts (and warms, sweep-impl.ts) when
+ * the Sweep button opens the panel, or at the first Run, and lives as long as the page.
  */
 import type { NotebookSession } from '../../kernel/index';
 import type { ResultCache } from '../../lib/cache/index';
@@ -16,7 +16,7 @@ import { inputNames } from '../ab/scenario-a';
 import type { WorkerPool } from '../worker/pool';
 import type { SweepWorkerApi } from '../worker/sweep-api';
 import { SweepPanel, type ParamChoice, type PanelChoices } from './sweep-panel';
-import { planSweep, runSweep, type PointPool, type SweepNotebook } from './sweep-runner';
+import { planSweep, runSweep, type PointPool, type SweepNotebook, type SweepProgress } from './sweep-runner';
 
 export interface SweepHost {
   readonly store: NotebookStore;
@@ -39,8 +39,13 @@ export interface RunOverrides {
   cache?: boolean;
 }
 
-/** the plot is drawn again at most this often while points arrive (each drawing is main-thread work beside the workers) */
-const REDRAW_MS = 500;
+/**
+ * While a sweep runs, the plot is drawn again at most every REDRAW_MS and the progress at most
+ * every PROGRESS_MS: each drawing is work for the page's thread and the compositor, on the cores
+ * the workers run on.
+ */
+const REDRAW_MS = 1000;
+const PROGRESS_MS = 250;
 
 export class SweepController {
   readonly panel: SweepPanel;
@@ -83,7 +88,8 @@ export class SweepController {
     this.list = [...saved];
     const newest = this.list.at(-1);
     this.panel.setSaved(this.list, newest?.id);
-    if (newest) { this.toggle(true); this.show(newest); }
+    // shown without starting the workers: opening the notebook is busy enough
+    if (newest) { this.panel.show(true); this.show(newest); void this.refresh(); }
   }
 
   get sweeps(): readonly SavedSweep[] { return this.list; }
@@ -138,13 +144,20 @@ export class SweepController {
     this.panel.showSweep(sweep);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const redraw = () => { timer ??= setTimeout(() => { timer = undefined; if (sweep.state === 'running' && !this.disposed) this.panel.showSweep(sweep); }, REDRAW_MS); };
+    let shownAt = 0;
+    const progress = (p: SweepProgress) => {
+      const now = performance.now();
+      if (now - shownAt < PROGRESS_MS && p.done < p.total) return;
+      shownAt = now;
+      this.panel.setProgress(p);
+    };
     const own = overrides.poolSize !== undefined ? this.host.makePool(overrides.poolSize) : undefined;
     const pool = overrides.pool ?? own ?? (this.pool ??= this.host.makePool());
     try {
       const cache = overrides.cache === false ? undefined : this.host.cache();
       const out = await runSweep(nb, decl, {
         pool, cache, signal,
-        onProgress: (p) => this.panel.setProgress(p),
+        onProgress: progress,
         onPoint: (i, r) => { sweep.points[i] = r; redraw(); },
       });
       sweep.points = out.results;
