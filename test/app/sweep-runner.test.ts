@@ -139,6 +139,23 @@ describe('the sweep runner', () => {
     p.dispose();
   });
 
+  it('a response that depends on a cell that draws fails off the page, saying so', async () => {
+    const doc = { title: 'draws', cells: [
+      { id: 1, mode: 'js', value: 'const x = view(Inputs.range([0, 10], {value: 1}))' },
+      { id: 2, mode: 'js', value: 'const chart = Plot.plot({marks: [Plot.dot([x])]}); const n = chart.childElementCount' },
+      { id: 3, mode: 'js', value: 'const twice = x * 2' },
+    ] };
+    const session = NotebookSession.open(doc);
+    const cells = session.cells();
+    session.dispose();
+    const nb: SweepNotebook = { title: doc.title, cells, inputs: inputNames(cells), values: { x: 1 } };
+    const { pool: p } = pool(1);
+    const out = await runSweep(nb, decl({ name: 'x', from: 1, to: 2, steps: 2, response: 'n' }), { pool: p });
+    expect(out.results.map((r) => r.error)).toEqual([1, 2].map(() => expect.stringMatching(/^n was not computed: cell 2 failed: .*Plot needs a page to draw on, and a sweep point runs in a worker without one/)));
+    expect((await runSweep(nb, decl({ name: 'x', from: 1, to: 2, steps: 2, response: 'twice' }), { pool: p })).results.map((r) => r.value)).toEqual([2, 4]);
+    p.dispose();
+  });
+
   it('refuses a sweep the notebook cannot run, saying why', async () => {
     const nb = await notebook('sweep.html', { x: 1, seed: 0 });
     const plan = (d: Partial<SweepDecl>) => { try { planSweep(nb, decl({ name: 'x', from: 0, to: 10, steps: 3, response: 'y', ...d })); return 'accepted'; } catch (e) { return `${(e as { code: string }).code}: ${(e as Error).message}`; } };

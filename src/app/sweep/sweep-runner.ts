@@ -10,10 +10,10 @@
  */
 import { cellsFor, type CellShape, type NumbersJob } from '../../kernel/index';
 import { cacheKey } from '../../lib/cache/index';
-import { MmError } from '../../sim/errors';
 import { sweepPoints, type SweepPoint } from '../../lib/sweep/spec';
 import { checkSweepDecl, type SweepDecl, type SweepPointResult } from '../../lib/sweep/result';
 import type { MapOptions, PointOutcome, PoolProgress } from '../worker/pool';
+import { RpcError } from '../worker/rpc';
 import type { PointAnswer } from '../worker/sweep-api';
 
 /** What the runner needs of a WorkerPool of sweep workers. */
@@ -59,16 +59,12 @@ export function planSweep(nb: SweepNotebook, decl: SweepDecl): { points: SweepPo
   checkSweepDecl(decl);
   const defined = new Set(nb.cells.flatMap((c) => c.outputs));
   for (const name of [decl.name, ...(decl.seeds !== undefined ? ['seed'] : [])]) {
-    if (!defined.has(name)) throw new MmError('UNKNOWN_PARAM', `the notebook has no input named '${name}'; its inputs are: ${[...nb.inputs].join(', ') || 'none'}`);
+    if (!defined.has(name)) throw new RpcError('UNKNOWN_PARAM', `the notebook has no input named '${name}'; its inputs are: ${[...nb.inputs].join(', ') || 'none'}`);
   }
   const given = new Set([...nb.inputs, decl.name, ...(decl.seeds !== undefined ? ['seed'] : [])]);
-  if (given.has(decl.response)) throw new MmError('SWEEP_RANGE', `this sweep cannot run: ${decl.response} is an input; choose a value the notebook computes`);
-  let cells;
-  try {
-    cells = cellsFor(nb.cells, [decl.response], given);
-  } catch (e) {
-    throw new MmError((e as { code?: string }).code ?? 'UNKNOWN_VALUE', (e as Error).message);
-  }
+  if (given.has(decl.response)) throw new RpcError('SWEEP_RANGE', `this sweep cannot run: ${decl.response} is an input; choose a value the notebook computes`);
+  // a response no cell defines is the kernel's UNKNOWN_VALUE
+  const cells = cellsFor(nb.cells, [decl.response], given);
   // only the inputs these cells read (or override) go into a point: its cache key does not change with the others
   const shapes = nb.cells.filter((c) => cells.some((s) => s.id === c.id));
   const used = new Set(shapes.flatMap((c) => [...c.inputs, ...c.outputs]));
