@@ -3,7 +3,7 @@
  * slider `input` event to the dependent watermark plot being in the DOM, over 20 changes on the
  * default notebook (median and p95), its ratio to a same-run direct baseline (the same sysctl write
  * and plot without the notebook), plus the page's JS bundle size gzipped; a cached re-open
- * (ui-cache.ts), a 40-point sweep on the worker pool against one worker (ui-sweep.ts), and a
+ * (ui-cache.ts), a 40-point workload sweep on the worker pool against one worker (ui-sweep.ts), and a
  * slider → kswapd plot with its 1M-operation workload re-run, the previous run cancelled (ui-kswapd.ts).
  * Usage: npm run bench:ui   (MMBOOK_DIST=dir to use an existing build)
  */
@@ -34,13 +34,14 @@ const sizeOf = (dist: string, files: string[]): Size => files.reduce((acc, f) =>
  * the page's own scripts and the simulator worker; plus what the build holds but the page did not
  * load (the lazily loaded TypeScript compiler).
  */
-function bundleSizes(dist: string, loaded: string[]): { page: Size; worker: Size; notLoaded: Size } {
+function bundleSizes(dist: string, loaded: string[]): { page: Size; worker: Size; sweepWorker: Size; notLoaded: Size } {
   const all = readdirSync(join(dist, 'assets')).filter((f) => f.endsWith('.js')).map((f) => `assets/${f}`);
   const used = new Set(loaded.map((u) => new URL(u).pathname.replace(/^\//, '')));
   const isWorker = (f: string) => /worker/.test(f);
   return {
     page: sizeOf(dist, all.filter((f) => used.has(f) && !isWorker(f))),
-    worker: sizeOf(dist, all.filter((f) => isWorker(f))),
+    worker: sizeOf(dist, all.filter((f) => isWorker(f) && !/sweep\.worker/.test(f))),
+    sweepWorker: sizeOf(dist, all.filter((f) => /sweep\.worker/.test(f))),
     notLoaded: sizeOf(dist, all.filter((f) => !used.has(f) && !isWorker(f))),
   };
 }
@@ -102,7 +103,8 @@ async function main(): Promise<void> {
     console.log(`  baseline (sysctl in the worker + view + the same plot into the DOM, no notebook): median ${base.toFixed(1)} ms; ratio ${(quantile(sorted, 0.5) / base).toFixed(2)}x`);
     console.log(`page JS bundle: ${kb(sizes.page.gzip)} gzipped (${kb(sizes.page.raw)} raw; ${sizes.page.files.length} files loaded by the default notebook)`);
     console.log(`simulator worker JS: ${kb(sizes.worker.gzip)} gzipped (${kb(sizes.worker.raw)} raw), runs off the main thread`);
-    console.log(`not loaded unless a notebook has TypeScript cells: ${kb(sizes.notLoaded.gzip)} gzipped (${sizes.notLoaded.files.join(', ')})`);
+    console.log(`sweep worker JS (the kernel and the simulator, loaded when the sweep panel opens): ${kb(sizes.sweepWorker.gzip)} gzipped (${kb(sizes.sweepWorker.raw)} raw)`);
+    console.log(`not loaded unless a notebook has TypeScript cells: ${kb(sizes.notLoaded.gzip)} gzipped (${sizes.notLoaded.files.join(', ')}; the page's copy, and the sweep worker's)`);
 
     // tsx compiles this file with esbuild's keepNames, which wraps the named functions in the
     // page.evaluate bodies below in __name(…): give the page that helper
@@ -112,8 +114,14 @@ async function main(): Promise<void> {
     console.log(`  baseline (the same re-open with the cache cleared, computing): median ${cache.computedMs.toFixed(1)} ms; ratio ${(cache.cachedMs / cache.computedMs).toFixed(3)}x`);
 
     const sweep = await benchSweep(page);
-    console.log(`sweep of ${POINTS} points on the worker pool (${sweep.workers} workers, ${sweep.cores} cores; stand-in point: ${sweep.stand_in}): ${sweep.poolMs.toFixed(0)} ms`);
-    console.log(`  baseline (the same points serially in one worker): ${sweep.serialMs.toFixed(0)} ms; ratio ${sweep.ratio.toFixed(2)} (target ≤ 0.6 on 2 cores ${sweep.cores >= 2 ? (sweep.ratio <= 0.6 ? 'ok' : 'MISSED') : 'n/a: 1 core'}; the workload sweep replaces the stand-in when mm.workload lands)`);
+    const perPoint = (ms: number) => `${(ms / POINTS).toFixed(0)} ms a point`;
+    console.log(`sweep of ${POINTS} workload points on the worker pool (${sweep.workers} workers, ${sweep.cores} cores; a point: ${sweep.point}): ${sweep.pool.ms.toFixed(0)} ms (${perPoint(sweep.pool.ms)})${sweep.pool.failed ? `; ${sweep.pool.failed} points FAILED` : ''}`);
+    console.log(`  baseline (the same points serially in one worker): ${sweep.serial.ms.toFixed(0)} ms (${perPoint(sweep.serial.ms)}); ratio ${sweep.ratio.toFixed(2)} (target ≤ 0.6 on 2 cores ${sweep.cores >= 2 ? (sweep.ratio <= 0.6 ? 'ok' : 'MISSED') : 'n/a: 1 core'}; ${sweep.load.before} before, ${sweep.load.after.replace(/^load average /, '')} after)`);
+    const cpu = (c: NonNullable<typeof sweep.pool.cpu>) => `${c.totalMs} ms (workers ${c.workersMs.join(' + ')} ms = ${perPoint(c.workersMs.reduce((a, b) => a + b, 0))}, V8 helper threads ${c.helpersMs} ms, the page and the compositor ${c.totalMs - c.helpersMs - c.workersMs.reduce((a, b) => a + b, 0)} ms)`;
+    if (sweep.pool.cpu && sweep.serial.cpu && sweep.idleRatio !== undefined) {
+      console.log(`  CPU time of the browser's threads (/proc): pool ${cpu(sweep.pool.cpu)}; serial ${cpu(sweep.serial.cpu)}`);
+      console.log(`  the ratio these CPU times imply on ${sweep.cores} idle cores: ${sweep.idleRatio.toFixed(2)} (target ≤ 0.6 ${sweep.idleRatio <= 0.6 ? 'ok' : 'MISSED'}; a run takes at least its busiest worker's CPU time and all its CPU time over the cores)`);
+    }
 
     const ks = await benchKswapdSlider(page);
     console.log(`slider → updated kswapd plot with the workload re-run (1 GiB machine, ${(ks.ops / 1e6).toFixed(2)}M operations), previous run cancelled: median ${ks.medianMs.toFixed(0)} ms over ${ks.samples.length} moves (min ${Math.min(...ks.samples).toFixed(0)}, max ${Math.max(...ks.samples).toFixed(0)}; ${ks.cancelled} runs cancelled; target ≤ 300 ms ${ks.medianMs <= 300 ? 'ok' : 'MISSED'})`);

@@ -14,22 +14,26 @@ import { createRemoteMm, type RemoteMm } from './mm-remote';
 import { openBackend, type KvBackend } from '../lib/persist/backend';
 import { api } from './worker/api';
 import { WorkerPool } from './worker/pool';
+import { sweepApi } from './worker/sweep-api';
 import { AppCache } from './result-cache-app';
 import { decodeShareQueryPacked, parseHash } from '../lib/persist/share';
 
 const makeWorker = (): Worker => new Worker(new URL('./worker/mm.worker.ts', import.meta.url), { type: 'module' });
+const makeSweepWorker = (): Worker => new Worker(new URL('./worker/sweep.worker.ts', import.meta.url), { type: 'module' });
+const sweepPool = (size?: number): WorkerPool<typeof sweepApi> => new WorkerPool(makeSweepWorker, sweepApi, size === undefined ? {} : { size });
 
 interface AppState { backend: KvBackend; warnings: string[]; page?: NotebookPage; mm?: RemoteMm; cache: AppCache }
 
 /**
  * Hooks for the browser tests and the UI benchmark (read-only use); `pool(size?)` makes a pool of
- * simulator workers (worker/pool.ts) for sweeps.
+ * simulator workers (worker/pool.ts), `sweepPool(size?)` one of sweep workers (worker/sweep-api.ts).
  */
 declare global {
   interface Window {
     mmbook: {
       page?: NotebookPage; mm?: RemoteMm; cache?: AppCache; ready: boolean; route: string; settled(): Promise<void>;
       pool(size?: number): WorkerPool<typeof api>;
+      sweepPool(size?: number): WorkerPool<typeof sweepApi>;
     };
   }
 }
@@ -39,6 +43,7 @@ async function boot(): Promise<void> {
   window.mmbook = {
     ready: false, route: '', settled: async () => { await window.mmbook.page?.settled(); },
     pool: (size) => new WorkerPool(makeWorker, api, size === undefined ? {} : { size }),
+    sweepPool,
   };
   const [{ backend, warning }, cache] = await Promise.all([openBackend(), AppCache.open()]);
   const state: AppState = { backend, warnings: warning ? [warning] : [], cache };
@@ -75,7 +80,7 @@ async function boot(): Promise<void> {
     // the link's values are applied once (and saved); drop them from the URL so a reload keeps later changes
     if (query) history.replaceState(null, '', `#/${entry.slug}`);
     const builtins = await browserBuiltins(mm);
-    const page = new NotebookPage(entry, { backend: state.backend, builtins: () => builtins, onProgress: (fn) => mm.onProgress(fn), linkValues, warnings: state.warnings, cache: state.cache });
+    const page = new NotebookPage(entry, { backend: state.backend, builtins: () => builtins, onProgress: (fn) => mm.onProgress(fn), linkValues, warnings: state.warnings, cache: state.cache, sweepPool });
     state.page = page;
     window.mmbook.page = page;
     window.mmbook.mm = mm;

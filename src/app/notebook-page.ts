@@ -1,8 +1,8 @@
 /**
  * A notebook page: runs the notebook on the kernel, renders its cells, wires editing, the
  * keyboard, persistence (autosave, revert with undo) and download; the toolbar's actions on input
- * values (reset, scenarios, share links) are input-actions.ts, the A/B comparison ab/, the result
- * cache's builtin and controls result-cache-app.ts.
+ * values (reset, scenarios, share links) are input-actions.ts, the A/B comparison ab/, sweeps
+ * sweep/, the result cache's builtin and controls result-cache-app.ts.
  */
 import { NotebookSession, parseNotebook, serializeNotebook, type CellBuiltinFactory, type CellInfo, type CellSource, type KernelEvent } from '../kernel/index';
 import { headlessCached } from '../lib/cache/headless';
@@ -20,6 +20,9 @@ import { buildToolbar, type Toolbar } from './toolbar';
 import { UndoStack } from './undo';
 import { loadTypeScript } from './typescript-lazy';
 import type { AppCache } from './result-cache-app';
+import { SweepController } from './sweep/sweep-controller';
+import type { WorkerPool } from './worker/pool';
+import type { SweepWorkerApi } from './worker/sweep-api';
 
 export interface PageContext {
   backend: KvBackend;
@@ -29,6 +32,8 @@ export interface PageContext {
   warnings: string[];
   /** the result cache behind the `cached` builtin (without one, `cached` only computes) */
   cache?: AppCache;
+  /** a pool of sweep workers (one per core, or `size`) for the sweep panel */
+  sweepPool?: (size?: number) => WorkerPool<SweepWorkerApi>;
 }
 
 export class NotebookPage {
@@ -45,6 +50,7 @@ export class NotebookPage {
   private bridge!: InputsBridge;
   private inputs!: InputActions;
   private ab!: AbController;
+  private sweepCtl: SweepController | undefined;
   private readonly undo = new UndoStack(this.notices);
   private current: number | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
@@ -91,6 +97,15 @@ export class NotebookPage {
     });
     this.toolbar.addControls(...this.ab.controls());
     this.notices.el.after(this.ab.panel);
+    const makePool = this.ctx.sweepPool;
+    if (makePool) {
+      this.sweepCtl = new SweepController({
+        store: this.store, title: this.entry.title, session: () => this.session, inputSpec: (name) => this.bridge.get(name)?.spec,
+        cache: () => this.ctx.cache?.cache, makePool, width: () => this.width(),
+      });
+      this.toolbar.addControls(...this.sweepCtl.controls());
+      this.ab.panel.after(this.sweepCtl.panel.el);
+    }
     if (this.ctx.cache) {
       const controls = this.ctx.cache.controls((text) => this.notices.show('info', text, 'cache'));
       this.toolbar.addControls(controls.el);
@@ -107,6 +122,7 @@ export class NotebookPage {
     if (/<script\b[^>]*type="text\/x-typescript"/.test(source)) await loadTypeScript();
     this.start(source);
     this.ab.restore(loaded.pinned);
+    this.sweepCtl?.restore(loaded.sweeps);
     const flush = (): void => { this.store.flushSync(); };
     const onVis = (): void => { if (document.visibilityState === 'hidden') flush(); };
     document.addEventListener('visibilitychange', onVis);
@@ -141,6 +157,8 @@ export class NotebookPage {
 
   /** The running session (tests and the benchmark use it through window.mmbook). */
   get kernel(): NotebookSession | undefined { return this.session; }
+  /** The sweep panel's controller (tests and the benchmark run sweeps through it). */
+  get sweeps(): SweepController | undefined { return this.sweepCtl; }
   /** Whether edits or input values wait for the (debounced) write to IndexedDB. */
   get unsaved(): boolean { return this.store?.hasPending ?? false; }
 
@@ -163,6 +181,7 @@ export class NotebookPage {
     this.unsubscribe = this.session.subscribe((e) => this.onEvent(e));
     this.sync();
     this.ab.attach(this.session);
+    this.sweepCtl?.attach(this.session);
   }
 
   private stop(): void {
@@ -357,6 +376,7 @@ export class NotebookPage {
     if (this.ticker) clearInterval(this.ticker);
     for (const c of this.cleanups.splice(0)) c();
     this.ab?.dispose();
+    this.sweepCtl?.dispose();
     this.stop();
     this.el.remove();
   }

@@ -19,6 +19,9 @@
  *   run they `tag(...)` ends in a `done` status with those `tags`.
  * - The `scenarioA` builtin is null unless the host sets it (`setInput('scenarioA', values)`): the
  *   workbench gives it the named values of the pinned scenario A (src/app/ab).
+ * - `cellsFor(cells, names, given)` picks the cells some named values need, and
+ *   `evaluateNumbers(job, host)` runs only those, off the page and without a DOM, for their numbers
+ *   (a sweep point in a pool worker: src/app/worker/sweep-impl.ts).
  */
 export type {
   CellSource, NotebookDoc, CellStatus, CellInfo, KernelEvent, Diagnostic, OpenOptions, HeadlessNotebook,
@@ -31,3 +34,5 @@ export { KernelError } from './errors';
 export { renderValue, toJSONValue } from './render';
 export { isWaiting, WaitingForInput } from './waiting';
 export type { CellContext, CellBuiltinFactory } from './cell';
+export { cellsFor, type CellShape } from './closure';
+export { evaluateNumbers, type NumbersJob, type NumbersAnswer, type EvaluateHost } from './evaluate';

@@ -96,7 +96,10 @@ describe('WorkerPool', () => {
     await expect(p.map(['a', 'b'], 'fail', (m) => [m])).rejects.toMatchObject({ code: 'POINT_FAILED' });
     // a failing point stops a map: the other worker's endless point is stopped with it
     await expect(p.map([-1, 2], 'square', (n) => [n, n < 0 ? 3 : -1])).rejects.toMatchObject({ code: 'POINT_FAILED', message: 'no square of -1 here' });
-    const settled = await p.mapSettled([1, -2, 3, 4], 'square', (n) => [n, 2]);
+    const seen: Array<[number, unknown]> = [];
+    const settled = await p.mapSettled([1, -2, 3, 4], 'square', (n) => [n, 2], { onPoint: (i, o) => seen.push([i, o]) });
+    // each outcome as it finished, once
+    expect([...seen].sort((a, b) => a[0] - b[0])).toEqual(settled.map((o, i) => [i, o]));
     expect(settled).toEqual([{ ok: true, value: 1 }, { ok: false, error: { code: 'POINT_FAILED', message: 'no square of -2 here' } }, { ok: true, value: 9 }, { ok: true, value: 16 }]);
     const failing = await p.mapSettled(['x', 'y'], 'fail', (m) => [m]);
     expect(failing).toEqual([{ ok: false, error: { code: 'POINT_FAILED', message: 'x' } }, { ok: false, error: { code: 'POINT_FAILED', message: 'y' } }]);

@@ -84,6 +84,19 @@ describe('mmbook run --sweep', () => {
     expect(r.code).toBe(1);
   });
 
+  it('sweeps a notebook whose response comes from mm.workload: kswapd wakes and failures against watermark_scale_factor', () => {
+    const r = mmbook('test/fixtures/notebooks/sweep-workload.html', '-p', 'steps=60', '--sweep', 'watermark_scale_factor=10:1000:3', '--values', 'kswapd_wakes,failures');
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as { point: { watermark_scale_factor: number }; values: { kswapd_wakes: number; failures: number }; ok: boolean });
+    expect(lines.map((l) => [l.point.watermark_scale_factor, l.ok, Object.keys(l.values)])).toEqual([10, 505, 1000].map((w) => [w, true, ['kswapd_wakes', 'failures']]));
+    // a larger scale factor spreads min, low and high: kswapd starts earlier and reclaims more per wake-up, so it wakes less often and the GFP_NOWAIT bursts stop failing
+    const wakes = lines.map((l) => l.values.kswapd_wakes);
+    expect(wakes[0]).toBeGreaterThan(wakes[1]!);
+    expect(wakes[1]).toBeGreaterThanOrEqual(wakes[2]!);
+    expect(lines[0]!.values.failures).toBeGreaterThan(0);
+    expect(lines[2]!.values.failures).toBe(0);
+  });
+
   it('a parameter the notebook does not have (the swept one, or seed) is a user error: exit 2, nothing on stdout', () => {
     const r = mmbook(SWEEP, '--sweep', 'nosuch=0:1:2');
     expect(r.code).toBe(2);

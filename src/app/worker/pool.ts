@@ -3,8 +3,9 @@
  * (navigator.hardwareConcurrency, at least 1, at most 8), each speaking the typed worker API
  * (api.ts) through its own RpcClient. `map(points, method, args)` runs `root.method(...args(point))`
  * for every point, as many at once as there are workers, and resolves with the results in the
- * order of the points, whatever order they finish in. It reports progress (points done of the
- * total, and the share done, with the running points' own progress for long methods) and is
+ * order of the points, whatever order they finish in (`onPoint` gets each outcome as it
+ * finishes). It reports progress (points done of the total, and the share done, with the running
+ * points' own progress for long methods) and is
  * cancelled through an AbortSignal: the workers running cancelled points are terminated (a
  * synchronous simulation cannot stop otherwise) and replaced when the pool is used again; idle
  * workers stay. Workers start on first use. One map runs at a time; later ones wait their turn.
@@ -31,9 +32,11 @@ export interface PoolProgress {
   fraction: number;
 }
 
-export interface MapOptions {
+export interface MapOptions<R = unknown> {
   signal?: AbortSignal;
   onProgress?(p: PoolProgress): void;
+  /** each point's outcome as it finishes (in the order they finish), before the progress that counts it */
+  onPoint?(index: number, outcome: PointOutcome<R>): void;
 }
 
 /** One point's outcome (mapSettled). */
@@ -59,13 +62,13 @@ export class WorkerPool<Apis extends ApiSet> {
   get started(): number { return this.workersStarted; }
 
   /** The results of every point, in order; the first error rejects (and stops the other points). */
-  async map<M extends Method<Apis>, P>(points: readonly P[], method: M, args: (point: P, index: number) => ArgsOf<Root<Apis>[M]>, opts: MapOptions = {}): Promise<Array<Result<Apis, M>>> {
+  async map<M extends Method<Apis>, P>(points: readonly P[], method: M, args: (point: P, index: number) => ArgsOf<Root<Apis>[M]>, opts: MapOptions<Result<Apis, M>> = {}): Promise<Array<Result<Apis, M>>> {
     const out = await this.queue(() => this.run(points, method, args, opts, true));
     return out.map((o) => (o as { value: Result<Apis, M> }).value);
   }
 
   /** Every point's outcome, in order: a point that fails does not stop the others. */
-  mapSettled<M extends Method<Apis>, P>(points: readonly P[], method: M, args: (point: P, index: number) => ArgsOf<Root<Apis>[M]>, opts: MapOptions = {}): Promise<Array<PointOutcome<Result<Apis, M>>>> {
+  mapSettled<M extends Method<Apis>, P>(points: readonly P[], method: M, args: (point: P, index: number) => ArgsOf<Root<Apis>[M]>, opts: MapOptions<Result<Apis, M>> = {}): Promise<Array<PointOutcome<Result<Apis, M>>>> {
     return this.queue(() => this.run(points, method, args, opts, false));
   }
 
@@ -90,7 +93,7 @@ export class WorkerPool<Apis extends ApiSet> {
     return c;
   }
 
-  private async run<M extends Method<Apis>, P>(points: readonly P[], method: M, args: (point: P, index: number) => ArgsOf<Root<Apis>[M]>, opts: MapOptions, stopOnError: boolean): Promise<Array<PointOutcome<Result<Apis, M>>>> {
+  private async run<M extends Method<Apis>, P>(points: readonly P[], method: M, args: (point: P, index: number) => ArgsOf<Root<Apis>[M]>, opts: MapOptions<Result<Apis, M>>, stopOnError: boolean): Promise<Array<PointOutcome<Result<Apis, M>>>> {
     if (this.disposed) throw new CancelledError('the worker pool was disposed');
     if (opts.signal?.aborted) throw new CancelledError('the sweep was cancelled');
     const total = points.length;
@@ -133,6 +136,7 @@ export class WorkerPool<Apis extends ApiSet> {
           running.delete(i);
         }
         done++;
+        opts.onPoint?.(i, results[i]!);
         report();
       }
     };

@@ -6,12 +6,14 @@
  *   mmbook:v2:scenarios:<notebook>  named input snapshots and the pinned scenario A
  *                                   { scenarios: { [name]: values }, pinned: { inputs, source?, pinnedAt } | null, savedAt }
  *                                   (v1 had no `pinned`: it is migrated on load, migrate.ts)
+ *   mmbook:v1:sweeps:<notebook>     the sweeps run from the sweep panel, newest last
+ *                                   { sweeps: [{ id, decl, state, points, startedAt, finishedAt? }], savedAt }
  *   mmbook:aside:<time>:<original>  an entry set aside because it was corrupt or from another schema
  */
-export type EntryKind = 'source' | 'inputs' | 'scenarios';
-export const ENTRY_KINDS: readonly EntryKind[] = ['source', 'inputs', 'scenarios'];
+export type EntryKind = 'source' | 'inputs' | 'scenarios' | 'sweeps';
+export const ENTRY_KINDS: readonly EntryKind[] = ['source', 'inputs', 'scenarios', 'sweeps'];
 /** The schema of each kind of entry: it changes when that kind's shape does. */
-export const ENTRY_VERSIONS: Readonly<Record<EntryKind, number>> = { source: 1, inputs: 1, scenarios: 2 };
+export const ENTRY_VERSIONS: Readonly<Record<EntryKind, number>> = { source: 1, inputs: 1, scenarios: 2, sweeps: 1 };
 /** The version of the page-exit backup's envelope (notebook-store.ts), and of any other kind of key. */
 export const SCHEMA_VERSION = 1;
 export const KEY_PREFIX = 'mmbook:';

@@ -1,5 +1,6 @@
 /**
- * Per-notebook persistence: edited source, input values, named scenarios and the pinned scenario A.
+ * Per-notebook persistence: edited source, input values, named scenarios, the pinned scenario A
+ * and the sweeps (src/lib/sweep/result.ts).
  * Writes are debounced; flush() writes everything pending (the app calls it on visibilitychange
  * and pagehide). A failed write keeps the pending data, reports the failure through onProblem and
  * is retried on the next flush, so an edit is never dropped silently. Entries that are corrupt or
@@ -13,6 +14,7 @@
 import { asideKey, entryKey, entryVersion, isEntryKind, parseKey, SCHEMA_VERSION, KEY_PREFIX, ENTRY_KINDS, ENTRY_VERSIONS, type EntryKind } from './keys';
 import { errorText, isQuotaError, type KvBackend } from './backend';
 import { migrateEntry } from './migrate';
+import { isSavedSweep, MAX_SAVED_SWEEPS, type SavedSweep } from '../sweep/result';
 
 export type InputValues = Record<string, unknown>;
 /**
@@ -41,6 +43,7 @@ export class NotebookStore {
   private inputs: InputValues = {};
   private scenarios: Record<string, InputValues> = {};
   private pinnedA: PinnedScenario | null = null;
+  private sweepList: SavedSweep[] = [];
   private readonly now: () => number;
 
   constructor(readonly backend: KvBackend, readonly notebook: string, private readonly opts: NotebookStoreOptions = {}) {
@@ -49,12 +52,13 @@ export class NotebookStore {
   }
 
   /** Read all entries of this notebook; set aside those that are corrupt or from another schema version. */
-  async load(): Promise<{ source?: StoredSource; inputs: InputValues; scenarios: Record<string, InputValues>; pinned?: PinnedScenario }> {
+  async load(): Promise<{ source?: StoredSource; inputs: InputValues; scenarios: Record<string, InputValues>; pinned?: PinnedScenario; sweeps: SavedSweep[] }> {
     await this.setAsideForeignVersions();
     const backup = this.readBackup();
     let source = await this.read('source', VALID.source);
     let inputs = await this.read('inputs', VALID.inputs);
     let scenarios = await this.read('scenarios', VALID.scenarios);
+    let sweeps = await this.read('sweeps', VALID.sweeps);
     const newer = (kind: EntryKind, cur: Record<string, unknown> | undefined): Record<string, unknown> | undefined => {
       const b = backup[kind];
       if (!b || (cur && (cur.savedAt as number) >= (b.savedAt as number))) return cur;
@@ -64,16 +68,19 @@ export class NotebookStore {
     source = newer('source', source);
     inputs = newer('inputs', inputs);
     scenarios = newer('scenarios', scenarios);
+    sweeps = newer('sweeps', sweeps);
     if (this.pending.size) await this.flush();
     else this.opts.syncBackup?.removeItem(this.backupKey);
     this.inputs = inputs ? { ...(inputs.values as InputValues) } : {};
     this.scenarios = scenarios ? { ...(scenarios.scenarios as Record<string, InputValues>) } : {};
     this.pinnedA = (scenarios?.pinned as PinnedScenario | null | undefined) ?? null;
+    this.sweepList = sweeps ? [...(sweeps.sweeps as SavedSweep[])] : [];
     return {
       source: source ? { html: source.html as string, savedAt: source.savedAt as number } : undefined,
       inputs: { ...this.inputs },
       scenarios: structuredClone(this.scenarios),
       ...(this.pinnedA ? { pinned: structuredClone(this.pinnedA) } : {}),
+      sweeps: structuredClone(this.sweepList),
     };
   }
 
@@ -182,6 +189,24 @@ export class NotebookStore {
     this.schedule('scenarios', { schema: ENTRY_VERSIONS.scenarios, scenarios: structuredClone(this.scenarios), pinned: structuredClone(this.pinnedA), savedAt: this.now() });
   }
 
+  // ---- sweeps ----
+  get sweeps(): SavedSweep[] { return structuredClone(this.sweepList); }
+  /** Saves `sweep` (replacing the one with its id, else as the newest; the oldest beyond MAX_SAVED_SWEEPS go). */
+  saveSweep(sweep: SavedSweep): void {
+    const i = this.sweepList.findIndex((s) => s.id === sweep.id);
+    if (i >= 0) this.sweepList[i] = structuredClone(sweep);
+    else this.sweepList.push(structuredClone(sweep));
+    if (this.sweepList.length > MAX_SAVED_SWEEPS) this.sweepList.splice(0, this.sweepList.length - MAX_SAVED_SWEEPS);
+    this.scheduleSweeps();
+  }
+  deleteSweep(id: string): void {
+    this.sweepList = this.sweepList.filter((s) => s.id !== id);
+    this.scheduleSweeps();
+  }
+  private scheduleSweeps(): void {
+    this.schedule('sweeps', { schema: ENTRY_VERSIONS.sweeps, sweeps: structuredClone(this.sweepList), savedAt: this.now() });
+  }
+
   // ---- writing ----
   get hasPending(): boolean { return this.pending.size > 0; }
 
@@ -278,6 +303,7 @@ const VALID: Record<EntryKind, (v: Record<string, unknown>) => boolean> = {
   source: (v) => typeof v.html === 'string' && typeof v.savedAt === 'number' && v.html.includes('<notebook'),
   inputs: (v) => isRecord(v.values),
   scenarios: (v) => isRecord(v.scenarios) && Object.values(v.scenarios).every(isRecord) && (v.pinned === undefined || v.pinned === null || validPinned(v.pinned)),
+  sweeps: (v) => Array.isArray(v.sweeps) && v.sweeps.every(isSavedSweep),
 };
 
 function validPinned(p: unknown): p is PinnedScenario {
