@@ -185,7 +185,7 @@ function boot(req: MmBootRequest): MmMachine {
     topology: req.topology ? { ...req.topology, arch, kernel } : undefined,
     cmdline: req.cmdline ?? (req.topology ? undefined : fx?.cmdline),
     cpus: req.cpus ?? (req.topology ? undefined : fx?.cpus),
-    bootLog: req.bootLog ?? (fx && !req.model && !req.topology && !req.dtb && !req.e820 && (req.cmdline === undefined || req.cmdline === fx.cmdline) ? fx.bootLog : undefined),
+    bootLog: req.bootLog ?? (fx && !req.model && !req.topology && !req.dtb && !req.e820 && kernel === fx.kernel && arch === fx.arch && (req.cmdline === undefined || req.cmdline === fx.cmdline) ? fx.bootLog : undefined),
     reserved: req.reserved,
     kconfig: req.kconfig,
     sysctls,
