@@ -70,6 +70,7 @@ const W = 640;
 function outcomeTable(rows: CmaAllocOutcomeRow[], caption: string): HTMLTableElement {
   const table = document.createElement('table');
   table.className = 'cma-outcomes';
+  table.style.fontSize = '12px';
   const cap = document.createElement('caption');
   cap.textContent = caption;
   cap.style.cssText = 'text-align:left;font-size:12px';
@@ -114,8 +115,9 @@ export function cmaBorrow(results: Record<string, CmaZoneResult>, opts: { area?:
       Plot.text(events, { x: 'step', fx: 'kernel', frameAnchor: 'top', dy: -6, dx: 3, textAnchor: 'start', fontSize: 10, text: (d: (typeof events)[number]) => (d.op === 'cma_alloc' ? `cma_alloc ${d.ok ? '✓' : '✗'}` : 'cma_release') }),
     ] : []),
   ], {
-    name: 'cma-borrow-plot', width: opts.width ?? W, height: 300, marginLeft: 64, marginTop: 30, ariaLabel: label,
-    fx: { label: null, domain: kernels, tickFormat: (k: string) => `kernel ${k}` },
+    name: 'cma-borrow-plot', width: opts.width ?? W, height: 320, marginLeft: 64, marginTop: 44, ariaLabel: label,
+    // the kernel names sit above the events' labels
+    fx: { label: null, domain: kernels, tickFormat: (k: string) => `kernel ${k}`, tickPadding: 20 },
     x: { label: 'workload step →' }, y: { label: '↑ pages (4 KiB)', grid: true },
     color: { domain: [...BORROW_SERIES], range: BORROW_COLORS, legend: true },
   });

@@ -39,10 +39,12 @@ export function cmaSeries(result: CmaResult, opts: { area?: number | string; wid
   const a = cmaArea(result, area);
   const rows = cmaSeriesRows(result, area);
   const rowsA = opts.a ? cmaSeriesRows(opts.a, area) : null;
+  // drawn with the last sample repeated one step on, so the last step has its width (as in the map)
+  const drawn = (r: CmaSeriesRow[]) => [...r, ...r.slice(-CMA_STATES.length).map((x) => ({ ...x, step: x.step + 1 }))];
   // step-after: the state a sample saw (at the end of its step) holds until the next one, as the map's cells do
   const opts0 = (extra: Record<string, unknown>) => ({ x: 'step', y: 'pages', z: 'label', order: stateOrder, curve: 'step-after', ...extra });
   const label = `Pages of CMA area ${a.name} (${result.kernel}) by state against the workload step, stacked: free at the bottom, then borrowed, cma_alloc'd and isolated`;
-  const plot = ab({ A: rowsA, B: rows }, (r, s) => s.key === 'A'
+  const plot = ab({ A: rowsA && drawn(rowsA), B: drawn(rows) }, (r, s) => s.key === 'A'
     // A: the top edge of each of its bands (stackY2), dashed
     ? [Plot.lineY(r, Plot.stackY2(opts0({ stroke: 'label', strokeWidth: 1.5, strokeDasharray: s.dash })))]
     : [Plot.areaY(r, Plot.stackY(opts0({ fill: 'label', fillOpacity: 0.85 }))), ...cmaEventMarks(cmaEventRows(result, a))],
