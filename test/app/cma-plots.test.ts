@@ -132,6 +132,7 @@ describe('plots.cmaSeries', () => {
     const lines = [...el.querySelectorAll('g[aria-label="line"]')];
     expect(lines).toHaveLength(1);
     expect(lines[0]!.getAttribute('stroke-dasharray')).toBe(plots.AB_STYLES.A.dash);
+    expect(lines[0]!.getAttribute('stroke')).toBe(plots.AB_STYLES.A.color);
     expect(lines[0]!.querySelectorAll('path')).toHaveLength(4);
     expect(el.querySelectorAll('g[aria-label="area"] path')).toHaveLength(4);
     expect(el.querySelector('figcaption')!.textContent).toMatch(/Scenario A \(dashed\): at most 768 pages borrowed\.$/);
@@ -146,6 +147,9 @@ describe('plots.cmaBorrow and plots.cmaCostPlot', () => {
     const el = plots.cmaBorrow(results, { width: 800 });
     expect(el.dataset.plot).toBe('cma-borrow');
     expect([...el.querySelectorAll('g[aria-label="fx-axis tick label"] text')].map((t) => t.textContent)).toEqual(['kernel 5.10', 'kernel 6.1']);
+    // one path per kernel and series: the half-free band, then borrowed and free CMA over it
+    const paths = [...el.querySelectorAll('g[aria-label="line"] path')];
+    expect(paths.map((p) => p.getAttribute('stroke') ?? p.closest('g[stroke]')?.getAttribute('stroke'))).toEqual(['#7f7f7f', '#7f7f7f', '#f28e2b', '#4e79a7', '#f28e2b', '#4e79a7']);
     expect([...el.querySelectorAll('table.cma-outcomes tr[data-kernel]')].map((t) => [...t.querySelectorAll('td')].map((c) => c.textContent).join('|'))).toEqual(['5.10|4|ok|700|300|1|', '6.1|4|ok|700|300|1|']);
     expect(el.querySelector('figcaption')!.textContent).toBe('5.10: at most 1536 pages borrowed; cma_alloc at step 4 succeeded after migrating 700 and reclaiming 300 pages over 1 range. 6.1: at most 1536 pages borrowed; cma_alloc at step 4 succeeded after migrating 700 and reclaiming 300 pages over 1 range.');
   });

@@ -105,11 +105,10 @@ export function cmaBorrow(results: Record<string, CmaZoneResult>, opts: { area?:
   const events = Object.entries(results).flatMap(([kernel, r]) => cmaEventRows(r, cmaArea(r, area)).map((e) => ({ ...e, kernel })));
   const kernels = Object.keys(results);
   const label = `The borrow rule per kernel (${kernels.join(' and ')}): the CMA area's borrowed pages, and the zone's NR_FREE_CMA_PAGES against NR_FREE_PAGES ÷ 2, against the workload step`;
-  const title = (key: string) => (d: CmaBorrowRow) => `${key === 'A' ? 'A ' : ''}${d.kernel} step ${d.step}: ${d.series} ${d.pages}`;
   const plot = ab({ A: rowsA, B: rows }, (r, s) => [
     // NR_FREE_PAGES ÷ 2 as a wide pale band under the other two: while the rule holds, free CMA rides on it
-    Plot.lineY(r.filter((d) => d.series === BORROW_SERIES[2]), { x: 'step', y: 'pages', fx: 'kernel', stroke: 'series', strokeWidth: s.key === 'A' ? 2 : 6, strokeOpacity: 0.45, strokeDasharray: s.dash, curve: 'step-after', title: title(s.key) }),
-    Plot.lineY(r.filter((d) => d.series !== BORROW_SERIES[2]), { x: 'step', y: 'pages', fx: 'kernel', z: 'series', stroke: 'series', strokeWidth: s.key === 'A' ? 1.5 : 2, strokeDasharray: s.dash, curve: 'step-after', title: title(s.key) }),
+    Plot.lineY(r.filter((d) => d.series === BORROW_SERIES[2]), { x: 'step', y: 'pages', fx: 'kernel', stroke: 'series', strokeWidth: s.key === 'A' ? 2 : 6, strokeOpacity: 0.45, strokeDasharray: s.dash, curve: 'step-after' }),
+    Plot.lineY(r.filter((d) => d.series !== BORROW_SERIES[2]), { x: 'step', y: 'pages', fx: 'kernel', z: 'series', stroke: 'series', strokeWidth: s.key === 'A' ? 1.5 : 2, strokeDasharray: s.dash, curve: 'step-after' }),
     ...(s.key === 'B' ? [
       Plot.ruleX(events, { x: 'step', fx: 'kernel', stroke: '#333', strokeDasharray: '2 2', title: 'label' }),
       Plot.text(events, { x: 'step', fx: 'kernel', frameAnchor: 'top', dy: -6, dx: 3, textAnchor: 'start', fontSize: 10, text: (d: (typeof events)[number]) => (d.op === 'cma_alloc' ? `cma_alloc ${d.ok ? '✓' : '✗'}` : 'cma_release') }),

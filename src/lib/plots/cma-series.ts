@@ -45,8 +45,8 @@ export function cmaSeries(result: CmaResult, opts: { area?: number | string; wid
   const opts0 = (extra: Record<string, unknown>) => ({ x: 'step', y: 'pages', z: 'label', order: stateOrder, curve: 'step-after', ...extra });
   const label = `Pages of CMA area ${a.name} (${result.kernel}) by state against the workload step, stacked: free at the bottom, then borrowed, cma_alloc'd and isolated`;
   const plot = ab({ A: rowsA && drawn(rowsA), B: drawn(rows) }, (r, s) => s.key === 'A'
-    // A: the top edge of each of its bands (stackY2), dashed
-    ? [Plot.lineY(r, Plot.stackY2(opts0({ stroke: 'label', strokeWidth: 1.5, strokeDasharray: s.dash })))]
+    // A: the top edge of each of its bands (stackY2), dashed in A's colour (the A/B legend's)
+    ? [Plot.lineY(r, Plot.stackY2(opts0({ stroke: s.color, strokeWidth: 1.75, strokeDasharray: s.dash })))]
     : [Plot.areaY(r, Plot.stackY(opts0({ fill: 'label', fillOpacity: 0.85 }))), ...cmaEventMarks(cmaEventRows(result, a))],
   {
     name: 'cma-series-plot', width: opts.width ?? W, height: 300, marginLeft: 64, marginTop: 22, ariaLabel: label,
