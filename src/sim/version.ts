@@ -3,4 +3,4 @@
  * package version: bump it in any change that makes the same inputs give different results
  * (a workload's trace, a replay's events, a boot's numbers), so no stale result is read back.
  */
-export const SIM_VERSION = 3;
+export const SIM_VERSION = 4;

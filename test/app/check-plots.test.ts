@@ -63,7 +63,7 @@ describe('workload rows', () => {
     const check = plots.zoneCheck(real());
     expect(check.getAttribute('aria-label')).toContain('Node 0 DMA counted free 5577 against 5632 + 0 lowmem_reserve, refused: watermark');
     expect(plots.pagetypeSeries(r, 1).dataset.step).toBe('7');
-    expect(plots.cmaSeries(r, 1).getAttribute('aria-label')).toMatch(/after step 7: Node 0 DMA free \(movable: CMA counted\) \d+/);
+    expect(plots.cmaWatermarkSeries(r, 1).getAttribute('aria-label')).toMatch(/after step 7: Node 0 DMA free \(movable: CMA counted\) \d+/);
     const cmaFig = plots.cmaCheck({ movable: mm.check(r, { gfp: 'GFP_HIGHUSER_MOVABLE', order: 0 }), unmovable: mm.check(r, { gfp: 'GFP_KERNEL', order: 0 }) });
     expect(cmaFig.querySelectorAll('table.plot-fallback tr').length).toBe(3);
     expect(plots.freeBlocks(real().input, real()).dataset.plot).toBe('free-blocks');

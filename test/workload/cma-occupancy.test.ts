@@ -5,8 +5,10 @@
  * as the area's own occupancy (cma/occupancy.ts) counts them; nr_hugepages events grow the pool.
  */
 import { describe, expect, it } from 'vitest';
-import { runWorkload } from '../../src/sim/workload/index';
-import { CMA_ALLOCATED, CMA_BORROWED, CMA_FREE } from '../../src/sim/workload/cma-occupancy';
+import { runWorkload, startWorkload } from '../../src/sim/workload/index';
+import { CMA_ALLOCATED, CMA_BORROWED, CMA_FREE, CMA_ISOLATED } from '../../src/sim/workload/cma-occupancy';
+import { cmaOccupancy } from '../../src/sim/cma/occupancy';
+import { isolationBounds } from '../../src/sim/cma/isolation';
 import { KERNELS, machine } from './helpers';
 
 for (const kernel of KERNELS) {
@@ -77,6 +79,62 @@ for (const kernel of KERNELS) {
       const m = machine('arm64', kernel, 1024, 1, 'cma=64M');
       expect(() => runWorkload(m, { steps: 1, events: [{ at: 0, op: 'cma_alloc', area: 'camera', count: 16 }] })).toThrow(/events\[0\]\.area .*names no CMA area of this machine; areas: 0 \(reserved\)/);
       expect(() => runWorkload(m, { steps: 1, events: [{ at: 0, op: 'nr_hugepages', sizeKb: 3000, value: 1 }] })).toThrow(/events\[0\]\.sizeKb .*not a huge page size of this machine; sizes \(kB\): /);
+    });
+  });
+
+  describe(`pageblocks isolated within a step (${kernel})`, () => {
+    it('isolatedDuring marks the blocks a cma_alloc isolated in the interval, though the sample sees them allocated', () => {
+      const m = machine('arm64', kernel, 1024, 1, 'cma=64M');
+      // three pageblocks: 6.1 isolates those three, 5.10 the two MAX_ORDER units (four pageblocks) around them
+      const count = 1536;
+      const r = runWorkload(m, {
+        steps: 4, sampleEvery: 1,
+        events: [
+          { at: 0, op: 'fill', percent: 90, gfp: 'GFP_HIGHUSER_MOVABLE|__GFP_NOWARN', kind: 'anon', as: 'fill' },
+          { at: 2, op: 'cma_alloc', area: 0, count, align: 9, as: 'buf' },
+        ],
+      });
+      const a = r.samples.cma[0]!;
+      const got = r.events.find((e) => e.op === 'cma_alloc')!.result as { ok: boolean; pfn: number; tried: number };
+      expect(got).toMatchObject({ ok: true, tried: 1 });
+      // the blocks start_isolate_page_range isolated: 5.10 whole MAX_ORDER units, 6.1 the pageblocks of the range
+      const [is, ie] = isolationBounds(startWorkload(m, { steps: 1 }).rs, got.pfn, got.pfn + count);
+      const want = Array.from({ length: a.pageblocks }, (_, j) => (a.basePfn + j * 512 >= is && a.basePfn + j * 512 < ie ? 1 : 0));
+      expect(want.filter(Boolean).length).toBe(kernel === '5.10' ? 4 : 3);
+      for (let k = 0; k < 4; k++) {
+        const during = Array.from(a.isolatedDuring.subarray(k * a.pageblocks, (k + 1) * a.pageblocks));
+        expect(during).toEqual(k === 2 ? want : want.map(() => 0));
+        expect(a.isolated[k]).toBe(0);
+      }
+      expect(a.map[2 * a.pageblocks + ((got.pfn - a.basePfn) >> 9)]).toBe(CMA_ALLOCATED);
+    });
+
+    it('the sampled counts and map agree with the area\'s own per-page occupancy, mid-run', () => {
+      const m = machine('arm64', kernel, 1024, 1, 'cma=64M');
+      const eng = startWorkload(m, {
+        seed: 5, steps: 30, sampleEvery: 1,
+        streams: [{ name: 'app', kind: 'anon', rate: 300, lifetime: { exponential: { mean: 20 } }, cpu: 'spread' }],
+        events: [
+          { at: 0, op: 'fill', percent: 95, stream: 'app' },
+          { at: 10, op: 'cma_alloc', area: 0, count: 3000, as: 'a' },
+          { at: 20, op: 'cma_alloc', area: 0, count: 1000, align: 4, as: 'b' },
+          { at: 25, op: 'cma_release', ref: 'a' },
+        ],
+      });
+      try {
+        for (const upTo of [5, 15, 22, 30]) {
+          eng.advance(upTo - eng.step);
+          const k = eng.sampler.count - 1;
+          const s = eng.cma.series[0]!;
+          const o = cmaOccupancy(eng.rs, eng.rs.cma.areas[0]!);
+          expect([s.free[k], s.borrowed[k], s.allocated[k], s.isolated[k]]).toEqual([o.free, o.borrowed, o.allocated, o.isolated]);
+          const want = o.pageblocks.map((pb) => (pb.state === 'isolated' ? CMA_ISOLATED : pb.allocated ? CMA_ALLOCATED : pb.borrowed ? CMA_BORROWED : CMA_FREE));
+          expect(Array.from(s.map.subarray(k * s.pageblocks, (k + 1) * s.pageblocks))).toEqual(want);
+          expect(want).toContain(CMA_BORROWED);
+        }
+      } finally {
+        eng.dispose();
+      }
     });
   });
 }

@@ -4,13 +4,20 @@ import { maxBoostRows } from './boost';
 import { diffLines, diffView } from './zoneinfo-diff';
 import { checkRows, freeListRows, runBuddyRows, runCmaRows, runTypeRows, sampleAtStep } from './check-data';
 import { cmaCheck, freeBlocks, zoneCheck, MIGRATETYPE_COLORS } from './check-plots';
-import { buddyinfoAt, cmaSeries, pagetypeSeries } from './run-plots';
+import { buddyinfoAt, cmaWatermarkSeries, pagetypeSeries } from './run-plots';
 import { sweepPlot } from './sweep';
+import { cmaMap, cmaMapCounts, cmaMapData } from './cma-map';
+import { cmaSeries, cmaSeriesRows } from './cma-series';
+import { cmaAllocOutcomes, cmaBorrow, cmaBorrowRows } from './cma-borrow';
+import { cmaCost, cmaCostPlot, cmaCostRows } from './cma-cost';
+import { CMA_COLORS, CMA_STATES, cmaColorScale } from './cma-states';
 
 export const plots = {
   ...helpers, diffLines, diffView, maxBoostRows,
   // the watermark check (mm.explain, mm.check) and a workload's free lists over time
   zoneCheck, freeBlocks, cmaCheck, checkRows, freeListRows, MIGRATETYPE_COLORS,
-  buddyinfoAt, pagetypeSeries, cmaSeries, runBuddyRows, runTypeRows, runCmaRows, sampleAtStep,
+  buddyinfoAt, pagetypeSeries, cmaWatermarkSeries, runBuddyRows, runTypeRows, runCmaRows, sampleAtStep,
   sweepPlot,
+  // CMA occupancy under a workload (notebooks/cma.html)
+  cmaMap, cmaMapData, cmaMapCounts, cmaSeries, cmaSeriesRows, cmaBorrow, cmaBorrowRows, cmaAllocOutcomes, cmaCost, cmaCostPlot, cmaCostRows, CMA_COLORS, CMA_STATES, cmaColorScale,
 };

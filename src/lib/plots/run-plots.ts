@@ -74,7 +74,7 @@ export function pagetypeSeries(r: WorkloadResult, k: number, opts: { width?: num
  * Free pages as an order-0 movable request counts them (every free page: ALLOC_CMA) and as an
  * unmovable one does (free − free CMA), against the min and low watermarks, over the run.
  */
-export function cmaSeries(r: WorkloadResult, k: number, opts: { width?: number } = {}): HTMLElement {
+export function cmaWatermarkSeries(r: WorkloadResult, k: number, opts: { width?: number } = {}): HTMLElement {
   const s = clampSample(r, k);
   const rows = runCmaRows(r);
   const step = r.samples.step[s] ?? 0;
@@ -94,7 +94,7 @@ export function cmaSeries(r: WorkloadResult, k: number, opts: { width?: number }
     ],
   });
   const fig = textFigure(plot, {
-    name: 'cma-series',
+    name: 'cma-watermark-series',
     label,
     caption: 'Blue: free pages a movable allocation counts (free CMA included); purple: what an unmovable one counts (free CMA excluded: it may not use CMA pageblocks). Dashed: the min and low watermarks. The order-0 check passes while the line is above the mark (the highatomic reserve is left out here).',
     table: [['zone', 'series', `pages after step ${step}`], ...at.map((x) => [x.key, x.series, x.pages])],

@@ -103,6 +103,7 @@ export function setMigratetypeIsolate(rs: RunState, pfn: number, migratetype: nu
   b.z.free[zi] -= moved;
   if (mt === MIGRATE_CMA) b.z.freeCma[zi] -= moved;
   if (rs.rules.cma.drainPerBlock) drainAllPages(rs, zi);
+  rs.onIsolate?.(pbs);
   return 0;
 }
 

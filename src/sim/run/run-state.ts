@@ -167,6 +167,8 @@ export class RunState {
    * labels, a workload's pools) drop it: a holder that frees its own block detaches it first
    */
   onRelease: ((pfn: number, order: number) => void) | null = null;
+  /** called when set_migratetype_isolate isolates a pageblock (its first pfn), so a sampler can show isolation that ends within a step */
+  onIsolate: ((pfn: number) => void) | null = null;
   /** the CMA areas at run time: bitmaps, cma_alloc allocations, their log (src/sim/cma) */
   readonly cma: CmaState;
   /** the hugetlb pools (src/sim/hugetlb) */

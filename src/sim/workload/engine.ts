@@ -178,6 +178,7 @@ export class WorkloadEngine {
     this.disposed = true;
     this.rs.onMigrate = this.prevMigrate;
     this.rs.onRelease = this.prevRelease;
+    this.cma.dispose();
   }
 
   /** The result (call when done; also ends the engine). */
