@@ -1,8 +1,9 @@
 /**
  * CMA occupancy over time, per area (src/sim/cma: the areas of cma_areas[]): pages free, borrowed
  * by movable allocations, taken by cma_alloc, and in isolated pageblocks, and a map with one byte
- * per pageblock per sample. Read from the page states and the area's live cma_alloc ranges, one
- * buddy block at a time with typed arrays (no object per pageblock, unlike cma/occupancy.ts).
+ * per pageblock per sample. Read from the page states (free blocks, walked one block at a time)
+ * and the area's live cma_alloc ranges, with typed arrays (no object per pageblock, unlike
+ * cma/occupancy.ts).
  *
  * A pageblock's code, the first that holds: 3 isolated (MIGRATE_ISOLATE: an allocation in
  * progress), 2 cma_alloc'd (some page of it), 1 borrowed (some page allocated by a movable request),
@@ -12,7 +13,7 @@
  * steps rarely sees it: `isolatedDuring` marks the pageblocks that set_migratetype_isolate isolated
  * at some moment of the sample's interval (RunState.onIsolate), whatever they are at the sample.
  */
-import { PS_ALLOC, PS_BUDDY, PS_FREE_TAIL, PS_ORDER_MASK, PS_PCP, PS_PCP_TAIL } from '../buddy/page-state';
+import { PS_ALLOC, PS_BUDDY, PS_FREE_TAIL, PS_INUSE, PS_ORDER_MASK, PS_PCP, PS_PCP_TAIL } from '../buddy/page-state';
 import type { RunningMachine } from '../run/running-machine';
 import type { RunState } from '../run/run-state';
 import { MIGRATE_ISOLATE } from '../types';
@@ -44,10 +45,8 @@ const FREE_HEAD = PS_BUDDY | PS_PCP;
 export class CmaSampler {
   readonly series: CmaSeries[] = [];
   private readonly areas: CmaAreaRun[];
-  /** per pageblock of the area being sampled: bit 0 borrowed, bit 1 cma_alloc'd */
-  private readonly pbUse: Uint8Array;
-  /** per page of the area being sampled: 1 in a live cma_alloc range */
-  private readonly mine: Uint8Array;
+  /** per pageblock of the area being sampled: its cma_alloc'd pages */
+  private readonly minePb: Int32Array;
   /** per area, per pageblock: isolated since the last sample */
   private readonly isolatedSince: Uint8Array[];
   private readonly rs: RunState;
@@ -66,8 +65,7 @@ export class CmaSampler {
       });
     }
     this.isolatedSince = this.series.map((s) => new Uint8Array(s.pageblocks));
-    this.pbUse = new Uint8Array(Math.max(0, ...this.series.map((s) => s.pageblocks)));
-    this.mine = new Uint8Array(Math.max(0, ...this.areas.map((a) => a.count)));
+    this.minePb = new Int32Array(Math.max(0, ...this.series.map((s) => s.pageblocks)));
     this.prevIsolate = rs.onIsolate;
     if (this.areas.length) {
       const prev = this.prevIsolate;
@@ -101,57 +99,63 @@ export class CmaSampler {
 
   private sampleArea(a: CmaAreaRun, s: CmaSeries, k: number): void {
     const b = this.rs.buddy;
-    const { tag, pbType, pbBase } = b;
+    const { tag, pbType, pbBase, basePfn } = b;
     const pbo = b.pageblockOrder;
-    const use = this.pbUse;
-    const mine = this.mine;
-    const hasAllocs = a.allocs.size > 0;
-    use.fill(0, 0, s.pageblocks);
-    if (hasAllocs) {
-      mine.fill(0, 0, a.count);
-      for (const [p, c] of a.allocs) mine.fill(1, p - a.basePfn, p - a.basePfn + c);
+    const pb = 1 << pbo;
+    // cma_alloc'd pages per pageblock, from the area's live allocation ranges
+    const mine = this.minePb;
+    mine.fill(0, 0, s.pageblocks);
+    for (const [p, c] of a.allocs) {
+      for (let q = p, e = p + c; q < e; ) {
+        const j = (q - a.basePfn) >> pbo;
+        const pe = Math.min(e, a.basePfn + ((j + 1) << pbo));
+        mine[j]! += pe - q;
+        q = pe;
+      }
     }
+    const map = s.map.subarray(k * s.pageblocks, (k + 1) * s.pageblocks);
     let free = 0;
     let borrowed = 0;
     let allocated = 0;
     let isolated = 0;
-    const end = a.basePfn + a.count;
-    let pfn = a.basePfn;
-    while (pfn < end) {
-      const t = tag[pfn - b.basePfn]!;
-      const n = t & (PS_BUDDY | PS_PCP | PS_ALLOC) ? 1 << (t & PS_ORDER_MASK) : 1;
-      const last = Math.min(pfn + n, end);
-      const isFree = (t & FREE_HEAD) !== 0 || t === PS_FREE_TAIL || t === PS_PCP_TAIL;
-      // a block may span pageblocks (order > pageblock_order): one piece per pageblock
-      for (let p = pfn; p < last; ) {
-        const pbEnd = Math.min(last, ((p >> pbo) + 1) << pbo);
-        const j = (p - a.basePfn) >> pbo;
-        const len = pbEnd - p;
-        if (pbType[(p >> pbo) - pbBase] === MIGRATE_ISOLATE) isolated += len;
-        else if (isFree) free += len;
-        else if (!hasAllocs) {
-          borrowed += len;
-          use[j]! |= 1;
-        } else {
-          let m = 0;
-          for (let q = p - a.basePfn; q < pbEnd - a.basePfn; q++) m += mine[q]!;
-          allocated += m;
-          borrowed += len - m;
-          if (m) use[j]! |= 2;
-          if (m < len) use[j]! |= 1;
-        }
-        p = pbEnd;
+    const areaEnd = a.basePfn + a.count;
+    for (let j = 0; j < s.pageblocks; j++) {
+      const start = a.basePfn + (j << pbo);
+      const end = Math.min(start + pb, areaEnd);
+      const len = end - start;
+      if (pbType[(start >> pbo) - pbBase] === MIGRATE_ISOLATE) {
+        isolated += len;
+        map[j] = CMA_ISOLATED;
+        continue;
       }
-      pfn = last;
+      // free pages of the pageblock: buddy and per-cpu blocks, walked block by block
+      let f = 0;
+      const t0 = tag[start - basePfn]!;
+      if (t0 === PS_FREE_TAIL || t0 === PS_PCP_TAIL) f = len; // inside an aligned free block larger than the pageblock
+      else if (t0 !== PS_INUSE) {
+        for (let p = start; p < end; ) {
+          const t = tag[p - basePfn]!;
+          if (t & FREE_HEAD) {
+            const n = 1 << (t & PS_ORDER_MASK);
+            f += Math.min(n, end - p);
+            p += n;
+          } else if (t & PS_ALLOC) p += 1 << (t & PS_ORDER_MASK);
+          else {
+            if (t === PS_FREE_TAIL || t === PS_PCP_TAIL) f++;
+            p++;
+          }
+        }
+      }
+      const m = mine[j]!;
+      const used = len - f - m;
+      free += f;
+      allocated += m;
+      borrowed += used;
+      map[j] = m > 0 ? CMA_ALLOCATED : used > 0 ? CMA_BORROWED : CMA_FREE;
     }
     s.free[k] = free;
     s.borrowed[k] = borrowed;
     s.allocated[k] = allocated;
     s.isolated[k] = isolated;
-    const map = s.map.subarray(k * s.pageblocks, (k + 1) * s.pageblocks);
-    for (let j = 0; j < s.pageblocks; j++) {
-      const pfn0 = a.basePfn + (j << pbo);
-      map[j] = pbType[(pfn0 >> pbo) - pbBase] === MIGRATE_ISOLATE ? CMA_ISOLATED : use[j]! & 2 ? CMA_ALLOCATED : use[j]! & 1 ? CMA_BORROWED : CMA_FREE;
-    }
   }
 }
