@@ -27,9 +27,16 @@ export const MAX_TIMEOUT_SEC = Math.floor((2 ** 31 - 1) / 1000);
 /** The worker's default heap limit (MiB), Node's own default on 64-bit machines. */
 export const DEFAULT_MAX_HEAP_MIB = 4096;
 
-/** Parses a parameter value: JSON when it parses, else the raw string (papermill/marimo style). */
+/**
+ * Parses a parameter value: JSON when it parses, else the raw string (papermill/marimo style). A
+ * number whose JSON loses how it was written (`5.10`, `1e3`, `007`) stays a string: `-p kernel=5.10`
+ * means the kernel "5.10", not 5.1 (a cell that wants the number converts it).
+ */
 export function parseParamValue(raw: string): unknown {
-  try { return JSON.parse(raw); } catch { return raw; }
+  let v: unknown;
+  try { v = JSON.parse(raw); } catch { return raw; }
+  if (typeof v === 'number' && String(v) !== raw.trim()) return raw;
+  return v;
 }
 
 /** `@FILE` reads the value from a file (curl style); `@@…` is a literal value starting with `@`. */

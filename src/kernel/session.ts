@@ -29,6 +29,14 @@ async function firstValue(v: unknown): Promise<unknown> {
   }
 }
 
+/** A parameter in the type of the input's own value (see Session.defineParam). */
+function paramAs(own: unknown, param: unknown): unknown {
+  if (isPlainObject(own) && isPlainObject(param)) return { ...own, ...param };
+  if (typeof own === 'string' && (typeof param === 'number' || typeof param === 'boolean')) return String(param);
+  if (typeof own === 'number' && typeof param === 'string' && param.trim() !== '' && Number.isFinite(Number(param))) return Number(param);
+  return param;
+}
+
 const nameOf = (v: unknown) => (isGeneratorish(v) ? settlingGenerator(v) : v);
 
 export class NotebookSession implements CellHost {
@@ -337,24 +345,25 @@ export class NotebookSession implements CellHost {
     for (const o of cell.outputs) {
       let v = cell.nameVars.get(o);
       if (!v) cell.nameVars.set(o, (v = this.main.variable(true)));
-      if (this.params.has(o)) this.defineParam(v, o, vid);
+      if (this.params.has(o)) this.defineParam(v, o, cell);
       else if (this.inputs.has(o)) v.define(o, [], () => this.inputs.get(o));
       else v.define(o, [vid], (exports: Record<string, unknown>) => nameOf(exports[o]));
     }
   }
 
   /**
-   * A parameter overrides the name. An object given to a cell whose value is an object (a form
-   * input: `-p topology.ramMiB=2048`) overrides only the fields it names; the cell's own value
-   * supplies the rest.
+   * A parameter overrides the name. For an input (a `view(...)` cell) it is taken in the type of
+   * the input's own value: an object given to a form input (`-p topology.ramMiB=2048`) overrides
+   * only the fields it names, a number given to a text or select input is its text (`-p kernel=6.1`
+   * is "6.1"), a numeric text given to a number input is the number. Other names take it as given.
    */
-  private defineParam(v: Variable, name: string, vid: string): void {
+  private defineParam(v: Variable, name: string, cell: CellRun): void {
     const p = this.params.get(name);
-    if (!isPlainObject(p)) { v.define(name, [], () => this.params.get(name)); return; }
-    v.define(name, [vid], async (exports: Record<string, unknown>) => {
+    if (!/\bview\s*\(/.test(cell.source.value)) { v.define(name, [], () => this.params.get(name)); return; }
+    v.define(name, [`cell ${cell.id}`], async (exports: Record<string, unknown>) => {
       const own = await firstValue(exports[name]);
       const param = this.params.get(name);
-      return isPlainObject(own) && isPlainObject(param) ? { ...own, ...param } : param;
+      return paramAs(own, param === undefined ? p : param);
     });
   }
 

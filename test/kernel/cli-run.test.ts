@@ -67,6 +67,8 @@ describe('mmbook run', () => {
 
   it('parses parameters as JSON when they parse, and as strings otherwise', () => {
     expect(parseParamValue('200')).toBe(200);
+    expect(parseParamValue('5.10')).toBe('5.10'); // a version, not 5.1
+    expect(parseParamValue('6.1')).toBe(6.1); // the notebook's input gives it its type (src/kernel/session.ts defineParam)
     expect(parseParamValue('[1,2]')).toEqual([1, 2]);
     expect(parseParamValue('true')).toBe(true);
     expect(parseParamValue('movable')).toBe('movable');

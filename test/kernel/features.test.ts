@@ -121,6 +121,19 @@ describe('cell kinds and builtins', () => {
     expect(await nb.value('topo')).toBe('not an object'); // anything else replaces the value
   });
 
+  it('a param takes the type of the input it sets: a number for a text or select is its text, a numeric text for a range its number', async () => {
+    const cells = [
+      { id: 1, value: 'const kernel = view(Inputs.select(["5.10", "6.1"], {value: "6.1"}));' },
+      { id: 2, value: 'const wsf = view(Inputs.range([10, 3000], {value: 10, step: 1}));' },
+      { id: 3, value: 'const both = `${typeof kernel}:${kernel} ${typeof wsf}:${wsf}`;' },
+    ];
+    ({ nb } = await open('typedparam', cells, { builtins: lib, params: { kernel: 6.1, wsf: '200' } }));
+    expect(await nb.value('both')).toBe('string:6.1 number:200');
+    nb.dispose();
+    ({ nb } = await open('typedparam2', cells, { builtins: lib, params: { kernel: '5.10' } }));
+    expect(await nb.value('kernel')).toBe('5.10');
+  });
+
   it('setInput drives a view through its element, and overrides plain names', async () => {
     ({ nb } = await open('setinput', [
       { id: 1, value: 'const k = view(Inputs.range([0, 100], {value: 5, step: 1}));' },
