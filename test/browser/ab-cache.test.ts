@@ -4,23 +4,14 @@
  * panel, reload with A still pinned, unpin and undo; a cached result re-read after a reload
  * ("cached" on the cell), and Clear cache.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, serveStatic } from './harness';
-import { ensureSite, openPage, saved, setInput, settle, storeEditedSource } from './site';
+import type { Page } from 'playwright-core';
+import { saved, setInput, settle, storeEditedSource } from './site';
+import { useSite } from './use-site';
 
-let browser: Browser;
-let server: Awaited<ReturnType<typeof serveStatic>>;
-let url: string;
-
-beforeAll(async () => {
-  server = await serveStatic(await ensureSite());
-  url = server.url;
-  browser = await launchChromium();
-});
-afterAll(async () => { await browser?.close(); await server?.close(); });
+const site = useSite();
 
 const diffRow = async (page: Page, name: string) => {
   const row = page.locator(`.ab-diff tr[data-name="${name}"]`);
@@ -29,7 +20,7 @@ const diffRow = async (page: Page, name: string) => {
 
 describe('A/B scenarios', () => {
   it('pin A, move a slider: the plot shows A and B, the panel lists the changed input; A survives a reload; unpin can be undone', async () => {
-    const { page, context, errors } = await openPage(browser, url + '#/watermarks');
+    const { page, context, errors } = await site.open('#/watermarks');
     const levels = page.locator('[data-plot="watermark-levels"]');
     expect(await levels.getAttribute('data-scenarios')).toBeNull();
     expect(await page.locator('.ab-panel').isVisible()).toBe(false);
@@ -74,9 +65,9 @@ describe('the result cache', () => {
   const CACHED = readFileSync(resolve(import.meta.dirname, '../fixtures/notebooks/cached.html'), 'utf8');
 
   it('a re-opened notebook reads its expensive result from the cache and says "cached"; Clear cache empties it', async () => {
-    const { page, context, errors } = await openPage(browser, url + '#/index');
+    const { page, context, errors } = await site.open('#/index');
     await storeEditedSource(page, 'boot', CACHED);
-    await page.goto(url + '#/boot');
+    await page.goto(site.url + '#/boot');
     await page.reload();
     await settle(page);
     const result = await page.locator('output.heavy-result').textContent();

@@ -3,24 +3,15 @@
  * "your own machine" form, a link carrying a pasted boot log stays short and round-trips, the
  * progress bar only moves forward, 32-bit arm says why its NUMA nodes vanish, and plot axes stay readable.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, serveStatic } from './harness';
+import type { Page } from 'playwright-core';
 import { ORACLE } from '../helpers/oracle-dir';
-import { ensureSite, inputValue, openPage, settle, chooseOwnMachine } from './site';
+import { inputValue, openPage, settle, chooseOwnMachine } from './site';
+import { useSite } from './use-site';
 
-let browser: Browser;
-let server: Awaited<ReturnType<typeof serveStatic>>;
-let url: string;
-
-beforeAll(async () => {
-  server = await serveStatic(await ensureSite());
-  url = server.url;
-  browser = await launchChromium();
-});
-afterAll(async () => { await browser?.close(); await server?.close(); });
+const site = useSite();
 
 function consoleErrors(page: Page): string[] {
   const out: string[] = [];
@@ -40,7 +31,7 @@ async function setTopology(page: Page, t: Record<string, unknown>): Promise<void
 
 describe('UI audit', () => {
   it('an opened .dtb is kept when the arch, kernel or command line of your own machine change', async () => {
-    const { page, context, errors } = await openPage(browser, url + '#/watermarks');
+    const { page, context, errors } = await site.open('#/watermarks');
     const cerr = consoleErrors(page);
     const own = await chooseOwnMachine(page);
     await own.locator('label:has-text("device tree (.dtb)") input[type=radio]').check();
@@ -65,7 +56,7 @@ describe('UI audit', () => {
   });
 
   it('a zoneinfo pasted under the wrong arch names the profiles it matches, not CLI flags', async () => {
-    const { page, context, errors } = await openPage(browser, url + '#/watermarks');
+    const { page, context, errors } = await site.open('#/watermarks');
     const own = await chooseOwnMachine(page);
     await own.locator('textarea').fill(readFileSync(resolve(ORACLE, 'x64-1g/zoneinfo.txt'), 'utf8'));
     await settle(page);
@@ -81,7 +72,7 @@ describe('UI audit', () => {
   });
 
   it('a link carrying a pasted boot log is deflated, and opening it boots the same machine', async () => {
-    const { page, context, errors } = await openPage(browser, url + '#/watermarks');
+    const { page, context, errors } = await site.open('#/watermarks');
     const own = await chooseOwnMachine(page);
     await own.locator('label:has-text("e820 map or boot log") input[type=radio]').check();
     const log = readFileSync(resolve(ORACLE, 'x64-6g-numa2/kernel-console.txt'), 'utf8');
@@ -96,7 +87,7 @@ describe('UI audit', () => {
     expect(link.length).toBeLessThan(20_000);
     // long enough to say why, in a notice
     expect(await page.locator('.notice[data-topic="link-size"]').textContent()).toContain('KB long');
-    const second = await openPage(browser, link);
+    const second = await openPage(site.browser, link);
     expect(((await inputValue(second.page, 'own')) as { text: string }).text).toBe(log);
     expect(await second.page.locator('pre.zoneinfo').first().textContent()).toBe(zoneinfo);
     expect(await second.page.locator('.notice-warning').count()).toBe(0);
@@ -106,7 +97,7 @@ describe('UI audit', () => {
   });
 
   it('a 64 GiB custom topology: busy and progress show, the bar never moves back; 32-bit arm explains its single node', async () => {
-    const { page, context, errors } = await openPage(browser, url + '#/watermarks');
+    const { page, context, errors } = await site.open('#/watermarks');
     await page.locator('[data-input="machine_name"] select').selectOption('custom topology');
     await settle(page);
     await page.evaluate(() => {
@@ -139,7 +130,7 @@ describe('UI audit', () => {
   });
 
   it('the buddyinfo axis has plain, spaced ticks', async () => {
-    const { page, context, errors } = await openPage(browser, url + '#/boot');
+    const { page, context, errors } = await site.open('#/boot');
     const ticks = await page.locator('#cell-18 svg [aria-label="y-axis tick label"] text').allTextContents();
     expect(ticks.length).toBeGreaterThan(3);
     expect(ticks.join(' ')).not.toMatch(/e\+/);

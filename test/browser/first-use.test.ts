@@ -3,24 +3,15 @@
  * line for the shipped machines, refused typed values, undoable reset, scenario replacement, the
  * boost ceiling, readable plots, keyboard reach, one worker download, the narrow-window sidebar.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, serveStatic } from './harness';
+import type { Page } from 'playwright-core';
 import { ORACLE } from '../helpers/oracle-dir';
-import { chooseOwnMachine, ensureSite, inputValue, openPage, saved, setInput, settle, zoneinfoMarks } from './site';
+import { chooseOwnMachine, inputValue, saved, setInput, settle, zoneinfoMarks } from './site';
+import { useSite } from './use-site';
 
-let browser: Browser;
-let server: Awaited<ReturnType<typeof serveStatic>>;
-let url: string;
-
-beforeAll(async () => {
-  server = await serveStatic(await ensureSite());
-  url = server.url;
-  browser = await launchChromium();
-});
-afterAll(async () => { await browser?.close(); await server?.close(); });
+const site = useSite();
 
 /** Types into an input's number box and commits it (Enter), as a user does. */
 async function typeNumber(page: Page, box: ReturnType<Page['locator']>, text: string): Promise<void> {
@@ -48,7 +39,7 @@ async function contrast(page: Page, a: string, b: string): Promise<number> {
 
 describe('first use', () => {
   it('boot.html shows the command line parameters mmbook does not model, as the CLI warns', async () => {
-    const { page, context, errors } = await openPage(browser, url + '#/boot');
+    const { page, context, errors } = await site.open('#/boot');
     expect(await page.locator('#cell-6 .cell-warning').count()).toBe(0);
     await setInput(page, 'cmdline', 'console=ttyAMA0 crashkernel=128M hugepages=64 numa=off cma=64M');
     const warnings = await page.locator('#cell-6 .cell-warning').allTextContents();
@@ -59,7 +50,7 @@ describe('first use', () => {
   });
 
   it('watermarks.html takes extra kernel parameters for a shipped machine: cma=128M moves CMA', async () => {
-    const { page, context, errors } = await openPage(browser, url);
+    const { page, context, errors } = await site.open();
     await page.locator('[data-input="machine_name"] select').selectOption('a64-2g-cma64');
     await settle(page);
     expect(await page.locator('pre.zoneinfo').first().textContent()).toContain('cma      16384');
@@ -71,7 +62,7 @@ describe('first use', () => {
   });
 
   it('a typed value out of range is refused next to its input, and the box shows the value in use again', async () => {
-    const { page, context, errors } = await openPage(browser, url);
+    const { page, context, errors } = await site.open();
     const before = await zoneinfoMarks(page);
     const kept = await inputValue(page, 'min_free_kbytes');
     const box = page.locator('[data-input="min_free_kbytes"] input[type=number]');
@@ -105,7 +96,7 @@ describe('first use', () => {
   });
 
   it('Reset inputs can be undone, pasted zoneinfo included', async () => {
-    const { page, context, errors } = await openPage(browser, url);
+    const { page, context, errors } = await site.open();
     const own = await chooseOwnMachine(page);
     const real = readFileSync(resolve(ORACLE, 'a64-2g-cma64/zoneinfo.txt'), 'utf8');
     await own.locator('textarea').fill(real);
@@ -129,7 +120,7 @@ describe('first use', () => {
   });
 
   it('saving a scenario under an existing name says so and can be undone; the missing-name notice goes after a save', async () => {
-    const { page, context } = await openPage(browser, url);
+    const { page, context } = await site.open();
     await page.locator('button[data-action=save-scenario]').click();
     expect(await page.locator('.notice[data-topic=scenario]').textContent()).toContain('Give the scenario a name first.');
     await setInput(page, 'watermark_scale_factor', 300);
@@ -147,7 +138,7 @@ describe('first use', () => {
   });
 
   it('the boost slider says a fresh boot shows no boost, and the largest boost per zone', async () => {
-    const { page, context } = await openPage(browser, url);
+    const { page, context } = await site.open();
     const text = await page.locator('#cell-37 .cell-output').textContent();
     expect(text).toContain('boost is 0, so moving this slider changes nothing');
     expect(text).toMatch(/Node 0 DMA32: up to \d+ pages/);
@@ -157,7 +148,7 @@ describe('first use', () => {
   });
 
   it('plots: heatmap numbers contrast with their cells; watermark numbers clear the bars', async () => {
-    const { page, context } = await openPage(browser, url);
+    const { page, context } = await site.open();
     const pairs = await page.locator('[data-plot=protection]').evaluate((svg) => {
       const rects = [...svg.querySelectorAll('g[aria-label=cell] rect')].map((r) => ({ box: r.getBoundingClientRect(), fill: r.getAttribute('fill')! }));
       return [...svg.querySelectorAll('g[aria-label=text] text')].map((t) => {
@@ -179,7 +170,7 @@ describe('first use', () => {
   });
 
   it('cells that show nothing take no room; sliders have names; Tab reaches a cell and its tools', async () => {
-    const { page, context } = await openPage(browser, url);
+    const { page, context } = await site.open();
     const heights = await page.locator('.cell').evaluateAll((els) => els.filter((e) => !e.querySelector('.cell-output')!.childNodes.length && (e.querySelector('.cell-editor') as HTMLElement).hidden)
       .map((e) => [(e as HTMLElement).dataset.cellId, e.getBoundingClientRect().height]));
     expect(heights.length).toBeGreaterThan(4);
@@ -200,11 +191,11 @@ describe('first use', () => {
   });
 
   it('the worker script is downloaded once when a notebook boots once', async () => {
-    const context = await browser.newContext();
+    const context = await site.browser.newContext();
     const page = await context.newPage();
     const workers: string[] = [];
     page.on('request', (r) => { if (/mm\.worker/.test(r.url())) workers.push(r.url()); });
-    await page.goto(url);
+    await page.goto(site.url);
     await settle(page);
     expect(workers).toHaveLength(1);
     expect(await page.evaluate(() => window.mmbook.mm!.workersStarted)).toBe(1);
@@ -212,7 +203,7 @@ describe('first use', () => {
   });
 
   it('on a narrow window the notebook list collapses behind a button', async () => {
-    const { page, context } = await openPage(browser, url);
+    const { page, context } = await site.open();
     await page.setViewportSize({ width: 820, height: 900 });
     const list = page.locator('nav.nb-index ul');
     expect(await list.isVisible()).toBe(false);

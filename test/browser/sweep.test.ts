@@ -4,21 +4,14 @@
  * declare 4 points × 1 seed in the sweep panel, run them on the worker pool and get the response
  * plot; cancel a second sweep midway; reload and find the saved sweeps.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, serveStatic } from './harness';
-import { ensureSite, openPage, saved, settle, storeEditedSource } from './site';
+import type { Page } from 'playwright-core';
+import { saved, settle, storeEditedSource } from './site';
+import { useSite } from './use-site';
 
-let browser: Browser;
-let server: Awaited<ReturnType<typeof serveStatic>>;
-
-beforeAll(async () => {
-  server = await serveStatic(await ensureSite());
-  browser = await launchChromium();
-});
-afterAll(async () => { await browser?.close(); await server?.close(); });
+const site = useSite();
 
 const FIXTURE = readFileSync(resolve(import.meta.dirname, '../fixtures/notebooks/sweep-workload.html'), 'utf8');
 
@@ -40,9 +33,9 @@ const tableRows = (page: Page) => page.locator('[data-plot=sweep] table tbody tr
 
 describe('sweeps', () => {
   it('a 4-point sweep runs on the pool and plots the response; a second sweep is cancelled midway; both are there after a reload', async () => {
-    const { page, context, errors } = await openPage(browser, server.url + '#/index');
+    const { page, context, errors } = await site.open('#/index');
     await storeEditedSource(page, 'boot', FIXTURE);
-    await page.goto(server.url + '#/boot');
+    await page.goto(site.url + '#/boot');
     await page.reload();
     await settle(page);
     const pageWakes = await page.evaluate(() => window.mmbook.page!.kernel!.value('kswapd_wakes'));

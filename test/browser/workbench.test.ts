@@ -2,31 +2,20 @@
  * The workbench in headless Chromium against the built site (issue 4, "What must be shown").
  * One browser; a fresh context (fresh IndexedDB) per test.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { launchChromium, serveStatic } from './harness';
 import { ORACLE } from '../helpers/oracle-dir';
-import { cellText, editCell, ensureSite, inputValue, openPage, plotLabel, saved, setInput, settle, zoneinfoMarks, chooseOwnMachine } from './site';
+import { cellText, editCell, inputValue, openPage, plotLabel, saved, setInput, settle, zoneinfoMarks, chooseOwnMachine } from './site';
+import { useSite } from './use-site';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts');
-let browser: Browser;
-let server: Awaited<ReturnType<typeof serveStatic>>;
-let url: string;
-
-beforeAll(async () => {
-  const dist = await ensureSite();
-  server = await serveStatic(dist);
-  url = server.url;
-  browser = await launchChromium();
-  mkdirSync(ARTIFACTS, { recursive: true });
-});
-afterAll(async () => { await browser?.close(); await server?.close(); });
+const site = useSite();
+beforeAll(() => { mkdirSync(ARTIFACTS, { recursive: true }); });
 
 describe('workbench', () => {
   it('the index lists every notebook with its title', async () => {
-    const { page, context } = await openPage(browser, url + '#/index');
+    const { page, context } = await site.open('#/index');
     const titles = await page.locator('.notebook-list a').allTextContents();
     expect(titles).toEqual(expect.arrayContaining(['Tuning watermarks and lowmem_reserve', 'Booting a machine, stage by stage']));
     expect(await page.locator('nav.nb-index a[data-slug]').count()).toBe(titles.length);
@@ -34,7 +23,7 @@ describe('workbench', () => {
   });
 
   it('the site root opens the flagship notebook; moving watermark_scale_factor changes low/high in the plot and in zoneinfo', async () => {
-    const { page, context, errors } = await openPage(browser, url);
+    const { page, context, errors } = await site.open();
     expect(await page.locator('h1').first().textContent()).toBe('Tuning watermarks and lowmem_reserve');
     const before = await zoneinfoMarks(page);
     const labelBefore = await plotLabel(page, 'watermarks');
@@ -66,7 +55,7 @@ describe('workbench', () => {
   });
 
   it('a reload keeps the slider value and an edited cell; revert and reset undo them', async () => {
-    const { page, context } = await openPage(browser, url + '#/watermarks');
+    const { page, context } = await site.open('#/watermarks');
     await setInput(page, 'watermark_scale_factor', 150);
     await editCell(page, 9, '## My knobs\n\nEdited in the browser.');
     expect(await cellText(page, 9)).toContain('Edited in the browser.');
@@ -113,7 +102,7 @@ describe('workbench', () => {
   });
 
   it('a cell edited to throw shows its error and line; dependents are blocked with a link; other cells keep working', async () => {
-    const { page, context, errors } = await openPage(browser, url);
+    const { page, context, errors } = await site.open();
     await editCell(page, 22, 'const x = 1;\nthrow new Error("boom")');
     const cell = page.locator('#cell-22');
     expect(await cell.getAttribute('data-state')).toBe('error');
@@ -134,15 +123,15 @@ describe('workbench', () => {
   });
 
   it('a shared link applies valid values and refuses an out-of-range one with a message', async () => {
-    const { page, context } = await openPage(browser, url);
+    const { page, context } = await site.open();
     await setInput(page, 'watermark_scale_factor', 123);
     await page.locator('button[data-action=copy-link]').click();
     const link = await page.locator('input.share-link').inputValue();
     expect(link).toContain('watermark_scale_factor=123');
     await context.close();
 
-    const bad = `${url}#/watermarks?watermark_scale_factor=250&watermark_boost_factor=99999999`;
-    const { page: p2, context: c2 } = await openPage(browser, bad);
+    const bad = `${site.url}#/watermarks?watermark_scale_factor=250&watermark_boost_factor=99999999`;
+    const { page: p2, context: c2 } = await openPage(site.browser, bad);
     expect(await inputValue(p2, 'watermark_scale_factor')).toBe(250);
     expect(await inputValue(p2, 'watermark_boost_factor')).toBe(15000);
     const notice = await p2.locator('.notice[data-topic=link]').allTextContents();
@@ -154,7 +143,7 @@ describe('workbench', () => {
     // a composite input (the custom topology form) is checked field by field; the machine still boots,
     // so the inputs below it appear and take their link values
     const topology = encodeURIComponent(JSON.stringify({ arch: 'mips', kernel: '6.1', ramMiB: -5, nodes: 99, cpus: 4 }));
-    const { page: p3, context: c3 } = await openPage(browser, `${url}#/watermarks?machine_name=%22custom%20topology%22&topology=${topology}&min_free_kbytes=2048`);
+    const { page: p3, context: c3 } = await openPage(site.browser, `${site.url}#/watermarks?machine_name=%22custom%20topology%22&topology=${topology}&min_free_kbytes=2048`);
     const notice3 = (await p3.locator('.notice[data-topic=link]').allTextContents()).join(' ');
     expect(notice3).toMatch(/topology: arch="mips" is not accepted, ramMiB=-5 is not accepted, nodes=99 is not accepted; kept \{"arch":"arm64"/);
     expect(await inputValue(p3, 'topology')).toEqual({ arch: 'arm64', kernel: '6.1', ramMiB: 4096, nodes: 1, cpus: 4 });
@@ -164,7 +153,7 @@ describe('workbench', () => {
   });
 
   it('a corrupted IndexedDB entry is set aside with a message, and the file version loads', async () => {
-    const { page, context } = await openPage(browser, url);
+    const { page, context } = await site.open();
     await page.evaluate(() => new Promise<void>((resolve, reject) => {
       const req = indexedDB.open('mmbook');
       req.onsuccess = () => {
@@ -187,7 +176,7 @@ describe('workbench', () => {
   });
 
   it('pending saves are flushed on pagehide: a reload right after a change keeps it', async () => {
-    const { page, context } = await openPage(browser, url);
+    const { page, context } = await site.open();
     await setInput(page, 'watermark_scale_factor', 321); // returns before the 400 ms autosave debounce
     await page.reload();
     await settle(page);
@@ -196,7 +185,7 @@ describe('workbench', () => {
   });
 
   it('a quota failure is shown, the value stays pending, and it is saved once storage works again', async () => {
-    const { page, context } = await openPage(browser, url);
+    const { page, context } = await site.open();
     await page.evaluate(() => {
       const w = window as unknown as { realPut: unknown };
       w.realPut = IDBObjectStore.prototype.put;
@@ -214,7 +203,7 @@ describe('workbench', () => {
   });
 
   it('without IndexedDB the app still works and warns', async () => {
-    const { page, context } = await openPage(browser, url, () => { Object.defineProperty(window, 'indexedDB', { value: undefined }); });
+    const { page, context } = await site.open('', () => { Object.defineProperty(window, 'indexedDB', { value: undefined }); });
     expect((await page.locator('.notice[data-topic=storage]').textContent()) ?? '').toMatch(/will not survive a reload/);
     await setInput(page, 'watermark_scale_factor', 400);
     expect((await zoneinfoMarks(page)).low).toBeGreaterThan(0);
@@ -222,7 +211,7 @@ describe('workbench', () => {
   });
 
   it('keyboard: add below, delete, undo, move, help panel', async () => {
-    const { page, context } = await openPage(browser, url);
+    const { page, context } = await site.open();
     const ids = () => page.locator('.cell').evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.cellId)));
     const start = await ids();
     await page.locator('#cell-21 .cell-output').click();
@@ -266,7 +255,7 @@ describe('workbench', () => {
   });
 
   it('scenarios save, switch and delete; download exports the edited notebook', async () => {
-    const { page, context } = await openPage(browser, url);
+    const { page, context } = await site.open();
     await setInput(page, 'watermark_scale_factor', 300);
     await page.locator('input.scenario-name').fill('eager kswapd');
     await page.locator('button[data-action=save-scenario]').click();
@@ -292,11 +281,11 @@ describe('workbench', () => {
   });
 
   it('npm: imports in a cell resolve to the installed packages, with the network cut off', async () => {
-    const { page, context } = await openPage(browser, url);
+    const { page, context } = await site.open();
     const external: string[] = [];
     await context.route('**/*', (route) => {
       const u = route.request().url();
-      if (u.startsWith(url)) return route.continue();
+      if (u.startsWith(site.url)) return route.continue();
       external.push(u);
       return route.abort();
     });
@@ -313,7 +302,7 @@ describe('workbench', () => {
   });
 
   it('the boot notebook renders every stage (screenshot saved)', async () => {
-    const { page, context, errors } = await openPage(browser, url + '#/boot');
+    const { page, context, errors } = await site.open('#/boot');
     expect(await page.locator('h1').first().textContent()).toBe('Booting a machine, stage by stage');
     for (const plot of ['address-map', 'buddyinfo']) expect(await page.locator(`[data-plot="${plot}"]`).count()).toBe(1);
     const states = await page.locator('.cell').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.state));
@@ -324,7 +313,7 @@ describe('workbench', () => {
   });
 
   it('your own machine: a pasted zoneinfo is imported and kept; garbage is an error; a .dtb file boots', async () => {
-    const { page, context, errors } = await openPage(browser, url + '#/watermarks');
+    const { page, context, errors } = await site.open('#/watermarks');
     const own = await chooseOwnMachine(page);
     // nothing pasted yet: no error; the request cell says what to do, its dependents wait for own, the page works
     expect(await page.locator('#cell-6').getAttribute('data-state')).toBe('waiting');
@@ -370,7 +359,7 @@ describe('workbench', () => {
   });
 
   it('simulator work runs in a worker with progress, and a newer boot cancels a stale one', async () => {
-    const { page, context } = await openPage(browser, url);
+    const { page, context } = await site.open();
     const r = await page.evaluate(async () => {
       const mm = window.mmbook.mm!;
       const fx = (await mm.fixtures()) as Array<{ arch: 'arm64' | 'arm' | 'x86_64'; kernel: '5.10' | '6.1'; dtb?: Uint8Array; e820?: string; cmdline: string }>;
