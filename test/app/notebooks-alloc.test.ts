@@ -3,32 +3,19 @@
  * real simulator with the builtins the CLI uses: every cell ok, the notebooks' numbers are the
  * simulator's (mm.explain, mm.recheck, mm.check, mm.workload called directly), inputs move them.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { installGlobalDom } from '../../src/cli/run';
+import { mm } from '../../src/lib/mm';
+import { useNotebooks } from '../helpers/notebooks';
 import type { AllocationCheck } from '../../src/sim/index';
 import type { WorkloadResult } from '../../src/sim/workload/index';
 import type { MmExplanation, MmRecheck } from '../../src/lib/explain';
 
-const NB = resolve(import.meta.dirname, '../../notebooks');
 const FIX = resolve(import.meta.dirname, '../explain/fixtures');
-let builtins: Record<string, unknown>;
-let mm: typeof import('../../src/lib/mm').mm;
-let kernel: typeof import('../../src/kernel/index');
+const load = useNotebooks();
 
-beforeAll(async () => {
-  await installGlobalDom();
-  kernel = await import('../../src/kernel/index');
-  const { standardLibrary } = await import('../../src/kernel/stdlib');
-  const { plots } = await import('../../src/lib/plots/builtin');
-  mm = (await import('../../src/lib/mm')).mm;
-  const { headlessCached } = await import('../../src/lib/cache/headless');
-  builtins = { ...(await standardLibrary()), plots, mm, cached: headlessCached };
-});
-
-const load = (file: string, params: Record<string, unknown> = {}) => kernel.loadNotebook(`${NB}/${file}`, { builtins, params });
 const notDone = async (nb: Awaited<ReturnType<typeof load>>) => [...(await nb.status())].filter(([, s]) => s.state !== 'done');
 const text = (nb: Awaited<ReturnType<typeof load>>, id: number) => nb.displays(id).map((d) => (d as HTMLElement).textContent).join(' ');
 

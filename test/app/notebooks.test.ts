@@ -1,35 +1,21 @@
 /**
  * The shipped notebooks, run headless on the real simulator with the same builtins the CLI uses.
  */
-import { describe, it, expect, beforeAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseZoneinfo } from '../../src/sim/format';
 import { ORACLE } from '../helpers/oracle-dir';
-import { installGlobalDom } from '../../src/cli/run';
+import { mm } from '../../src/lib/mm';
+import { useNotebooks } from '../helpers/notebooks';
 import type { MachineView } from '../../src/sim/view';
 
-const NB = resolve(import.meta.dirname, '../../notebooks');
-let builtins: Record<string, unknown>;
-let mm: typeof import('../../src/lib/mm').mm;
-let kernel: typeof import('../../src/kernel/index');
-
-beforeAll(async () => {
-  await installGlobalDom();
-  kernel = await import('../../src/kernel/index');
-  const { standardLibrary } = await import('../../src/kernel/stdlib');
-  const { plots } = await import('../../src/lib/plots/builtin');
-  mm = (await import('../../src/lib/mm')).mm;
-  // `cached` as `mmbook run` gives it (computes every time)
-  const { headlessCached } = await import('../../src/lib/cache/headless');
-  builtins = { ...(await standardLibrary()), plots, mm, cached: headlessCached };
-});
+const load = useNotebooks();
 
 const marks = (v: MachineView) => v.nodes.flatMap((n) => n.zones.filter((z) => z.managed > 0).map((z) => ({ zone: `${n.nid}:${z.name}`, min: z.min, low: z.low, high: z.high, protection: z.protection })));
 
 describe('notebooks/watermarks.html', () => {
   it('every cell succeeds, and watermark_scale_factor=200 gives what mm.boot with that sysctl gives', async () => {
-    const nb = await kernel.loadNotebook(`${NB}/watermarks.html`, { builtins, params: { watermark_scale_factor: 200 } });
+    const nb = await load('watermarks.html', { watermark_scale_factor: 200 });
     const bad = [...(await nb.status())].filter(([, s]) => s.state !== 'done');
     expect(bad).toEqual([]);
     const tuned = (await nb.value('tunedView')) as MachineView;
@@ -42,7 +28,7 @@ describe('notebooks/watermarks.html', () => {
   });
 
   it('lowmem_reserve_ratio sliders reach the protection arrays', async () => {
-    const nb = await kernel.loadNotebook(`${NB}/watermarks.html`, { builtins, params: { lowmem_reserve_ratio_dma: 32 } });
+    const nb = await load('watermarks.html', { lowmem_reserve_ratio_dma: 32 });
     const tuned = (await nb.value('tunedView')) as MachineView;
     const direct = mm.boot({ fixture: 'x64-1g', sysctls: [['vm.lowmem_reserve_ratio', '32 256 32 0 0']] }).view();
     expect(marks(tuned)).toEqual(marks(direct));
@@ -56,7 +42,7 @@ describe('notebooks/watermarks.html: your own machine', () => {
 
   it('a pasted /proc/zoneinfo is imported: the real zones, everything derived recomputed', async () => {
     const text = oracle('a64-2g-cma64', 'zoneinfo.txt');
-    const nb = await kernel.loadNotebook(`${NB}/watermarks.html`, { builtins, params: { ...own({ text }), watermark_scale_factor: 200 } });
+    const nb = await load('watermarks.html', { ...own({ text }), watermark_scale_factor: 200 });
     const bad = [...(await nb.status())].filter(([, s]) => s.state !== 'done');
     expect(bad).toEqual([]);
     const tuned = (await nb.value('tunedView')) as MachineView;
@@ -71,7 +57,7 @@ describe('notebooks/watermarks.html: your own machine', () => {
     // a64-1g-tuned was tuned at run time (watermark_scale_factor 100, …): its dump's watermarks are
     // not the kernel defaults, and the table shows where the dump and the recomputation differ
     const text = oracle('a64-1g-tuned', 'zoneinfo.txt');
-    const nb = await kernel.loadNotebook(`${NB}/watermarks.html`, { builtins, params: own({ text }) });
+    const nb = await load('watermarks.html', own({ text }));
     expect([...(await nb.status())].filter(([, s]) => s.state !== 'done')).toEqual([]);
     const imported = (await nb.value('imported')) as { layout: string; recomputedView: MachineView };
     expect(imported.layout).toBe('5.16–6.6');
@@ -90,7 +76,7 @@ describe('notebooks/watermarks.html: your own machine', () => {
 
   it('headless, a partial own (mmbook run -p own.text=@FILE) takes the form defaults for the rest', async () => {
     const text = oracle('a64-1g-tuned', 'zoneinfo.txt');
-    const nb = await kernel.loadNotebook(`${NB}/watermarks.html`, { builtins, params: { machine_name: 'your own machine', own: { text } } });
+    const nb = await load('watermarks.html', { machine_name: 'your own machine', own: { text } });
     const view = (await nb.value('defaultsView')) as MachineView;
     expect(marks(view)).toEqual(marks(mm.boot({ arch: 'arm64', kernel: '6.1', zoneinfo: text }).view()));
     nb.dispose();
@@ -98,7 +84,7 @@ describe('notebooks/watermarks.html: your own machine', () => {
 
   it('a pasted boot log boots its e820 map on x86_64', async () => {
     const text = oracle('x64-1g', 'kernel-console.txt');
-    const nb = await kernel.loadNotebook(`${NB}/watermarks.html`, { builtins, params: own({ from: 'e820 map or boot log', text }) });
+    const nb = await load('watermarks.html', own({ from: 'e820 map or boot log', text }));
     const view = (await nb.value('defaultsView')) as MachineView;
     expect(marks(view)).toEqual(marks(mm.boot({ arch: 'x86_64', kernel: '6.1', e820: text }).view()));
     nb.dispose();
@@ -107,7 +93,7 @@ describe('notebooks/watermarks.html: your own machine', () => {
   it('an opened device tree blob boots like the same DTB given to mm.boot', async () => {
     const f = mm.fixtures().find((x) => x.name === 'a64-2g-cma64')!;
     const file = { name: 'virt.dtb', arrayBuffer: async () => f.dtb!.slice().buffer };
-    const nb = await kernel.loadNotebook(`${NB}/watermarks.html`, { builtins, params: { ...own({ from: 'device tree (.dtb)' }), own_dtb: file } });
+    const nb = await load('watermarks.html', { ...own({ from: 'device tree (.dtb)' }), own_dtb: file });
     const view = (await nb.value('defaultsView')) as MachineView;
     expect(marks(view)).toEqual(marks(mm.boot({ arch: 'arm64', kernel: '6.1', dtb: f.dtb }).view()));
     nb.dispose();
@@ -115,7 +101,7 @@ describe('notebooks/watermarks.html: your own machine', () => {
 
   it('a malformed paste or blob is an error naming the problem; the other cells keep working', async () => {
     for (const params of [own({ text: 'Node 0, zone DMA\n  pages free lots\n' }), { ...own({ from: 'device tree (.dtb)' }), own_dtb: { name: 'x.dtb', arrayBuffer: async () => new Uint8Array([0xd0, 0x0d, 0xfe, 0xed, 0, 0, 0, 8]).buffer } }]) {
-      const nb = await kernel.loadNotebook(`${NB}/watermarks.html`, { builtins, params });
+      const nb = await load('watermarks.html', params);
       const status = await nb.status();
       const cells = [...status.values()];
       const failed = cells.filter((c) => c.state === 'error');
@@ -130,7 +116,7 @@ describe('notebooks/watermarks.html: your own machine', () => {
 
 describe('notebooks/watermarks.html: before any paste, the command line, limits and warnings', () => {
   const cellsOf = async (params: Record<string, unknown>) => {
-    const nb = await kernel.loadNotebook(`${NB}/watermarks.html`, { builtins, params });
+    const nb = await load('watermarks.html', params);
     return { nb, cells: [...(await nb.status()).entries()] };
   };
 
@@ -187,7 +173,7 @@ describe('notebooks/watermarks.html: before any paste, the command line, limits 
 
 describe('notebooks/boot.html', () => {
   it('changing the command line re-runs memblock/zones/buddy but not the firmware stage', async () => {
-    const nb = await kernel.loadNotebook(`${NB}/boot.html`, { builtins });
+    const nb = await load('boot.html');
     const bad = [...(await nb.status())].filter(([, s]) => s.state !== 'done');
     expect(bad).toEqual([]);
     const counts = async () => new Map([...(await nb.status())].map(([id, s]) => [id, s.state === 'done' ? s.count : -1]));
@@ -207,7 +193,7 @@ describe('notebooks/boot.html', () => {
   it('your own device tree: its bootargs become the command line, and every stage renders', async () => {
     const f = mm.fixtures().find((x) => x.name === 'a64-2g-cma64')!;
     const own_dtb = { name: 'board.dtb', arrayBuffer: async () => f.dtb!.slice().buffer };
-    const nb = await kernel.loadNotebook(`${NB}/boot.html`, { builtins, params: { machine_name: 'your own device tree', own_dtb } });
+    const nb = await load('boot.html', { machine_name: 'your own device tree', own_dtb });
     const bad = [...(await nb.status())].filter(([, s]) => s.state !== 'done');
     expect(bad).toEqual([]);
     const firmware = (await nb.value('firmware')) as { bootargs: string };
@@ -219,14 +205,14 @@ describe('notebooks/boot.html', () => {
   });
 
   it('your own device tree: no file yet waits for it; a broken one stops at the source cell with a clear message', async () => {
-    const waitingNb = await kernel.loadNotebook(`${NB}/boot.html`, { builtins, params: { machine_name: 'your own device tree' } });
+    const waitingNb = await load('boot.html', { machine_name: 'your own device tree' });
     const waitingCells = [...(await waitingNb.status()).values()];
     expect(waitingCells.filter((c) => c.state === 'error' || c.state === 'blocked')).toEqual([]);
     const waits = waitingCells.filter((c) => c.state === 'waiting');
     expect(waits.length).toBeGreaterThan(5);
     for (const w of waits) expect(w).toMatchObject({ message: 'open a device tree blob (.dtb) above', for: { name: 'own_dtb', cellId: 22 } });
     waitingNb.dispose();
-    const nb = await kernel.loadNotebook(`${NB}/boot.html`, { builtins, params: { machine_name: 'your own device tree', own_dtb: { name: 'x.dtb', arrayBuffer: async () => new Uint8Array(16).buffer } } });
+    const nb = await load('boot.html', { machine_name: 'your own device tree', own_dtb: { name: 'x.dtb', arrayBuffer: async () => new Uint8Array(16).buffer } });
     const cells = [...(await nb.status()).values()];
     const errors = cells.filter((c) => c.state === 'error');
     expect(errors.map((c) => c.state === 'error' && c.message)).toEqual([expect.stringMatching(/FDT_BAD_MAGIC: not a device tree blob/)]);
@@ -235,7 +221,7 @@ describe('notebooks/boot.html', () => {
   });
 
   it('parameters mmbook does not model are warnings on the boot cell, as mmbook boot prints them', async () => {
-    const nb = await kernel.loadNotebook(`${NB}/boot.html`, { builtins, params: { cmdline: 'console=ttyAMA0 crashkernel=128M hugepages=64 numa=off cma=64M' } });
+    const nb = await load('boot.html', { cmdline: 'console=ttyAMA0 crashkernel=128M hugepages=64 numa=off cma=64M' });
     expect([...(await nb.status()).values()].filter((c) => c.state !== 'done')).toEqual([]);
     const warnings = nb.cells().find((c) => c.id === 6)!.warnings;
     expect(warnings.map((w) => /^CMDLINE_UNSUPPORTED: (\S+):/.exec(w)?.[1])).toEqual(['crashkernel=128M', 'numa=off']);
@@ -243,7 +229,7 @@ describe('notebooks/boot.html', () => {
   });
 
   it('an unknown machine name says so and lists the machines', async () => {
-    const nb = await kernel.loadNotebook(`${NB}/boot.html`, { builtins, params: { machine_name: 'bogus' } });
+    const nb = await load('boot.html', { machine_name: 'bogus' });
     const errors = [...(await nb.status()).values()].filter((c) => c.state === 'error');
     expect(errors.map((c) => c.state === 'error' && c.message)).toEqual([expect.stringMatching(/^UNKNOWN_MACHINE: unknown machine “bogus”; the machines are: a64-.*your own device tree$/)]);
     nb.dispose();

@@ -4,22 +4,12 @@
  * and the compact_memory button re-running what depends on them, scenario A and the previous run
  * overlaid.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import { resolve } from 'node:path';
-import { cliBuiltins, installGlobalDom } from '../../src/cli/run';
+import { describe, expect, it } from 'vitest';
+import { mm } from '../../src/lib/mm';
+import { useNotebooks } from '../helpers/notebooks';
 import type { PageblockMap, WorkloadResult } from '../../src/sim/index';
 
-const NB = resolve(import.meta.dirname, '../../notebooks');
-let builtins: Record<string, unknown>;
-let mm: typeof import('../../src/lib/mm').mm;
-let kernel: typeof import('../../src/kernel/index');
-
-beforeAll(async () => {
-  await installGlobalDom();
-  kernel = await import('../../src/kernel/index');
-  mm = (await import('../../src/lib/mm')).mm;
-  builtins = await cliBuiltins();
-});
+const load = useNotebooks();
 
 type Nb = Awaited<ReturnType<typeof import('../../src/kernel/index').loadNotebook>>;
 const notDone = async (nb: Nb) => [...(await nb.status())].filter(([, s]) => s.state !== 'done');
@@ -29,7 +19,7 @@ const figureOf = (nb: Nb, id: number) => nb.displays(id).find((d): d is HTMLElem
 
 describe('notebooks/fragmentation.html', () => {
   it('every cell ok with the defaults; the run is mm.workload\'s; it fragments the zone; compact_memory waits for the button', async () => {
-    const nb = await kernel.loadNotebook(`${NB}/fragmentation.html`, { builtins });
+    const nb = await load('fragmentation.html');
     expect(await notDone(nb)).toEqual([]);
     const spec = (await nb.value('spec')) as { events: Array<{ op: string }> };
     expect(spec.events.map((e) => e.op)).toEqual(['sysctl', 'sysctl', 'fill']);
@@ -48,7 +38,7 @@ describe('notebooks/fragmentation.html', () => {
   });
 
   it('pressing compact_memory compacts at the end of the same run: what moved per zone, the map before and after', async () => {
-    const nb = await kernel.loadNotebook(`${NB}/fragmentation.html`, { builtins, params: { compact: 1, steps: 150 } });
+    const nb = await load('fragmentation.html', { compact: 1, steps: 150 });
     expect(await notDone(nb)).toEqual([]);
     const result = (await nb.value('result')) as WorkloadResult;
     const c = (await nb.value('compaction')) as { migrated: number; migrateScanned: number; freeScanned: number; perZone: Array<{ zone: string; migrated: number }>; pageblocks: { before: PageblockMap[]; after: PageblockMap[] } };
@@ -65,7 +55,7 @@ describe('notebooks/fragmentation.html', () => {
   });
 
   it('the inputs reach the spec: no fill, a 5.10 kernel on the same firmware, proactive compaction on', async () => {
-    const nb = await kernel.loadNotebook(`${NB}/fragmentation.html`, { builtins, params: { fill_percent: 0, kernel: '5.10', compaction_proactiveness: 20, steps: 100 } });
+    const nb = await load('fragmentation.html', { fill_percent: 0, kernel: '5.10', compaction_proactiveness: 20, steps: 100 });
     expect(await notDone(nb)).toEqual([]);
     expect(await nb.value('request')).toEqual({ fixture: 'x64-1g', kernel: '5.10', model: true });
     const spec = (await nb.value('spec')) as { events: Array<{ op: string; value?: number }> };
@@ -77,7 +67,7 @@ describe('notebooks/fragmentation.html', () => {
 
 describe('notebooks/kswapd.html', () => {
   it('every cell ok with the defaults: about a million operations on 1 GiB, kswapd cycling, direct reclaim and a boost', async () => {
-    const nb = await kernel.loadNotebook(`${NB}/kswapd.html`, { builtins });
+    const nb = await load('kswapd.html');
     expect(await notDone(nb)).toEqual([]);
     const run = (await nb.value('run')) as WorkloadResult;
     const ops = run.totals.allocations + run.totals.frees;
@@ -94,7 +84,7 @@ describe('notebooks/kswapd.html', () => {
   });
 
   it('a slider writes its sysctl at step 0 and re-runs; the previous run and scenario A are overlaid', async () => {
-    const nb = await kernel.loadNotebook(`${NB}/kswapd.html`, { builtins, params: { steps: 300 } });
+    const nb = await load('kswapd.html', { steps: 300 });
     const first = (await nb.value('run')) as WorkloadResult;
     await nb.setInput('watermark_scale_factor', 200);
     expect(await notDone(nb)).toEqual([]);
