@@ -3,14 +3,14 @@
  * (the browser's mm, with MessageChannel ports standing in for the worker). Hand-derived numbers in
  * the comments.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mm } from '../../src/lib/mm';
 import { createRemoteMm } from '../../src/app/mm-remote';
 import { explainReport, parseAllocFailureReports } from '../../src/sim/index';
 import { ORACLE_RT } from '../helpers/oracle-dir';
-import { fakeMmWorker, type FakeWorker } from '../helpers/fake-worker';
+import { closedAfterEach, fakeMmWorker } from '../helpers/fake-worker';
 
 const FIX = join(import.meta.dirname, '../explain/fixtures');
 const fixture = (name: string) => readFileSync(join(FIX, `${name}.txt`), 'utf8');
@@ -108,9 +108,8 @@ describe('mm.check', () => {
 });
 
 describe('through the worker (the browser mm)', () => {
-  const made: FakeWorker[] = [];
-  afterEach(() => { for (const w of made.splice(0)) w.close(); });
-  const remote = () => createRemoteMm(() => { const w = fakeMmWorker(); made.push(w); return w as unknown as Worker; });
+  const worker = closedAfterEach(fakeMmWorker);
+  const remote = () => createRemoteMm(() => worker() as unknown as Worker);
 
   it('explain, recheck, check, reports answer as in Node; errors keep their code', async () => {
     const r = remote();

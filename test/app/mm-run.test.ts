@@ -2,33 +2,14 @@
  * `machine.start()` for notebooks (src/lib/run.ts): the running machine's API as plain data, in
  * Node and through the worker RPC (the same results), with its errors named.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { MessageChannel } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
 import { api } from '../../src/app/worker/api';
-import { impl } from '../../src/app/worker/mm-impl';
-import { RpcClient, type WorkerLike } from '../../src/app/worker/rpc-client';
-import { serve, type Port } from '../../src/app/worker/rpc-server';
+import { RpcClient } from '../../src/app/worker/rpc-client';
 import { mm } from '../../src/lib/mm';
 import { MmError } from '../../src/sim/index';
+import { closedAfterEach, fakeMmWorker } from '../helpers/fake-worker';
 
-const open: Array<{ close(): void }> = [];
-afterEach(() => { for (const p of open.splice(0)) p.close(); });
-
-function fakeWorker(): WorkerLike {
-  const { port1, port2 } = new MessageChannel();
-  open.push(port1, port2);
-  const worker: WorkerLike = {
-    onmessage: null,
-    onerror: null,
-    postMessage: (m: unknown) => port1.postMessage(m),
-    terminate() { port1.close(); port2.close(); },
-  };
-  port1.on('message', (data) => worker.onmessage?.({ data } as MessageEvent));
-  const serverPort: Port = { postMessage: (m) => port2.postMessage(m), onmessage: null };
-  port2.on('message', (data) => serverPort.onmessage?.({ data } as MessageEvent));
-  serve(serverPort, impl);
-  return worker;
-}
+const fakeWorker = closedAfterEach(fakeMmWorker);
 
 /** A run that allocates order-3 unmovable blocks without reclaim until one fails, and the facts a notebook reads. */
 async function scenario(run: { alloc: Function; failures: Function; explain: Function; render: Function; view: Function; run: Function }) {

@@ -5,41 +5,24 @@
  * response needs, a failing point beside the others, cancellation, the result cache, the user
  * errors of a declaration; and the same numbers as `mmbook run --sweep` for a workload notebook.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MessageChannel } from 'node:worker_threads';
 import { ensureDom, NotebookSession, parseNotebook } from '../../src/kernel/index';
 import { MemoryBackend } from '../../src/lib/persist/backend';
 import { ResultCache } from '../../src/lib/cache/index';
 import type { SweepDecl, SweepPointResult } from '../../src/lib/sweep/result';
 import { inputNames } from '../../src/app/ab/scenario-a';
 import { WorkerPool } from '../../src/app/worker/pool';
-import type { WorkerLike } from '../../src/app/worker/rpc-client';
-import { serve, type Port } from '../../src/app/worker/rpc-server';
+import { serve } from '../../src/app/worker/rpc-server';
 import { sweepApi } from '../../src/app/worker/sweep-api';
 import { sweepImpl } from '../../src/app/worker/sweep-impl';
 import { planSweep, runSweep, type SweepNotebook, type SweepProgress } from '../../src/app/sweep/sweep-runner';
+import { closedAfterEach, fakeWorker as serving } from '../helpers/fake-worker';
 
 const root = new URL('../..', import.meta.url).pathname;
-const open: Array<{ close(): void }> = [];
-afterEach(() => { for (const p of open.splice(0)) p.close(); });
-
-function fakeWorker(): WorkerLike & { terminated: boolean } {
-  const { port1, port2 } = new MessageChannel();
-  open.push(port1, port2);
-  const worker = {
-    terminated: false, onmessage: null, onerror: null,
-    postMessage: (m: unknown) => port1.postMessage(m),
-    terminate() { worker.terminated = true; port1.close(); port2.close(); },
-  } as WorkerLike & { terminated: boolean };
-  port1.on('message', (data) => worker.onmessage?.({ data } as MessageEvent));
-  const serverPort: Port = { postMessage: (m) => port2.postMessage(m), onmessage: null };
-  port2.on('message', (data) => serverPort.onmessage?.({ data } as MessageEvent));
-  serve(serverPort, sweepImpl);
-  return worker;
-}
+const fakeWorker = closedAfterEach(() => serving((p) => serve(p, sweepImpl)));
 
 function pool(size: number) {
   const made: Array<ReturnType<typeof fakeWorker>> = [];

@@ -3,34 +3,16 @@
  * the points' order whatever order they finish in, progress, cancellation that terminates the
  * workers of running points only, errors, and the pool size rule.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { MessageChannel } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
 import { method } from '../../src/app/worker/rpc';
-import type { WorkerLike } from '../../src/app/worker/rpc-client';
-import { serve, type Impl, type Port } from '../../src/app/worker/rpc-server';
+import { serve, type Impl } from '../../src/app/worker/rpc-server';
 import { MAX_POOL_SIZE, poolSize, WorkerPool, type PoolProgress } from '../../src/app/worker/pool';
 import { api } from '../../src/app/worker/api';
 import { impl } from '../../src/app/worker/mm-impl';
 import { mm } from '../../src/lib/mm';
+import { closedAfterEach, fakeWorker as serving, type FakeWorker } from '../helpers/fake-worker';
 
-const open: Array<{ close(): void }> = [];
-afterEach(() => { for (const p of open.splice(0)) p.close(); });
-
-type Fake = WorkerLike & { terminated: boolean; id: number };
-function fakeWorker(start: (port: Port) => void, id: number): Fake {
-  const { port1, port2 } = new MessageChannel();
-  open.push(port1, port2);
-  const worker: Fake = {
-    id, terminated: false, onmessage: null, onerror: null,
-    postMessage: (m: unknown) => port1.postMessage(m),
-    terminate() { worker.terminated = true; port1.close(); port2.close(); },
-  };
-  port1.on('message', (data) => worker.onmessage?.({ data } as MessageEvent));
-  const serverPort: Port = { postMessage: (m) => port2.postMessage(m), onmessage: null };
-  port2.on('message', (data) => serverPort.onmessage?.({ data } as MessageEvent));
-  start(serverPort);
-  return worker;
-}
+const fakeWorker = closedAfterEach(serving);
 
 const testApi = {
   root: {
@@ -51,8 +33,8 @@ const table: Impl<typeof testApi, { root: undefined }> = {
 };
 
 function pool(size: number) {
-  const made: Fake[] = [];
-  const p = new WorkerPool(() => { const w = fakeWorker((port) => serve(port, table), made.length); made.push(w); return w; }, testApi, { size });
+  const made: FakeWorker[] = [];
+  const p = new WorkerPool(() => { const w = fakeWorker((port) => serve(port, table)); made.push(w); return w; }, testApi, { size });
   return { p, made };
 }
 
@@ -124,7 +106,7 @@ describe('WorkerPool', () => {
   });
 
   it('speaks the simulator\'s own worker API: boots of a parameter range, in order', async () => {
-    const p = new WorkerPool(() => fakeWorker((port) => serve(port, impl), 0), api, { size: 2 });
+    const p = new WorkerPool(() => fakeWorker((port) => serve(port, impl)), api, { size: 2 });
     const factors = [10, 200, 1000];
     const machines = await p.map(factors, 'boot', (wsf) => [{ fixture: 'x64-1g', sysctls: { 'vm.watermark_scale_factor': wsf } }]);
     const lows = machines.map((m) => m.snapshot.nodes[0]!.zones.find((z) => z.managed > 0 && z.name === 'DMA32')!.low);

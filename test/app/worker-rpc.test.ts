@@ -3,36 +3,17 @@
  * one API definition, handles, progress, cancellation, release; and the browser `mm` on top of it
  * (worker reuse and stale-boot cancellation), with MessageChannel ports standing in for workers.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { MessageChannel } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
 import { api } from '../../src/app/worker/api';
 import { impl } from '../../src/app/worker/mm-impl';
 import { method } from '../../src/app/worker/rpc';
-import { RpcClient, type WorkerLike } from '../../src/app/worker/rpc-client';
-import { serve, type Impl, type Port } from '../../src/app/worker/rpc-server';
+import { RpcClient } from '../../src/app/worker/rpc-client';
+import { serve, type Impl } from '../../src/app/worker/rpc-server';
 import { createRemoteMm } from '../../src/app/mm-remote';
 import { mm } from '../../src/lib/mm';
+import { closedAfterEach, fakeWorker as serving } from '../helpers/fake-worker';
 
-const open: Array<{ close(): void }> = [];
-afterEach(() => { for (const p of open.splice(0)) p.close(); });
-
-/** A worker stand-in: the page end of a channel whose other end `serve`s `table`. */
-function fakeWorker(start: (port: Port) => void, log?: unknown[]): WorkerLike & { terminated: boolean } {
-  const { port1, port2 } = new MessageChannel();
-  open.push(port1, port2);
-  const worker = {
-    terminated: false,
-    onmessage: null as WorkerLike['onmessage'],
-    onerror: null as WorkerLike['onerror'],
-    postMessage: (m: unknown) => { log?.push(m); port1.postMessage(m); },
-    terminate() { worker.terminated = true; port1.close(); port2.close(); },
-  };
-  port1.on('message', (data) => worker.onmessage?.({ data } as MessageEvent));
-  const serverPort: Port = { postMessage: (m) => port2.postMessage(m), onmessage: null };
-  port2.on('message', (data) => serverPort.onmessage?.({ data } as MessageEvent));
-  start(serverPort);
-  return worker;
-}
+const fakeWorker = closedAfterEach(serving);
 
 describe('the worker RPC', () => {
   it('root methods, a machine handle with its info, a derived machine keeping the boot stages, local view()', async () => {

@@ -4,39 +4,19 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MessageChannel } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mm } from '../../src/lib/mm';
 import { createRemoteMm } from '../../src/app/mm-remote';
-import { impl } from '../../src/app/worker/mm-impl';
-import type { WorkerLike } from '../../src/app/worker/rpc-client';
-import { serve, type Port } from '../../src/app/worker/rpc-server';
 import { ORACLE_RT } from '../helpers/oracle-dir';
+import { closedAfterEach, fakeMmWorker } from '../helpers/fake-worker';
 import { alloc, free, header, mark } from './helpers';
 
 const MOV = 'GFP_HIGHUSER_MOVABLE|__GFP_COMP';
 const pfns = Array.from({ length: 2000 }, (_, k) => 0x48000 + k);
 const TEXT = [...header(), mark('go'), ...pfns.map((p) => alloc(p, 0, MOV)), mark('mid'), ...pfns.slice(0, 1000).map((p) => free(p)), mark('stop')].join('\n') + '\n';
 
-const open: Array<{ close(): void }> = [];
-afterEach(() => { for (const p of open.splice(0)) p.close(); });
-
-function fakeWorker(): WorkerLike {
-  const { port1, port2 } = new MessageChannel();
-  open.push(port1, port2);
-  const worker = {
-    onmessage: null as WorkerLike['onmessage'],
-    onerror: null as WorkerLike['onerror'],
-    postMessage: (m: unknown) => port1.postMessage(m),
-    terminate() { port1.close(); port2.close(); },
-  };
-  port1.on('message', (data) => worker.onmessage?.({ data } as MessageEvent));
-  const serverPort: Port = { postMessage: (m) => port2.postMessage(m), onmessage: null };
-  port2.on('message', (data) => serverPort.onmessage?.({ data } as MessageEvent));
-  serve(serverPort, impl);
-  return worker;
-}
+const fakeWorker = closedAfterEach(fakeMmWorker);
 
 describe('mm.replay', () => {
   it('replays text or gzip bytes to the same result, under the tuning asked for', async () => {

@@ -3,32 +3,12 @@
  * over MessageChannel ports standing in for a worker) with progress, cancellation by a newer run
  * or the cell's signal, and the same result as in Node.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { MessageChannel } from 'node:worker_threads';
-import { impl } from '../../src/app/worker/mm-impl';
-import type { WorkerLike } from '../../src/app/worker/rpc-client';
-import { serve, type Port } from '../../src/app/worker/rpc-server';
+import { describe, expect, it } from 'vitest';
 import { createRemoteMm } from '../../src/app/mm-remote';
 import { mm } from '../../src/lib/mm';
+import { closedAfterEach, fakeMmWorker } from '../helpers/fake-worker';
 
-const open: Array<{ close(): void }> = [];
-afterEach(() => { for (const p of open.splice(0)) p.close(); });
-
-function fakeWorker(): Worker {
-  const { port1, port2 } = new MessageChannel();
-  open.push(port1, port2);
-  const worker = {
-    onmessage: null as WorkerLike['onmessage'],
-    onerror: null as WorkerLike['onerror'],
-    postMessage: (m: unknown) => port1.postMessage(m),
-    terminate() { port1.close(); port2.close(); },
-  };
-  port1.on('message', (data) => worker.onmessage?.({ data } as MessageEvent));
-  const serverPort: Port = { postMessage: (m) => port2.postMessage(m), onmessage: null };
-  port2.on('message', (data) => serverPort.onmessage?.({ data } as MessageEvent));
-  serve(serverPort, impl);
-  return worker as unknown as Worker;
-}
+const fakeWorker = closedAfterEach(fakeMmWorker);
 
 const spec = {
   seed: 9, steps: 300, sampleEvery: 3,
@@ -53,7 +33,7 @@ describe('mm.workload', () => {
   });
 
   it('in the browser: through the worker, with progress, the same result as in Node', async () => {
-    const remote = createRemoteMm(fakeWorker);
+    const remote = createRemoteMm(() => fakeWorker() as unknown as Worker);
     const machine = await remote.boot({ fixture: 'a64-512m' });
     const bar: number[] = [];
     remote.onProgress((p) => { if (p.active) bar.push(p.fraction); });
@@ -68,7 +48,7 @@ describe('mm.workload', () => {
   });
 
   it('the cell’s signal cancels a workload; so does a newer one with the same key', async () => {
-    const remote = createRemoteMm(fakeWorker);
+    const remote = createRemoteMm(() => fakeWorker() as unknown as Worker);
     const machine = await remote.boot({ fixture: 'a64-512m' });
     const long = { steps: 200_000, streams: [{ kind: 'anon', rate: 50, lifetime: { fixed: 100 } }] };
     const stale = remote.workload(machine, long as never, { key: 'plot' }).then(() => 'finished', (e: { code?: string }) => e.code);
