@@ -3,7 +3,7 @@
  * The flags are a contract other tools depend on (see README "CLI").
  */
 import {
-  MmError, bootMachine, bootFromZoneinfo, PROC_NAMES, renderProc, checkProfileName, ImportedMachine, COMMAND_LINE_SIZE,
+  MmError, bootMachine, bootFromZoneinfo, renderProc, checkProfileName, ImportedMachine, COMMAND_LINE_SIZE,
   importSnapshot, snapshotSummary, startImported,
   type Machine, type ProcName, type Arch, type KernelVersion, type RunningMachine, type SnapshotImport,
 } from '../sim/index';
@@ -12,6 +12,7 @@ import { loadTopology } from './topology';
 import { unmodeledParams } from './cmdline-check';
 import { printable } from './printable';
 import { readInputFile } from './input-file';
+import { argvFlags, parseShowList } from './argv';
 
 export interface BootArgs {
   arch?: string;
@@ -47,20 +48,7 @@ const VALUE_FLAGS: Record<string, keyof BootArgs> = {
 
 export function parseBootArgs(argv: string[]): BootArgs {
   const a: BootArgs = { sysctls: [], show: ['zoneinfo'] };
-  for (let i = 0; i < argv.length; i++) {
-    let flag = argv[i];
-    let value: string | undefined;
-    const eq = flag.indexOf('=');
-    if (flag.startsWith('--') && eq > 0) {
-      value = flag.slice(eq + 1);
-      flag = flag.slice(0, eq);
-    }
-    const take = (): string => {
-      if (value !== undefined) return value;
-      const v = argv[++i];
-      if (v === undefined) throw new MmError('CLI_USAGE', `${flag} needs a value`);
-      return v;
-    };
+  for (const { arg, flag, value: take } of argvFlags(argv)) {
     if (flag in VALUE_FLAGS) {
       const rec = a as unknown as Record<string, string>;
       if (rec[VALUE_FLAGS[flag]] !== undefined) throw new MmError('CLI_USAGE', `${flag} given twice ('${rec[VALUE_FLAGS[flag]]}' and '${take()}')`);
@@ -76,12 +64,9 @@ export function parseBootArgs(argv: string[]): BootArgs {
       if (!m) throw new MmError('CLI_USAGE', `--sysctl expects vm.NAME=VALUE, got '${v}'`);
       a.sysctls.push([m[1].replace(/^\/proc\/sys\//, '').replace('/', '.'), m[2]]);
     } else if (flag === '--show') {
-      const list = take().split(',').map((s) => s.trim()).filter(Boolean);
-      for (const s of list) if (!PROC_NAMES.includes(s as ProcName)) throw new MmError('CLI_USAGE', `--show: unknown file '${s}'; known: ${PROC_NAMES.join(', ')}`);
-      if (!list.length) throw new MmError('CLI_USAGE', '--show needs at least one file name');
-      a.show = list as ProcName[];
+      a.show = parseShowList(take());
     } else {
-      throw new MmError('CLI_USAGE', `unknown option '${argv[i]}' for mmbook boot`);
+      throw new MmError('CLI_USAGE', `unknown option '${arg}' for mmbook boot`);
     }
   }
   if (a.arch === undefined) throw new MmError('CLI_USAGE', '--arch is required (arm64, arm or x86_64)');

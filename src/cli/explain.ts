@@ -9,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { argvFlags } from './argv';
 import { MmError, checkProfileName, explainReport, explanationJson, parseAllocFailureReports, type Arch, type KernelVersion } from '../sim/index';
 
 export interface ExplainArgs {
@@ -22,20 +23,7 @@ export interface ExplainArgs {
 export function parseExplainArgs(argv: string[]): ExplainArgs {
   let file: string | undefined;
   const a: Partial<ExplainArgs> = {};
-  for (let i = 0; i < argv.length; i++) {
-    let flag = argv[i]!;
-    let value: string | undefined;
-    const eq = flag.indexOf('=');
-    if (flag.startsWith('--') && eq > 0) {
-      value = flag.slice(eq + 1);
-      flag = flag.slice(0, eq);
-    }
-    const take = (): string => {
-      if (value !== undefined) return value;
-      const v = argv[++i];
-      if (v === undefined) throw new MmError('CLI_USAGE', `${flag} needs a value`);
-      return v;
-    };
+  for (const { arg, flag, value: take } of argvFlags(argv)) {
     const once = (k: keyof ExplainArgs, v: string) => {
       if (a[k] !== undefined) throw new MmError('CLI_USAGE', `${flag} given twice`);
       (a as Record<string, unknown>)[k] = v;
@@ -48,7 +36,7 @@ export function parseExplainArgs(argv: string[]): ExplainArgs {
       if (!/^\d+$/.test(v) || Number(v) < 1) throw new MmError('CLI_USAGE', `--report must be a positive integer (1 = the first report in the file), got '${v}'`);
       if (a.report !== undefined) throw new MmError('CLI_USAGE', `${flag} given twice`);
       a.report = Number(v);
-    } else if (flag.startsWith('-') && flag !== '-') throw new MmError('CLI_USAGE', `unknown option '${argv[i]}' for mmbook explain`);
+    } else if (flag.startsWith('-') && flag !== '-') throw new MmError('CLI_USAGE', `unknown option '${arg}' for mmbook explain`);
     else if (file === undefined) file = flag;
     else throw new MmError('CLI_USAGE', `unexpected argument '${flag}' (one log file per run)`);
   }

@@ -23,13 +23,14 @@ import { writeFile } from 'node:fs/promises';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { MmError } from '../sim/errors';
-import { PROC_NAMES, type ProcName } from '../sim/index';
+import type { ProcName } from '../sim/index';
 import { renderProc } from '../sim/format/proc';
 import { runView } from '../sim/run/run-view';
 import { TraceReplay, startReplayRun, type MarkRule, type ReplayResult } from '../sim/replay/index';
 import { bootFromArgs, parseBootArgs } from './boot';
 import { printable } from './printable';
 import { readInputFile } from './input-file';
+import { argvFlags, parseShowList } from './argv';
 
 export interface ReplayArgs {
   bootArgv: string[];
@@ -62,35 +63,20 @@ export function parseReplayArgs(argv: string[]): ReplayArgs {
   const own: Record<string, 'trace' | 'state' | 'startMark' | 'endMark' | 'json'> = {
     '--trace': 'trace', '--state': 'state', '--start-mark': 'startMark', '--end-mark': 'endMark', '--json': 'json',
   };
-  for (let i = 0; i < argv.length; i++) {
-    let flag = argv[i]!;
-    let value: string | undefined;
-    const eq = flag.indexOf('=');
-    if (flag.startsWith('--') && eq > 0 && (flag.slice(0, eq) in own || flag.slice(0, eq) === '--show' || flag.slice(0, eq) === '--mark-rule')) {
-      value = flag.slice(eq + 1);
-      flag = flag.slice(0, eq);
-    }
-    const take = (): string => {
-      if (value !== undefined) return value;
-      const v = argv[++i];
-      if (v === undefined) throw new MmError('CLI_USAGE', `${flag} needs a value`);
-      return v;
-    };
+  const splits = (flag: string) => flag in own || flag === '--show' || flag === '--mark-rule';
+  for (const { arg, flag, value: take } of argvFlags(argv, splits)) {
     if (flag in own) {
       const key = own[flag]!;
       if (a[key] !== undefined) throw new MmError('CLI_USAGE', `${flag} given twice`);
       a[key] = take();
     } else if (flag === '--show') {
-      const list = take().split(',').map((s) => s.trim()).filter(Boolean);
-      for (const s of list) if (!PROC_NAMES.includes(s as ProcName)) throw new MmError('CLI_USAGE', `--show: unknown file '${printable(s)}'; known: ${PROC_NAMES.join(', ')}`);
-      if (!list.length) throw new MmError('CLI_USAGE', '--show needs at least one file name');
-      a.show = list as ProcName[];
+      a.show = parseShowList(take());
     } else if (flag === '--mark-rule') {
       a.rules.push(parseMarkRule(take()));
     } else if (flag === '--zoneinfo' || flag === '--buddyinfo' || flag === '--pagetypeinfo') {
       throw new MmError('CLI_USAGE', `${flag}: a replay needs a machine with page state; give --dtb, --e820 or --topology (and --state for a real starting state)`);
     } else {
-      bootArgv.push(argv[i]!);
+      bootArgv.push(arg);
     }
   }
   if (a.trace === undefined) throw new MmError('CLI_USAGE', '--trace is required (the tracefs trace file or trace-cmd report output, plain or .gz)');
