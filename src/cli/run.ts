@@ -8,11 +8,11 @@
  * (run-params.ts); 3: nothing failed, but cells wait for input not given. With --sweep, the
  * notebook runs once per point of a range, one JSON line each (run-sweep.ts).
  */
-import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
 import { MmError } from '../sim/index';
 import { printable } from './printable';
+import { checkJsonWritable, jsonUnwritable } from './json-out';
 import { parseSweep, type SweepSpec } from './sweep-args';
 export type { CellReport } from './run-report';
 
@@ -190,33 +190,10 @@ export async function cliBuiltins(warn: (text: string) => void = (t) => process.
   return builtins;
 }
 
-/**
- * --json must be writable before the notebook runs: a file that can be written, or a new name in a
- * directory that can.
- */
-function checkJsonWritable(path: string): void {
-  const fail = (why: string): never => {
-    throw new MmError('JSON_UNWRITABLE', `cannot write the --json report to '${path}': ${why}`, 'mmbook run --json');
-  };
-  try {
-    const st = statSync(path, { throwIfNoEntry: false });
-    if (st?.isDirectory()) fail('it is a directory');
-    if (st) return accessSync(path, constants.W_OK);
-    const dir = dirname(resolve(path));
-    const ds = statSync(dir, { throwIfNoEntry: false });
-    if (!ds) fail(`no such directory '${dir}'`);
-    if (!ds!.isDirectory()) fail(`'${dir}' is not a directory`);
-    accessSync(dir, constants.W_OK);
-  } catch (e) {
-    if (e instanceof MmError) throw e;
-    fail((e as NodeJS.ErrnoException).code ?? (e as Error).message);
-  }
-}
-
 export async function runCommand(argv: string[]): Promise<number> {
   const args = parseRunArgs(argv);
   if (!existsSync(args.notebook)) throw new MmError('NOTEBOOK_NOT_FOUND', `no such notebook file '${args.notebook}'`, 'mmbook run');
-  if (args.json) checkJsonWritable(args.json);
+  if (args.json) checkJsonWritable(args.json, 'report', 'mmbook run --json');
   if (args.sweep) return (await import('./run-sweep')).runSweep({ ...args, sweep: args.sweep });
   const { runInWorker } = await import('./run-thread');
   const out = await runInWorker(
@@ -229,7 +206,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     try {
       await writeFile(args.json, reportJSON(report) + '\n');
     } catch (e) {
-      throw new MmError('JSON_UNWRITABLE', `cannot write the --json report to '${args.json}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'mmbook run --json');
+      throw jsonUnwritable(args.json, 'report', (e as NodeJS.ErrnoException).code ?? (e as Error).message, 'mmbook run --json');
     }
   }
   process.stdout.write(out.end.line + '\n');

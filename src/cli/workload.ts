@@ -3,11 +3,11 @@
  * workload (docs/workload.md) on the machine; --show prints the /proc files of its final state,
  * stderr gets a one-line summary, and --json writes the whole result (typed arrays as arrays).
  */
-import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { MmError } from '../sim/errors';
 import { runWorkload, workloadJsonReplacer, type Machine, type RunningMachine, type WorkloadResult } from '../sim/index';
 import { readInputFile } from './input-file';
+import { checkJsonWritable, jsonUnwritable } from './json-out';
 
 /** The spec in --workload FILE: JSON, or WORKLOAD_SPEC naming the file and where the JSON breaks. */
 export function readWorkloadSpec(path: string): unknown {
@@ -16,25 +16,6 @@ export function readWorkloadSpec(path: string): unknown {
     return JSON.parse(text);
   } catch (e) {
     throw new MmError('WORKLOAD_SPEC', `--workload file '${path}' is not JSON: ${(e as Error).message}`);
-  }
-}
-
-/** --json must be writable before the workload runs. */
-export function checkJsonWritable(path: string): void {
-  const fail = (why: string): never => {
-    throw new MmError('JSON_UNWRITABLE', `cannot write the --json result to '${path}': ${why}`);
-  };
-  try {
-    const st = statSync(path, { throwIfNoEntry: false });
-    if (st?.isDirectory()) fail('it is a directory');
-    if (st) return accessSync(path, constants.W_OK);
-    const dir = dirname(resolve(path));
-    const ds = statSync(dir, { throwIfNoEntry: false });
-    if (!ds?.isDirectory()) fail(`no such directory '${dir}'`);
-    accessSync(dir, constants.W_OK);
-  } catch (e) {
-    if (e instanceof MmError) throw e;
-    fail((e as NodeJS.ErrnoException).code ?? (e as Error).message);
   }
 }
 
@@ -50,7 +31,7 @@ export function workloadSummary(r: WorkloadResult): string {
 /** Run the workload of --workload on m (a booted machine, or one running from a --state snapshot); writes --json; returns the result. */
 export function runWorkloadFile(m: Machine | RunningMachine, specPath: string, jsonPath: string | undefined): WorkloadResult {
   const spec = readWorkloadSpec(specPath);
-  if (jsonPath !== undefined) checkJsonWritable(jsonPath);
+  if (jsonPath !== undefined) checkJsonWritable(jsonPath, 'result');
   let r: WorkloadResult;
   try {
     r = runWorkload(m, spec);
@@ -62,7 +43,7 @@ export function runWorkloadFile(m: Machine | RunningMachine, specPath: string, j
     try {
       writeFileSync(jsonPath, JSON.stringify(r, workloadJsonReplacer) + '\n');
     } catch (e) {
-      throw new MmError('JSON_UNWRITABLE', `cannot write the --json result to '${jsonPath}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw jsonUnwritable(jsonPath, 'result', (e as NodeJS.ErrnoException).code ?? (e as Error).message);
     }
   }
   return r;
