@@ -1,19 +1,9 @@
 /** Shared helpers for the fuzz tests: a seeded PRNG and failure reporting. */
 import { MmError } from '../../src/sim/errors';
+import { Prng } from '../../src/sim/workload/prng';
 
-/** mulberry32: small, fast, seedable. */
-export class Rng {
-  private a: number;
-  constructor(seed: number) {
-    this.a = seed >>> 0;
-  }
-  next(): number {
-    this.a = (this.a + 0x6d2b79f5) >>> 0;
-    let t = this.a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
+/** The simulator's mulberry32 (src/sim/workload/prng.ts), with the draws the fuzz cases use. */
+export class Rng extends Prng {
   int(n: number): number {
     return Math.floor(this.next() * n);
   }

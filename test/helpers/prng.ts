@@ -1,11 +1,7 @@
-/** mulberry32: the small seeded PRNG every property and fuzz test uses, so failures reproduce. */
+/** The small seeded PRNG every property and fuzz test uses, so failures reproduce: the simulator's mulberry32 (src/sim/workload/prng.ts). */
+import { Prng } from '../../src/sim/workload/prng';
+
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const p = new Prng(seed);
+  return () => p.next();
 }
