@@ -8,24 +8,15 @@ import { bootMachine, parsePagetypeinfo, renderProc } from '../../src/sim/index'
 import { runWorkload, startWorkload, PAGEBLOCK_HOLE, type PageblockMap } from '../../src/sim/workload/index';
 import { MIGRATETYPE_NAMES, MIGRATE_MOVABLE, MIGRATE_UNMOVABLE } from '../../src/sim/types';
 import { fixture } from '../../src/lib/fixtures/fixture';
+import { FRAGMENT_SPEC } from '../helpers/run-results';
 
 const boot = (name: string) => {
   const f = fixture(name)!;
   return bootMachine({ arch: f.arch, kernel: f.kernel, dtb: f.dtb, e820: f.e820, cmdline: f.cmdline, cpus: f.cpus });
 };
 
-/** Fill 97 %, free every second page, then movable and unmovable streams; proactive compaction off so the fragmentation stays. */
-const FRAGMENT = {
-  seed: 1, steps: 200, sampleEvery: 4,
-  streams: [
-    { name: 'movable', kind: 'anon', rate: 150, lifetime: { exponential: { mean: 100 } }, cpu: 'spread' },
-    { name: 'unmovable', kind: 'slab', rate: 80, order: { 0: 0.7, 1: 0.2, 3: 0.1 }, lifetime: { exponential: { mean: 300 } } },
-  ],
-  events: [
-    { at: 0, op: 'sysctl', name: 'compaction_proactiveness', value: 0 },
-    { at: 0, op: 'fill', percent: 97, kind: 'anon', as: 'fill', then: { freeEvery: 2 } },
-  ],
-};
+/** Fill 97 %, free every second page, then movable and unmovable streams; proactive compaction off so the fragmentation stays (the plot tests' run, longer). */
+const FRAGMENT = { ...FRAGMENT_SPEC, steps: 200, sampleEvery: 4 };
 
 const sum = (a: ArrayLike<number>) => Array.from(a).reduce((s, x) => s + x, 0);
 const typeCounts = (m: PageblockMap) => MIGRATETYPE_NAMES.map((_, mt) => Array.from(m.type).filter((t) => t === mt).length);
