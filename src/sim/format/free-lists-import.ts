@@ -64,7 +64,8 @@ function ptiSums(p: ParsedPagetypeinfo): Map<string, Array<{ sum: number; capped
   return out;
 }
 
-const pagesOf = (counts: number[]) => counts.reduce((s, c, o) => s + c * 2 ** o, 0);
+/** The pages in per-order block counts (buddyinfo's row, a list's counts): Σ count × 2^order. */
+export const pagesOf = (counts: readonly number[]): number => counts.reduce((s, c, o) => s + c * 2 ** o, 0);
 
 /** Merge the files into the imported view `v` (its zones and populated set from zoneinfo). Returns warnings. */
 export function mergeFreeLists(v: MachineViewExtra, t: FreeListTexts): string[] {

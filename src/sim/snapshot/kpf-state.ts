@@ -18,7 +18,7 @@
  */
 import { blocksByType } from '../buddy/blocks-by-type';
 import { PS_ALLOC, PS_HOLE, PS_INUSE, PS_RESERVED } from '../buddy/page-state';
-import { freeListTolerance } from '../format/free-lists-import';
+import { freeListTolerance, pagesOf } from '../format/free-lists-import';
 import type { Machine } from '../machine/machine';
 import { KIND_SLAB, PF_ACTIVE, PF_REFERENCED, kindOnLru } from '../run/page-flags';
 import type { RunState } from '../run/run-state';
@@ -33,7 +33,7 @@ import { KIND_SLAB_UNDECIDED, kindIsMovable, kindOfFlags } from './page-kinds';
 import { INFER_TYPES, inferPageblockTypes, type PageblockContent } from './pageblock-types';
 import { snapshotError } from './parse';
 import { pickPcpPages, type PcpRule } from './pcp-pick';
-import { assignListTypes, countedPageblocks, linkFreeBlocks, markAllocated, mtName, placePcp } from './state-common';
+import { assignListTypes, buddyinfoDiffPages, countedPageblocks, linkFreeBlocks, markAllocated, placePcpLists, typeRecord } from './state-common';
 import type { ZoneImportReport } from './types';
 
 const B = (k: number) => 1 << k;
@@ -41,8 +41,6 @@ const UNMANAGED = B(KPF_NOPAGE) | F_RESERVED | B(KPF_OFFLINE) | B(KPF_HWPOISON);
 /** per-pfn marks while building */
 const MK_SLAB = 1;
 const MK_FLAGLESS = 2;
-
-const pagesOf = (counts: number[]) => counts.reduce((s, c, o) => s + c * 2 ** o, 0);
 
 export interface KpfBuild {
   zones: ZoneImportReport[];
@@ -235,8 +233,7 @@ export function buildFromKpageflags(rs: RunState, machine: Machine, zones: reado
     for (const [s, e] of runs) cutRun(b, s, e, b.pbType, blocks);
     const got = perOrder(blocks, b.maxOrder);
     const tol = freeListTolerance(Math.max(pagesOf(z.bi), pagesOf(got)));
-    let diff = 0;
-    got.forEach((c, o) => { diff += Math.abs(c - z.bi[o]!) * 2 ** o; });
+    const diff = buddyinfoDiffPages(got, z.bi);
     if (diff > tol) {
       const o = got.findIndex((c, j) => c !== z.bi[j]);
       throw snapshotError('SNAPSHOT_INCONSISTENT', 'kpageflags', `${k}: its free blocks (${got.join(' ')}) and buddyinfo's (${z.bi.join(' ')}) differ by ${diff} pages (first at order ${o}), more than the ${tol} pages two reads of one machine can differ by`);
@@ -257,14 +254,8 @@ export function buildFromKpageflags(rs: RunState, machine: Machine, zones: reado
     linkFreeBlocks(rs, zi, blocks, lists.listMt);
 
     // per-cpu lists: onto the lists, with their pageblocks' types
-    let at = 0;
-    for (let cpu = 0; cpu < rs.cpus; cpu++) {
-      const mine2 = pick.pfns.slice(at, at + z.pcpCount[cpu]!);
-      at += mine2.length;
-      placePcp(rs, zi, cpu, mine2.sort((p, q) => q - p));
-    }
+    placePcpLists(rs, zi, pick.pfns, z.pcpCount);
 
-    const typeRec = (row: number[]) => Object.fromEntries(row.map((v, mt) => [mtName(mt), v]));
     reports.push({
       nid: z.nid,
       zone: z.name,
@@ -272,11 +263,11 @@ export function buildFromKpageflags(rs: RunState, machine: Machine, zones: reado
       buddyinfo: [...z.bi],
       buddyinfoDiffPages: diff,
       tolerancePages: tol,
-      freeErrorByType: typeRec(lists.errFinal),
-      freeErrorByTypePageblocksOnly: typeRec(lists.errPageblocks),
-      blocksOffPageblockType: typeRec(lists.offType),
-      blocksByType: typeRec(blocksByType(b, zi)),
-      blocksByTypeFile: typeRec(z.ptiBlocks),
+      freeErrorByType: typeRecord(lists.errFinal),
+      freeErrorByTypePageblocksOnly: typeRecord(lists.errPageblocks),
+      blocksOffPageblockType: typeRecord(lists.offType),
+      blocksByType: typeRecord(blocksByType(b, zi)),
+      blocksByTypeFile: typeRecord(z.ptiBlocks),
       managed: mine,
       managedFile: pz.managed ?? mine,
       managedBoot: bootManaged,

@@ -11,7 +11,7 @@
  * are read moments apart, so small differences are expected: they are warnings).
  */
 import { blocksByType } from '../buddy/blocks-by-type';
-import { freeListTolerance } from '../format/free-lists-import';
+import { freeListTolerance, pagesOf } from '../format/free-lists-import';
 import type { ParsedZoneinfoZone } from '../format/zoneinfo-parsed';
 import { MIGRATE_CMA, MIGRATE_TYPES, MIGRATETYPE_NAMES, type ZoneName } from '../types';
 import type { Machine } from '../machine/machine';
@@ -37,8 +37,6 @@ export interface ZoneSnap {
   pcpHigh: Array<number | undefined>;
   pcpBatch: Array<number | undefined>;
 }
-
-const pagesOf = (counts: number[]): number => counts.reduce((s, c, o) => s + c * 2 ** o, 0);
 
 /** The populated zones of the snapshot, matched to the machine's; throws when they cannot be one machine. */
 export function matchSnapshot(machine: Machine, s: ParsedSnapshot, warnings: string[]): ZoneSnap[] {

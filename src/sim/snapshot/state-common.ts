@@ -141,7 +141,7 @@ export function linkFreeBlocks(rs: RunState, zi: number, blocks: readonly FreeBl
  * Order-0 pages onto one CPU's per-cpu lists, `pfns` from head to tail, each with its pageblock's
  * type stored (types ≥ MIGRATE_PCPTYPES on the Movable list, as free_unref_page puts them).
  */
-export function placePcp(rs: RunState, zi: number, cpu: number, pfns: readonly number[]): void {
+function placePcp(rs: RunState, zi: number, cpu: number, pfns: readonly number[]): void {
   const b = rs.buddy;
   const p = rs.pcp;
   const pc = zi * rs.cpus + cpu;
@@ -152,6 +152,19 @@ export function placePcp(rs: RunState, zi: number, cpu: number, pfns: readonly n
     rs.pflags[i] = 0;
     pcpAddTail(rs, pc * p.nrLists + p.pindex(0, listMt), i, 0, stored === MIGRATE_ISOLATE ? MIGRATE_MOVABLE : stored);
     p.count[pc] += 1;
+  }
+}
+
+/**
+ * The per-cpu pages `pfns` of zone zi onto the CPUs' lists: zoneinfo's count of cpu 0 first, then
+ * cpu 1's, …; on each CPU's lists in descending pfn from head to tail. Sorts `pfns`' slices.
+ */
+export function placePcpLists(rs: RunState, zi: number, pfns: readonly number[], counts: readonly number[]): void {
+  let at = 0;
+  for (let cpu = 0; cpu < rs.cpus; cpu++) {
+    const mine = pfns.slice(at, at + counts[cpu]!);
+    at += mine.length;
+    placePcp(rs, zi, cpu, mine.sort((p, q) => q - p));
   }
 }
 
@@ -304,4 +317,14 @@ export function slabTargets(rs: RunState, s: ParsedSnapshot): { reclaimable: Arr
   return { reclaimable: rec, unreclaimable: un };
 }
 
-export const mtName = (mt: number): string => MIGRATETYPE_NAMES[mt]!;
+const mtName = (mt: number): string => MIGRATETYPE_NAMES[mt]!;
+
+/** A row per migratetype as a record keyed by the type's name (the import report's form). */
+export const typeRecord = (row: readonly number[]): Record<string, number> => Object.fromEntries(row.map((v, mt) => [mtName(mt), v]));
+
+/** How many pages the free blocks per order `got` and buddyinfo's row `bi` differ by: Σ |got − bi| × 2^order. */
+export function buddyinfoDiffPages(got: readonly number[], bi: readonly number[]): number {
+  let diff = 0;
+  got.forEach((c, o) => { diff += Math.abs(c - bi[o]!) * 2 ** o; });
+  return diff;
+}

@@ -25,6 +25,7 @@
  */
 import { blocksByType } from '../buddy/blocks-by-type';
 import { PS_HOLE, PS_INUSE, PS_RESERVED } from '../buddy/page-state';
+import { pagesOf } from '../format/free-lists-import';
 import type { Machine } from '../machine/machine';
 import {
   KIND_ANON, KIND_FILE, KIND_FILE_DIRTY, KIND_HUGETLB, KIND_KERNEL, KIND_SHMEM, KIND_SLAB, KIND_SLAB_RECLAIMABLE, PF_ACTIVE,
@@ -33,10 +34,8 @@ import type { RunState } from '../run/run-state';
 import { MIGRATE_CMA, MIGRATE_HIGHATOMIC, MIGRATE_ISOLATE, MIGRATE_MOVABLE, MIGRATE_RECLAIMABLE, MIGRATE_TYPES, MIGRATE_UNMOVABLE } from '../types';
 import { mergeBlocked, perOrder, type FreeBlock } from './free-blocks';
 import type { ZoneSnap } from './match';
-import { assignListTypes, countedPageblocks, linkFreeBlocks, markAllocated, mtName, placePcp, slabTargets } from './state-common';
+import { assignListTypes, buddyinfoDiffPages, countedPageblocks, linkFreeBlocks, markAllocated, placePcpLists, slabTargets, typeRecord } from './state-common';
 import type { ParsedSnapshot, ZoneImportReport } from './types';
-
-const pagesOf = (counts: number[]) => counts.reduce((s, c, o) => s + c * 2 ** o, 0);
 
 export interface Synthesis {
   zones: ZoneImportReport[];
@@ -240,12 +239,7 @@ export function synthesizeFromCounts(rs: RunState, machine: Machine, s: ParsedSn
     for (const p of stairEnds) if (pcpPfns.length < wantPcp && unused[p - base]) { pcpPfns.push(p); unused[p - base] = 0; }
     for (let pfn = ze - 1; pfn >= zs && pcpPfns.length < wantPcp; pfn--) if (unused[pfn - base]) { pcpPfns.push(pfn); unused[pfn - base] = 0; }
     if (pcpPfns.length < wantPcp) warnings.push(`SNAPSHOT_PCP: ${k}: no room for ${wantPcp - pcpPfns.length} of zoneinfo's ${wantPcp} per-cpu pages`);
-    let taken = 0;
-    for (let cpu = 0; cpu < rs.cpus; cpu++) {
-      const mine = pcpPfns.slice(taken, taken + z.pcpCount[cpu]!);
-      taken += mine.length;
-      placePcp(rs, zi, cpu, mine.sort((p, q) => q - p));
-    }
+    placePcpLists(rs, zi, pcpPfns, z.pcpCount);
 
     // the allocated pages' kinds: zone LRU sizes now, node counters below
     const ni = rs.zoneNode[zi];
@@ -260,9 +254,7 @@ export function synthesizeFromCounts(rs: RunState, machine: Machine, s: ParsedSn
     pools.push({ zi, pages: byType });
 
     const got = perOrder(blocks, b.maxOrder);
-    const typeRec = (row: number[]) => Object.fromEntries(row.map((v, mt) => [mtName(mt), v]));
-    let diff = 0;
-    got.forEach((c, o) => { diff += Math.abs(c - z.bi[o]!) * 2 ** o; });
+    const diff = buddyinfoDiffPages(got, z.bi);
     reports.push({
       nid: z.nid,
       zone: z.name,
@@ -270,11 +262,11 @@ export function synthesizeFromCounts(rs: RunState, machine: Machine, s: ParsedSn
       buddyinfo: [...z.bi],
       buddyinfoDiffPages: diff,
       tolerancePages: 0,
-      freeErrorByType: typeRec(errFinal),
-      freeErrorByTypePageblocksOnly: typeRec(lt.errPageblocks),
-      blocksOffPageblockType: typeRec(off),
-      blocksByType: typeRec(blocksByType(b, zi)),
-      blocksByTypeFile: typeRec(z.ptiBlocks),
+      freeErrorByType: typeRecord(errFinal),
+      freeErrorByTypePageblocksOnly: typeRecord(lt.errPageblocks),
+      blocksOffPageblockType: typeRecord(off),
+      blocksByType: typeRecord(blocksByType(b, zi)),
+      blocksByTypeFile: typeRecord(z.ptiBlocks),
       managed,
       managedFile: pz.managed ?? managed,
       managedBoot: bootManaged,
