@@ -10,16 +10,11 @@ import type { Profile, ZoneName } from '../types';
 import type { BootParams } from '../input/cmdline';
 import type { BootLogFacts } from './boot-log-replay';
 import type { CmaArea } from '../mm-init/cma-reserve';
+import type { ZoneLayout } from '../mm-init/free-area-init';
 import { kernelBuild } from '../arch/kernel-build';
 
-/** One zone of the imported layout, every zone of every node in (nid, idx) order. */
-export interface ImportZone {
-  nid: number;
-  idx: number;
-  name: ZoneName;
-  startPfn: number;
-  spanned: number;
-  present: number;
+/** One zone of the imported layout (the dump's span and present), every zone of every node in (nid, idx) order. */
+export interface ImportZone extends ZoneLayout {
   /** managed as the dump prints it (present when the dump has no managed line) */
   managed: number;
   /** CMA pages: the dump's cma line, else the boot log's areas placed by address */

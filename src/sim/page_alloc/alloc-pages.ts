@@ -13,8 +13,8 @@ import { allocPagesSlowpath } from './slowpath';
 import { NR_WMARK, type RunState } from '../run/run-state';
 import { trackPage } from '../run/page-accounting';
 
-/** The allocation context (struct alloc_context) of the request being served; reused, never reallocated. */
-export interface AllocContext {
+/** A request as prepare_alloc_pages sets it up: GFP mask, order, the zonelist to walk and the migratetype. */
+export interface AllocRequest {
   gfp: number;
   order: number;
   zonelist: Int32Array;
@@ -22,6 +22,10 @@ export interface AllocContext {
   preferred: number;
   highestZoneidx: number;
   migratetype: number;
+}
+
+/** The allocation context (struct alloc_context) of the request being served; reused, never reallocated. */
+export interface AllocContext extends AllocRequest {
   /** the requester's CPU (per-cpu lists) */
   cpu: number;
   /** the model's accounting of the block: kind, owner task, pinned */

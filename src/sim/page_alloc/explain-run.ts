@@ -10,6 +10,7 @@ import { currentTunables } from '../run/run-tunables';
 import { NR_WMARK, WMARK_HIGH, WMARK_LOW, WMARK_MIN, type RunState } from '../run/run-state';
 import { explainFailure, type ExplainInput, type FailureExplanation, type ZoneSnapshot } from './explain';
 import { formatGfpMode } from './gfp';
+import type { AllocRequest } from './alloc-pages';
 
 /** The zone state the watermark checks read, for zone zi of the run state. */
 export function zoneSnapshot(rs: RunState, zi: number): ZoneSnapshot {
@@ -56,23 +57,13 @@ export function zoneSnapshot(rs: RunState, zi: number): ZoneSnapshot {
   };
 }
 
-export interface RunRequest {
-  gfp: number;
-  order: number;
-  zonelist: Int32Array;
-  /** index of the preferred zoneref in zonelist, −1 when none */
-  preferred: number;
-  highestZoneidx: number;
-  migratetype: number;
-}
-
 /** Explain why `req` with `allocFlags` fails on the run state as it is now. */
-export function explainRunFailure(rs: RunState, req: RunRequest, allocFlags: number): FailureExplanation {
+export function explainRunFailure(rs: RunState, req: AllocRequest, allocFlags: number): FailureExplanation {
   return explainFailure(runExplainInput(rs, req, allocFlags));
 }
 
 /** The explanation's input, taken from the run state as it is now (plain data: snapshots and a tunables copy). */
-export function runExplainInput(rs: RunState, req: RunRequest, allocFlags: number): ExplainInput {
+export function runExplainInput(rs: RunState, req: AllocRequest, allocFlags: number): ExplainInput {
   const zones: ZoneSnapshot[] = [];
   for (let k = Math.max(0, req.preferred); req.preferred >= 0 && k < req.zonelist.length; k++) {
     const zi = req.zonelist[k]!;
