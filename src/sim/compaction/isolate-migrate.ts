@@ -106,21 +106,12 @@ export function isolateMigratepagesBlock(rs: RunState, cc: CompactControl, lowPf
       const f = rs.pflags[i];
       const kind = f & PF_KIND_MASK;
       const compound = order > 0 && isCompoundHead(rs, i);
+      let isolated = false;
       if (kind === KIND_HUGETLB && cc.allocContig && rs.rules.compaction.contigIsolatesHugetlb && order < rs.buddy.maxOrder - 1) {
         // isolate_or_dissolve_huge_page: an in-use hugetlb page is isolated whole (a gigantic one,
         // a run of MAX_ORDER − 1 blocks here, is fenced off: it stays and fails the range)
-        lowPfn += (1 << order) - 1;
-        cc.migratepages.push(i);
-        cc.nrMigratepages += 1 << order;
-        nrIsolated += 1 << order;
-        if (rs.rules.compaction.scannedCountsWholeBlock) nrScanned += (1 << order) - 1;
-        if (cc.nrMigratepages >= COMPACT_CLUSTER_MAX && !cc.rescan && !cc.contended) {
-          ++lowPfn;
-          break;
-        }
-        continue;
-      }
-      if (compound && !cc.allocContig) {
+        isolated = true;
+      } else if (compound && !cc.allocContig) {
         lowPfn += (1 << order) - 1;
         fail = true;
       } else if (!(f & PF_LRU)) {
@@ -138,8 +129,12 @@ export function isolateMigratepagesBlock(rs: RunState, cc: CompactControl, lowPf
             break;
           }
         }
-        if (order > 0) lowPfn += (1 << order) - 1;
         isolateLruPage(rs, i);
+        isolated = true;
+      }
+      if (isolated) {
+        // isolate_success: the whole block goes on cc->migratepages
+        lowPfn += (1 << order) - 1;
         cc.migratepages.push(i);
         cc.nrMigratepages += 1 << order;
         nrIsolated += 1 << order;
