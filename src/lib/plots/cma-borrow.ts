@@ -8,6 +8,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import { ab } from './ab';
+import { cellRow, headerRow } from './figure';
 import { cmaArea, cmaEventRows, cmaFigure, type CmaAreaSeries, type CmaResult } from './cma-states';
 
 /** What the borrow plot reads beyond CmaResult: the zones' series and where the zones lie. */
@@ -75,23 +76,10 @@ function outcomeTable(rows: CmaAllocOutcomeRow[], caption: string): HTMLTableEle
   cap.textContent = caption;
   cap.style.cssText = 'text-align:left;font-size:12px';
   table.append(cap);
-  const head = ['kernel', 'step', 'outcome', 'pages migrated', 'pages reclaimed', 'ranges tried', 'why it failed'];
-  const tr = document.createElement('tr');
-  for (const h of head) {
-    const th = document.createElement('th');
-    th.scope = 'col';
-    th.textContent = h;
-    tr.append(th);
-  }
-  table.append(tr);
+  table.append(headerRow(['kernel', 'step', 'outcome', 'pages migrated', 'pages reclaimed', 'ranges tried', 'why it failed']));
   for (const r of rows) {
-    const row = document.createElement('tr');
+    const row = cellRow([r.kernel, r.step, r.ok ? 'ok' : 'failed', r.migrated, r.reclaimed, r.tried, r.ok ? '' : r.reason]);
     row.dataset.kernel = r.kernel;
-    for (const v of [r.kernel, r.step, r.ok ? 'ok' : 'failed', r.migrated, r.reclaimed, r.tried, r.ok ? '' : r.reason]) {
-      const td = document.createElement('td');
-      td.textContent = String(v);
-      row.append(td);
-    }
     table.append(row);
   }
   return table;

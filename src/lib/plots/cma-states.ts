@@ -6,6 +6,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import { pagesToMiB } from './data';
+import { captionedTable } from './figure';
 
 export const CMA_STATES = ['free', 'borrowed', "cma_alloc'd", 'isolated'] as const;
 export type CmaState = (typeof CMA_STATES)[number];
@@ -80,32 +81,8 @@ export function cmaEventMarks(rows: CmaEventRow[], opts: { stroke?: string; dash
 
 /** A table only screen readers see (the text fallback of a plot). */
 export function hiddenTable(caption: string, head: string[], rows: Array<Array<string | number>>): HTMLTableElement {
-  const table = document.createElement('table');
-  table.className = 'visually-hidden';
-  table.style.cssText = 'position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap;border:0';
-  const cap = document.createElement('caption');
-  cap.textContent = caption;
-  const thead = document.createElement('thead');
-  const hr = document.createElement('tr');
-  for (const h of head) {
-    const th = document.createElement('th');
-    th.scope = 'col';
-    th.textContent = h;
-    hr.append(th);
-  }
-  thead.append(hr);
-  const tbody = document.createElement('tbody');
-  for (const r of rows) {
-    const tr = document.createElement('tr');
-    for (const c of r) {
-      const td = document.createElement('td');
-      td.textContent = String(c);
-      tr.append(td);
-    }
-    tbody.append(tr);
-  }
-  table.append(cap, thead, tbody);
-  return table;
+  const css = 'position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap;border:0';
+  return captionedTable('visually-hidden', css, { caption, headers: head, rows });
 }
 
 /** A figure holding a plot, its summary as a caption, and the hidden table; `name` is its data-plot. */

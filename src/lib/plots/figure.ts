@@ -10,34 +10,47 @@ const SR_ONLY = 'position:absolute;width:1px;height:1px;padding:0;margin:-1px;ov
 
 export interface FallbackTable { caption: string; headers: string[]; rows: Array<Array<string | number>> }
 
-/** A table only screen readers see (class "plot-fallback"), with its caption. */
-export function fallbackTable(t: FallbackTable): HTMLTableElement {
-  const table = document.createElement('table');
-  table.className = 'plot-fallback';
-  table.style.cssText = SR_ONLY;
-  const caption = document.createElement('caption');
-  caption.textContent = t.caption;
-  const head = document.createElement('tr');
-  for (const h of t.headers) {
+/** A table row of column headers (<th scope=col>). */
+export function headerRow(headers: readonly string[]): HTMLTableRowElement {
+  const tr = document.createElement('tr');
+  for (const h of headers) {
     const th = document.createElement('th');
     th.scope = 'col';
     th.textContent = h;
-    head.append(th);
+    tr.append(th);
   }
+  return tr;
+}
+
+/** A table row of cells, each one's text `text(c)`. */
+export function cellRow(cells: ReadonlyArray<string | number>, text: (c: string | number) => string = String): HTMLTableRowElement {
+  const tr = document.createElement('tr');
+  for (const c of cells) {
+    const td = document.createElement('td');
+    td.textContent = text(c);
+    tr.append(td);
+  }
+  return tr;
+}
+
+/** A table with a caption, a header row in <thead> and the rows in <tbody>; `className` and `cssText` on the table. */
+export function captionedTable(className: string, cssText: string, t: FallbackTable, text?: (c: string | number) => string): HTMLTableElement {
+  const table = document.createElement('table');
+  table.className = className;
+  table.style.cssText = cssText;
+  const caption = document.createElement('caption');
+  caption.textContent = t.caption;
   const thead = document.createElement('thead');
-  thead.append(head);
+  thead.append(headerRow(t.headers));
   const tbody = document.createElement('tbody');
-  for (const r of t.rows) {
-    const tr = document.createElement('tr');
-    for (const c of r) {
-      const td = document.createElement('td');
-      td.textContent = typeof c === 'number' ? c.toLocaleString('en-US') : c;
-      tr.append(td);
-    }
-    tbody.append(tr);
-  }
+  for (const r of t.rows) tbody.append(cellRow(r, text));
   table.append(caption, thead, tbody);
   return table;
+}
+
+/** A table only screen readers see (class "plot-fallback"), with its caption; numbers as en-US. */
+export function fallbackTable(t: FallbackTable): HTMLTableElement {
+  return captionedTable('plot-fallback', SR_ONLY, t, (c) => (typeof c === 'number' ? c.toLocaleString('en-US') : c));
 }
 
 export interface LegendItem {
