@@ -15,7 +15,8 @@ export interface Toolbar {
   addControls(...nodes: Node[]): void;
 }
 
-function button(label: string, action: string, onclick: () => void, title = label): HTMLButtonElement {
+/** A button of the notebook header: its label, data-action (what tests and shortcuts find it by), click handler and tooltip. */
+export function toolbarButton(label: string, action: string, onclick: () => void, title = label): HTMLButtonElement {
   const b = document.createElement('button');
   b.type = 'button';
   b.textContent = label;
@@ -51,7 +52,7 @@ export function buildToolbar(title: string, a: ToolbarActions): Toolbar {
   titleRow.className = 'nb-title-row';
   titleRow.append(h1, edited, busy, progWrap);
 
-  const revert = button('Revert to file', 'revert', a.revert, 'Discard the edits saved in this browser and load the notebook file');
+  const revert = toolbarButton('Revert to file', 'revert', a.revert, 'Discard the edits saved in this browser and load the notebook file');
   revert.hidden = true;
   const scenarioSel = document.createElement('select');
   scenarioSel.className = 'scenario-select';
@@ -68,15 +69,15 @@ export function buildToolbar(title: string, a: ToolbarActions): Toolbar {
   linkOut.setAttribute('aria-label', 'Shareable link');
   const actions = document.createElement('div');
   actions.className = 'nb-actions';
-  const helpButton = button('?', 'help', a.help, 'Keyboard shortcuts (Alt+H)');
+  const helpButton = toolbarButton('?', 'help', a.help, 'Keyboard shortcuts (Alt+H)');
   actions.append(
     revert,
-    button('Reset inputs', 'reset', a.reset, 'Forget the saved input values and go back to the notebook defaults'),
+    toolbarButton('Reset inputs', 'reset', a.reset, 'Forget the saved input values and go back to the notebook defaults'),
     scenarioSel, scenarioName,
-    button('Save scenario', 'save-scenario', () => a.saveScenario(scenarioName.value)),
-    button('Delete scenario', 'delete-scenario', () => { if (scenarioSel.value) a.deleteScenario(scenarioSel.value); }),
-    button('Download', 'download', a.download, 'Download the edited notebook as a Notebook Kit .html file (mmbook run accepts it)'),
-    button('Copy link', 'copy-link', a.copyLink, 'Copy a link that carries the current input values'),
+    toolbarButton('Save scenario', 'save-scenario', () => a.saveScenario(scenarioName.value)),
+    toolbarButton('Delete scenario', 'delete-scenario', () => { if (scenarioSel.value) a.deleteScenario(scenarioSel.value); }),
+    toolbarButton('Download', 'download', a.download, 'Download the edited notebook as a Notebook Kit .html file (mmbook run accepts it)'),
+    toolbarButton('Copy link', 'copy-link', a.copyLink, 'Copy a link that carries the current input values'),
     linkOut,
     helpButton,
   );

@@ -10,6 +10,7 @@
 import { parseNotebook, serializeNotebook, type CellBuiltinFactory, type NotebookSession } from '../../kernel/index';
 import type { NotebookStore, PinnedScenario } from '../../lib/persist/notebook-store';
 import type { Notices } from '../notices';
+import { toolbarButton } from '../toolbar';
 import type { UndoStack } from '../undo';
 import { abPanel, renderAbPanel, type AbPanelState } from './diff-panel';
 import { ScenarioA, inputNames, type ScenarioAValues } from './scenario-a';
@@ -47,17 +48,8 @@ export class AbController {
 
   /** The toolbar's "Pin as A" and "Unpin A" buttons (the latter shown while A is pinned). */
   controls(): HTMLElement[] {
-    const make = (label: string, action: string, title: string, onclick: () => void) => {
-      const b = document.createElement('button');
-      b.type = 'button';
-      b.textContent = label;
-      b.title = title;
-      b.dataset.action = action;
-      b.onclick = onclick;
-      return b;
-    };
-    const pin = make('Pin as A', 'pin-a', 'Keep the current inputs as scenario A: plots overlay A and B, and the A/B panel lists what differs', () => this.pin());
-    const unpin = make('Unpin A', 'unpin-a', 'Stop comparing with scenario A (undo with Alt+Z)', () => this.unpin());
+    const pin = toolbarButton('Pin as A', 'pin-a', () => this.pin(), 'Keep the current inputs as scenario A: plots overlay A and B, and the A/B panel lists what differs');
+    const unpin = toolbarButton('Unpin A', 'unpin-a', () => this.unpin(), 'Stop comparing with scenario A (undo with Alt+Z)');
     unpin.hidden = !this.isPinned;
     this.onPinned((on) => { unpin.hidden = !on; pin.textContent = on ? 'Pin again as A' : 'Pin as A'; });
     return [pin, unpin];

@@ -13,6 +13,7 @@ import type { NotebookStore } from '../../lib/persist/notebook-store';
 import type { InputSpec } from '../../lib/persist/share';
 import { MAX_SAVED_SWEEPS, type SavedSweep, type SweepDecl, type SweepPointResult } from '../../lib/sweep/result';
 import { inputNames } from '../ab/scenario-a';
+import { toolbarButton } from '../toolbar';
 import type { WorkerPool } from '../worker/pool';
 import type { SweepWorkerApi } from '../worker/sweep-api';
 import { SweepPanel, type ParamChoice, type PanelChoices } from './sweep-panel';
@@ -66,13 +67,7 @@ export class SweepController {
 
   /** The toolbar's "Sweep" button. */
   controls(): HTMLElement[] {
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.textContent = 'Sweep';
-    b.title = 'Run the notebook over a range of one input (× seeds) on every core and plot a named value against it';
-    b.dataset.action = 'sweep';
-    b.onclick = () => this.toggle(!this.panel.shown);
-    return [b];
+    return [toolbarButton('Sweep', 'sweep', () => this.toggle(!this.panel.shown), 'Run the notebook over a range of one input (× seeds) on every core and plot a named value against it')];
   }
 
   /** The page started a session: the panel's choices follow it. */
