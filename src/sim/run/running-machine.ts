@@ -27,12 +27,14 @@ import { drainAllPages } from '../page_alloc/pcp';
 import type { AllocFailure } from '../page_alloc/warn-alloc';
 import type { FailureExplanation } from '../page_alloc/explain';
 import type { OomRecord } from '../oom/oom-kill';
-import { KIND_NAMES, kindOf, type PageKindName } from './page-flags';
+import { KIND_NAMES, kindOf } from './page-flags';
+import type { AllocOptions, AllocResult, RunOp, RunSummary } from './run-ops';
 import { RunState, type RunOptions } from './run-state';
 import { runView } from './run-view';
 import type { TraceSink } from './trace';
 import { checkRunInvariants } from './run-invariants';
 import { runDaemons } from './daemons';
+import { RunLabels, everyNth } from './run-labels';
 import { accessPage } from '../vmscan/swap';
 import { dropCaches } from '../vmscan/drop-caches';
 import { compactNodes, type CompactMemoryResult } from '../compaction/nodes';
@@ -41,68 +43,14 @@ import { CmaAreaHandle, type CmaAllocOutcome } from '../cma/api';
 import { pinPage, unpinPage } from '../cma/pin';
 import { HugetlbHandle } from '../hugetlb/api';
 
-export interface AllocOptions {
-  /** preferred node (default: the first node) */
-  node?: number;
-  /** the CPU whose per-cpu lists serve the request (default 0) */
-  cpu?: number;
-  /** what the pages hold: kernel (default), anon, file, file-dirty, shmem, slab-reclaimable, slab, hugetlb */
-  kind?: PageKindName;
-  /** the owning task's id (RunningMachine.task) */
-  task?: number;
-  /** the caller pins the pages (FOLL_LONGTERM): they never migrate, and 6.1 keeps them out of CMA */
-  pin?: boolean;
-}
-
-export type AllocResult =
-  | { ok: true; pfn: number; order: number; nid: number; zone: string }
-  | { ok: false; order: number; gfp: string; failure: number };
-
-export type RunOp =
-  | ({ op: 'alloc'; gfp: string | number; order?: number; count?: number; as?: string } & AllocOptions)
-  | { op: 'free'; pfn?: number; ref?: string; every?: number; count?: number }
-  | { op: 'sysctl'; name: string; value: string | number }
-  | { op: 'drain' }
-  /** echo 1 > /proc/sys/vm/compact_memory */
-  | { op: 'compact_memory' }
-  /** echo value > /proc/sys/vm/drop_caches (1 page cache, 2 slab, 3 both; 4 only silences the log line) */
-  | { op: 'drop_caches'; value: number }
-  /** run the daemons now (kswapd, then kcompactd), in either daemons mode */
-  | { op: 'kswapd' }
-  /** touch pages (see RunningMachine.access): one pfn, or the pages labelled ref (every, count as for free) */
-  | { op: 'access'; pfn?: number; ref?: string; every?: number; count?: number }
-  /** cma_alloc on an area (its name or index); `as` labels the allocation for cma_release */
-  | { op: 'cma_alloc'; area: string | number; count: number; align?: number; as?: string; kind?: PageKindName; task?: number; noWarn?: boolean }
-  /** cma_release of a labelled allocation (every one under the label; count: pages of each) or of count pages at pfn */
-  | { op: 'cma_release'; ref?: string; pfn?: number; count?: number }
-  /** a write of nr_hugepages for the pool of a size (kB); node: the per-node file */
-  | { op: 'nr_hugepages'; sizeKb: number; value: number; node?: number };
-
-export interface RunSummary {
-  allocated: number;
-  failed: number;
-  freed: number;
-  /** pfns of the allocations labelled with `as`, by label */
-  refs: Record<string, number[]>;
-}
+export type { AllocOptions, AllocResult, RunOp, RunSummary } from './run-ops';
 
 export class RunningMachine {
   readonly rs: RunState;
-  /** the serials of the allocations run() made under a label, in allocation order */
-  private readonly refs = new Map<string, number[]>();
-  /**
-   * a labelled allocation's pfn by its serial, and the serial by pfn: an entry goes when its page
-   * is freed — by a free op, or by the model itself (reclaim, the OOM killer: RunState.onRelease) — so a label never
-   * reaches a page it no longer owns, even once the pfn is allocated again; migration (compaction,
-   * CMA) moves it to the new pfn
-   */
-  private readonly pfnOf = new Map<number, number>();
-  private readonly live = new Map<number, number>();
-  private serial = 0;
+  /** the allocations run() made under a label (`as`) */
+  private labels = new RunLabels();
   private readonly migrateListeners: Array<(oldPfn: number, newPfn: number) => void> = [];
   private readonly releaseListeners: Array<(pfn: number, order: number) => void> = [];
-  /** cma_alloc allocations made by run() under a label: area index, pfn, count */
-  private readonly cmaRefs = new Map<string, Array<{ area: number; pfn: number; count: number }>>();
   /** the CMA areas (cma_areas[] order), and the hugetlb pools */
   readonly cma: readonly CmaAreaHandle[];
   readonly hugetlb: HugetlbHandle;
@@ -112,16 +60,11 @@ export class RunningMachine {
     this.cma = rs.cma.areas.map((_, i) => new CmaAreaHandle(rs, i));
     this.hugetlb = new HugetlbHandle(rs);
     rs.onRelease = (pfn, order) => {
-      this.forget(pfn);
+      this.labels.forget(pfn);
       for (const fn of this.releaseListeners) fn(pfn, order);
     };
     rs.onMigrate = (oldPfn, newPfn) => {
-      const s = this.live.get(oldPfn);
-      if (s !== undefined) {
-        this.live.delete(oldPfn);
-        this.live.set(newPfn, s);
-        this.pfnOf.set(s, newPfn);
-      }
+      this.labels.moved(oldPfn, newPfn);
       for (const fn of this.migrateListeners) fn(oldPfn, newPfn);
     };
   }
@@ -142,14 +85,6 @@ export class RunningMachine {
    */
   addReleaseListener(fn: (pfn: number, order: number) => void): void {
     this.releaseListeners.push(fn);
-  }
-
-  /** The labelled allocation at pfn (if any) is gone. */
-  private forget(pfn: number): void {
-    const s = this.live.get(pfn);
-    if (s === undefined) return;
-    this.live.delete(pfn);
-    this.pfnOf.delete(s);
   }
 
   static start(machine: Machine, opts?: RunOptions): RunningMachine {
@@ -190,7 +125,7 @@ export class RunningMachine {
     const task = opts.task ?? 0;
     if (!Number.isInteger(task) || task < 0 || task >= rs.tasks.list.length) throw new MmError('ALLOC_BAD_TASK', `no task ${task}; create one with task(name)`, 'alloc');
     const pfn = allocPages(rs, mask, order, nid, cpu, kind, task, opts.pin ? REQ_PIN : 0);
-    if (pfn >= 0) this.forget(pfn);
+    if (pfn >= 0) this.labels.forget(pfn);
     if (pfn < 0) return { ok: false, order, gfp: formatGfp(mask, rs.profile.kernel), failure: rs.failures.length - 1 };
     const zi = rs.buddy.zoneIndexOf(pfn);
     return { ok: true, pfn, order, nid: rs.zoneNid[zi], zone: rs.names[rs.zoneIdx[zi]]! };
@@ -209,7 +144,7 @@ export class RunningMachine {
     if (c) throw new MmError('FREE_CMA_PAGE', `pfn 0x${pfn.toString(16)} belongs to a cma_alloc allocation of area ${c.area.name} (pfn 0x${c.pfn.toString(16)}, ${c.count} pages): release it with cma_release`, 'free');
     if (Number.isInteger(pfn) && this.rs.hugetlb.pageOf(pfn) >= 0) throw new MmError('FREE_HUGETLB_PAGE', `pfn 0x${pfn.toString(16)} is a hugetlb pool page: shrink the pool with nr_hugepages`, 'free');
     const order = freePages(this.rs, pfn, cpu);
-    this.forget(pfn);
+    this.labels.forget(pfn);
     return order;
   }
 
@@ -271,16 +206,12 @@ export class RunningMachine {
         case 'alloc': {
           const count = op.count ?? 1;
           if (!Number.isInteger(count) || count < 0) throw new MmError('RUN_BAD_OP', `count must be a non-negative integer, got ${String(op.count)}`, where);
-          const list = op.as !== undefined ? this.refList(op.as) : null;
+          const list = op.as !== undefined ? this.labels.list(op.as) : null;
           for (let n = 0; n < count; n++) {
             const r = this.allocOne(op.gfp, op.order ?? 0, op);
             if (r.ok) {
               sum.allocated++;
-              if (list) {
-                this.live.set(r.pfn, ++this.serial);
-                this.pfnOf.set(this.serial, r.pfn);
-                list.push(this.serial);
-              }
+              if (list) this.labels.add(list, r.pfn);
             } else sum.failed++;
           }
           break;
@@ -292,16 +223,10 @@ export class RunningMachine {
             break;
           }
           if (op.ref === undefined) throw new MmError('RUN_BAD_OP', 'free needs a pfn or a ref', where);
-          const list = this.labelled(op.ref, where);
-          const every = op.every ?? 1;
-          let left = op.count ?? Infinity;
-          const keep: number[] = [];
-          list.forEach((s, idx) => {
-            if (left > 0 && idx % every === every - 1) {
-              this.freeOne(this.pfnOf.get(s)!, 0);
-              sum.freed++;
-              left--;
-            } else keep.push(s);
+          const list = this.labels.owned(op.ref, where);
+          const keep = everyNth(list, op.every ?? 1, op.count ?? Infinity, (s) => {
+            this.freeOne(this.labels.pfn(s), 0);
+            sum.freed++;
           });
           list.splice(0, list.length, ...keep);
           break;
@@ -312,15 +237,7 @@ export class RunningMachine {
             break;
           }
           if (op.ref === undefined) throw new MmError('RUN_BAD_OP', 'access needs a pfn or a ref', where);
-          const list = this.labelled(op.ref, where);
-          const every = op.every ?? 1;
-          let left = op.count ?? Infinity;
-          list.forEach((s, idx) => {
-            if (left > 0 && idx % every === every - 1) {
-              this.accessOne(this.pfnOf.get(s)!, where);
-              left--;
-            }
-          });
+          everyNth(this.labels.owned(op.ref, where), op.every ?? 1, op.count ?? Infinity, (s) => this.accessOne(this.labels.pfn(s), where));
           break;
         }
         case 'sysctl':
@@ -343,11 +260,7 @@ export class RunningMachine {
             break;
           }
           sum.allocated++;
-          if (op.as !== undefined) {
-            let l = this.cmaRefs.get(op.as);
-            if (!l) this.cmaRefs.set(op.as, (l = []));
-            l.push({ area: a.index, pfn: r.pfn, count: op.count });
-          }
+          if (op.as !== undefined) this.labels.addCma(op.as, { area: a.index, pfn: r.pfn, count: op.count });
           break;
         }
         case 'cma_release': {
@@ -359,13 +272,11 @@ export class RunningMachine {
             break;
           }
           if (op.ref === undefined) throw new MmError('RUN_BAD_OP', 'cma_release needs a pfn or a ref', where);
-          const l = this.cmaRefs.get(op.ref);
-          if (!l) throw new MmError('RUN_BAD_OP', `no cma_alloc allocations labelled "${op.ref}"`, where);
-          for (const e of l) {
+          for (const e of this.labels.cma(op.ref, where)) {
             this.cma[e.area]!.release(e.pfn, Math.min(op.count ?? e.count, e.count));
             sum.freed++;
           }
-          this.cmaRefs.delete(op.ref);
+          this.labels.dropCma(op.ref);
           break;
         }
         case 'nr_hugepages': {
@@ -383,25 +294,8 @@ export class RunningMachine {
       }
       this.step();
     });
-    for (const k of this.refs.keys()) sum.refs[k] = this.labelled(k, 'refs').map((s) => this.pfnOf.get(s)!);
-    for (const [k, v] of this.cmaRefs) sum.refs[k] = [...(sum.refs[k] ?? []), ...v.map((e) => e.pfn)];
+    sum.refs = this.labels.pfnsByLabel();
     return sum;
-  }
-
-  private refList(name: string): number[] {
-    let l = this.refs.get(name);
-    if (!l) this.refs.set(name, (l = []));
-    return l;
-  }
-
-  /** The serials of the allocations a label still owns (those freed or reclaimed since are dropped from it). */
-  private labelled(name: string, where: string): number[] {
-    const l = this.refs.get(name);
-    if (!l) throw new MmError('RUN_BAD_OP', `no allocations labelled "${name}"`, where);
-    let k = 0;
-    for (let j = 0; j < l.length; j++) if (this.pfnOf.has(l[j]!)) l[k++] = l[j]!;
-    l.length = k;
-    return l;
   }
 
   /**
@@ -477,11 +371,7 @@ export class RunningMachine {
   /** An independent copy (a checkpoint that can run on). */
   clone(): RunningMachine {
     const c = new RunningMachine(this.rs.clone());
-    for (const [k, v] of this.cmaRefs) c.cmaRefs.set(k, v.map((e) => ({ ...e })));
-    for (const [k, v] of this.refs) c.refs.set(k, [...v]);
-    for (const [k, v] of this.live) c.live.set(k, v);
-    for (const [k, v] of this.pfnOf) c.pfnOf.set(k, v);
-    c.serial = this.serial;
+    c.labels = this.labels.clone();
     return c;
   }
 }
