@@ -4,14 +4,13 @@
  * numbers as text (aria-label and a hidden table) for screen readers.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { installGlobalDom } from '../../src/cli/run';
+import { loadPlots, type Plots } from '../helpers/plots';
 import { mm } from '../../src/lib/mm';
 import { checkRows, freeListRows, runBuddyRows, runCmaRows, runTypeRows, sampleAtStep } from '../../src/lib/plots/check-data';
 
-let plots: typeof import('../../src/lib/plots/builtin').plots;
+let plots: Plots;
 beforeAll(async () => {
-  await installGlobalDom();
-  plots = (await import('../../src/lib/plots/builtin')).plots;
+  plots = await loadPlots();
 });
 
 const real = () => mm.explain(mm.reports()[0]!.text);

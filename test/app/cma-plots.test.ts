@@ -4,15 +4,14 @@
  * hidden table), with and without scenario A; then on a real workload result.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { installGlobalDom } from '../../src/cli/run';
+import { loadPlots, type Plots } from '../helpers/plots';
 import type { CmaResult } from '../../src/lib/plots/cma-states';
 import type { CmaZoneResult } from '../../src/lib/plots/cma-borrow';
 
-let plots: typeof import('../../src/lib/plots/builtin').plots;
+let plots: Plots;
 let pageblockTicks: typeof import('../../src/lib/plots/cma-map').pageblockTicks;
 beforeAll(async () => {
-  await installGlobalDom();
-  plots = (await import('../../src/lib/plots/builtin')).plots;
+  plots = await loadPlots();
   pageblockTicks = (await import('../../src/lib/plots/cma-map')).pageblockTicks;
 });
 

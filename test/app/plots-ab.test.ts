@@ -1,14 +1,13 @@
 /** The A/B plot helpers (src/lib/plots/ab.ts) under jsdom, as `mmbook run` draws them. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { installGlobalDom } from '../../src/cli/run';
+import { loadPlots, type Plots } from '../helpers/plots';
 import type { MachineView } from '../../src/sim/view';
 
-let plots: typeof import('../../src/lib/plots/builtin').plots;
+let plots: Plots;
 let Plot: typeof import('@observablehq/plot');
 let a: MachineView, b: MachineView;
 beforeAll(async () => {
-  await installGlobalDom();
-  plots = (await import('../../src/lib/plots/builtin')).plots;
+  plots = await loadPlots();
   Plot = await import('@observablehq/plot');
   const { mm } = await import('../../src/lib/mm');
   a = mm.boot({ fixture: 'x64-1g' }).view();

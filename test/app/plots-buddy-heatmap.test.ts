@@ -1,14 +1,13 @@
 /** plots.buddyHeatmap and plots.buddyHeatRows (src/lib/plots/buddy-heatmap.ts) under jsdom, as `mmbook run` draws them. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { installGlobalDom } from '../../src/cli/run';
+import { loadPlots, type Plots } from '../helpers/plots';
 import type { WorkloadResult } from '../../src/sim/index';
 import { fragmentRun } from '../helpers/run-results';
 
-let plots: typeof import('../../src/lib/plots/builtin').plots;
+let plots: Plots;
 let r: WorkloadResult;
 beforeAll(async () => {
-  await installGlobalDom();
-  plots = (await import('../../src/lib/plots/builtin')).plots;
+  plots = await loadPlots();
   r = fragmentRun();
 });
 

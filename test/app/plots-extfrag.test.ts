@@ -1,14 +1,13 @@
 /** The fragmentation-index plots (src/lib/plots/extfrag.ts) under jsdom: their numbers are debugfs's. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { installGlobalDom } from '../../src/cli/run';
+import { loadPlots, type Plots } from '../helpers/plots';
 import { renderProc, type WorkloadResult } from '../../src/sim/index';
 import { fragmentRun, reclaimRun } from '../helpers/run-results';
 
-let plots: typeof import('../../src/lib/plots/builtin').plots;
+let plots: Plots;
 let r: WorkloadResult;
 beforeAll(async () => {
-  await installGlobalDom();
-  plots = (await import('../../src/lib/plots/builtin')).plots;
+  plots = await loadPlots();
   r = fragmentRun();
 });
 

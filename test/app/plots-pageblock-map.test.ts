@@ -1,15 +1,14 @@
 /** plots.pageblockMap and its data (src/lib/plots/pageblock-map.ts) under jsdom, as `mmbook run` draws them. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { installGlobalDom } from '../../src/cli/run';
+import { loadPlots, type Plots } from '../helpers/plots';
 import { PAGEBLOCK_HOLE, type WorkloadResult } from '../../src/sim/index';
 import { fragmentRun, reclaimRun } from '../helpers/run-results';
 
-let plots: typeof import('../../src/lib/plots/builtin').plots;
+let plots: Plots;
 let r: WorkloadResult;
 const sum = (a: ArrayLike<number>) => Array.from(a).reduce((s, x) => s + x, 0);
 beforeAll(async () => {
-  await installGlobalDom();
-  plots = (await import('../../src/lib/plots/builtin')).plots;
+  plots = await loadPlots();
   r = fragmentRun();
 });
 

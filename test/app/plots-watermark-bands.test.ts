@@ -1,15 +1,14 @@
 /** plots.watermarkBands and its data (src/lib/plots/watermark-bands.ts) under jsdom, and its marks in plots.ab. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { installGlobalDom } from '../../src/cli/run';
+import { loadPlots, type Plots } from '../helpers/plots';
 import type { WorkloadResult } from '../../src/sim/index';
 import { reclaimRun, reclaimRunTuned } from '../helpers/run-results';
 
-let plots: typeof import('../../src/lib/plots/builtin').plots;
+let plots: Plots;
 let r: WorkloadResult, tuned: WorkloadResult;
 const sum = (a: ArrayLike<number>) => Array.from(a).reduce((s, x) => s + x, 0);
 beforeAll(async () => {
-  await installGlobalDom();
-  plots = (await import('../../src/lib/plots/builtin')).plots;
+  plots = await loadPlots();
   r = reclaimRun();
   tuned = reclaimRunTuned();
 });
