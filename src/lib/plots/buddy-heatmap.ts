@@ -26,7 +26,7 @@ export interface BuddyHeatCell {
 
 /** Blocks thresholds of the colour classes: 0, 1–9, 10–99, … */
 export const BUDDY_HEAT_THRESHOLDS = [1, 10, 100, 1000, 10000, 100000];
-export const BUDDY_HEAT_COLORS = ['#ffffff', '#c6dbef', '#9ecae1', '#4292c6', '#2171b5', '#08519c', '#08306b'];
+const BUDDY_HEAT_COLORS = ['#ffffff', '#c6dbef', '#9ecae1', '#4292c6', '#2171b5', '#08519c', '#08306b'];
 
 /** The heatmap's cells: per populated zone, per shown sample, per order. */
 export function buddyHeatRows(result: WorkloadResult, opts: { maxColumns?: number; scenario?: 'A' | 'B' } = {}): BuddyHeatCell[] {
@@ -47,8 +47,7 @@ export function buddyHeatRows(result: WorkloadResult, opts: { maxColumns?: numbe
   return out;
 }
 
-/** The legend text of colour class i ("0", "1–9", …, "≥ 100,000"). */
-export function buddyHeatClassLabel(i: number): string {
+function classLabel(i: number): string {
   const t = BUDDY_HEAT_THRESHOLDS;
   if (i === 0) return '0';
   if (i === t.length) return `≥ ${t[i - 1]!.toLocaleString('en-US')}`;
@@ -93,7 +92,7 @@ export function buddyHeatmap(result: WorkloadResult, opts: { width?: number; a?:
       return Array.from({ length: r.orders }, (_, o) => [sc, z.key, o, s.freeByOrder[o]![0]!, s.freeByOrder[o]!.at(-1)!, Math.max(...s.freeByOrder[o]!)]);
     })),
   });
-  const key = legend(BUDDY_HEAT_COLORS.map((color, i) => ({ label: buddyHeatClassLabel(i), box: { color, stroke: '#ccc' } })));
+  const key = legend(BUDDY_HEAT_COLORS.map((color, i) => ({ label: classLabel(i), box: { color, stroke: '#ccc' } })));
   key.prepend(Object.assign(document.createElement('span'), { textContent: 'free blocks:' }));
   return plotFigure('buddy-heatmap', label, { legend: key, plots: [plot], fallback: [table], scenarios: a ? 'A B' : undefined });
 }

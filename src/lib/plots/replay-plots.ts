@@ -11,7 +11,6 @@
  */
 import * as Plot from '@observablehq/plot';
 import type { ReplayResult } from '../../sim/replay/index';
-import { BUDDY_HEAT_COLORS, BUDDY_HEAT_THRESHOLDS, buddyHeatClassLabel } from './buddy-heatmap';
 import { symlogTicks } from './data';
 import { fallbackTable, legend, plotFigure, type LegendItem } from './figure';
 import { orderRows, realPoints, replayPoints, timelineRows, type MarkPoint, type RealAtMark, type TimelineRow } from './replay-data';
@@ -57,7 +56,7 @@ function markTicks(result: ReplayResult, max = 28): { ticks: number[]; text: Map
   for (const m of result.marks) text.set(m.line, text.has(m.line) ? `${text.get(m.line)} + ${m.text}` : m.text);
   const lines = [...text.keys()];
   const span = Math.max(1, (lines.at(-1) ?? 0) - (lines[0] ?? 0));
-  const gap = (0.7 * span) / max;
+  const gap = span / max;
   const ticks: number[] = [];
   lines.forEach((l, i) => {
     const last = i === lines.length - 1;
@@ -68,6 +67,16 @@ function markTicks(result: ReplayResult, max = 28): { ticks: number[]; text: Map
 }
 
 const short = (s: string, n = 28): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+/** Colour classes of free blocks in the order map: 0, 1, 2–3, 4–7, … ≥ 256 (a replay's buddyinfo is mostly small counts). */
+export const REPLAY_HEAT_THRESHOLDS = [1, 2, 4, 8, 16, 32, 64, 128, 256];
+const REPLAY_HEAT_COLORS = ['#ffffff', '#e3eef9', '#cfe1f2', '#b5d4e9', '#93c3df', '#6daed5', '#4b97c9', '#2f7fbc', '#1764ab', '#08306b'];
+const heatLabel = (i: number): string => {
+  const t = REPLAY_HEAT_THRESHOLDS;
+  if (i === 0) return '0';
+  if (i === t.length) return `≥ ${t[i - 1]}`;
+  return t[i]! - 1 === t[i - 1] ? String(t[i - 1]) : `${t[i - 1]}–${t[i]! - 1}`;
+};
 
 /** Free pages against low and high, and the pages on the per-cpu lists, at every mark; kswapd's wakes as ticks. */
 export function replayTimeline(runs: ReplayRuns, opts: { width?: number } = {}): HTMLElement {
@@ -183,10 +192,10 @@ export function replayOrderMap(runs: ReplayRuns, opts: { width?: number } = {}):
   const orders = [...new Set(rows.map((r) => r.order))].sort((a, b) => b - a);
   const every = Math.max(1, Math.ceil(marks.length / 14));
   const plot = Plot.plot({
-    width: opts.width ?? W, height: 60 + panels.length * (13 * orders.length + 26), marginLeft: 56, marginRight: 150, marginBottom: 90,
+    width: opts.width ?? W, height: 60 + panels.length * (13 * orders.length + 26), marginLeft: 56, marginRight: 190, marginBottom: 90,
     x: { label: 'mark →', domain: marks.map((_, i) => i), ticks: marks.map((_, i) => i).filter((i) => i % every === 0 || i === marks.length - 1), tickFormat: (i: number) => short(marks[i]?.text ?? '', 18), tickRotate: -40 },
-    y: { label: '↑ order', domain: orders, padding: 0.05 }, fy: { label: null, domain: panels },
-    color: { type: 'threshold', domain: BUDDY_HEAT_THRESHOLDS, range: BUDDY_HEAT_COLORS },
+    y: { label: '↑ order', domain: orders, padding: 0.05 }, fy: { label: null, domain: panels, tickFormat: (p: string) => short(p, 30) },
+    color: { type: 'threshold', domain: REPLAY_HEAT_THRESHOLDS, range: REPLAY_HEAT_COLORS },
     marks: [Plot.cell(rows, { x: 'index', y: 'order', fy: panel, fill: 'blocks', inset: 0.5, title: (r: (typeof rows)[number]) => `${r.series}, ${r.key}, ${r.mark}: ${fmt(r.blocks)} free order-${r.order} blocks` })],
   });
   plot.setAttribute('aria-hidden', 'true');
@@ -200,7 +209,7 @@ export function replayOrderMap(runs: ReplayRuns, opts: { width?: number } = {}):
     headers: ['run', 'zone', 'mark', ...orders.slice().reverse().map((o) => `order ${o}`)],
     rows: series.flatMap((s) => s.points.flatMap((p) => p.zones.map((z) => [s.label, z.key, p.mark, ...z.blocks]))),
   });
-  const key = legend(BUDDY_HEAT_COLORS.map((color, i) => ({ label: buddyHeatClassLabel(i), box: { color, stroke: '#ccc' } })));
+  const key = legend(REPLAY_HEAT_COLORS.map((color, i) => ({ label: heatLabel(i), box: { color, stroke: '#ccc' } })));
   key.prepend(Object.assign(document.createElement('span'), { textContent: 'free blocks:' }));
   return plotFigure('replay-order-map', label, { legend: key, plots: [plot], fallback: [table], caption: 'Each column is a mark (in the order of the trace), each row an order; the colour is the number of free blocks of that order. The real kernel has a column only where the recording has its /proc files.' });
 }
