@@ -20,10 +20,9 @@
  * Output: a summary on stdout (then the --show files), warnings on stderr, the full result as
  * JSON with --json. Errors: `mmbook: CODE: message`, exit 2.
  */
-import { closeSync, createReadStream, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { createGunzip, gunzipSync } from 'node:zlib';
-import { join } from 'node:path';
+import { createGunzip } from 'node:zlib';
 import { MmError } from '../sim/errors';
 import { PROC_NAMES, type ProcName } from '../sim/index';
 import { renderProc } from '../sim/format/proc';
@@ -32,7 +31,6 @@ import { TraceReplay, startReplayRun, type MarkRule, type ReplayResult } from '.
 import { bootFromArgs, parseBootArgs } from './boot';
 import { importStateDir } from './state-dir';
 import { printable } from './printable';
-import { readInputFile } from './input-file';
 
 export interface ReplayArgs {
   bootArgv: string[];
