@@ -117,7 +117,7 @@ class MachineHandle implements MmMachine {
   readSysctl(name: string): string { return this.machine.readSysctl(name); }
   start(opts: RunOptions = {}): MmRun {
     checkRunOptions(opts);
-    return new RunHandle(this.state ? startImported(this.state) : this.machine.start(opts));
+    return new RunHandle(this.state ? startImported(this.state, opts) : this.machine.start(opts));
   }
   stateReport(): SnapshotReport | null { return this.state ? this.state.report : null; }
   imported(): ReturnType<MmMachine['imported']> {
