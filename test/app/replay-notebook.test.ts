@@ -7,6 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { installGlobalDom } from '../../src/cli/run';
 import type { ReplayResult } from '../../src/sim/replay/index';
 import { alloc, free, header, mark } from '../replay/helpers';
@@ -67,7 +68,9 @@ describe('notebooks/replay.html', () => {
     expect(orders.getAttribute('aria-label')).toContain('real kernel: Node 0 DMA 12 6 1 2 1 4 3 3 3 4 187');
     expect(figureOf(nb, 33).dataset.plot).toBe('replay-order-map');
     expect(text(nb, 35)).toMatch(/Real kernel: 0 kswapd wakes in 0 episodes/);
-    expect(text(nb, 37)).toContain('count: 228');
+    // the end state's zoneinfo diff shows each run's per-cpu count and high
+    const count = (r: ReplayResult) => /count: +(\d+)/.exec(r.marks.at(-1)!.zoneinfo!)![1];
+    expect(text(nb, 37)).toMatch(new RegExp(`- +count: ${count(recorded)}\n- +high: +7040\n\\+ +count: ${count(changed)}\n\\+ +high: +252\n`));
     nb.dispose();
   }, 120_000);
 
@@ -111,5 +114,27 @@ describe('notebooks/replay.html', () => {
     // no real kernel's files for a pasted trace: the plots draw the two replays
     expect(figureOf(nb, 29).getAttribute('aria-label')).not.toMatch(/real kernel:/);
     nb.dispose();
+  }, 120_000);
+
+  it('your own recording from your own snapshot: pasted zoneinfo, buddyinfo and pagetypeinfo and an opened kpageflags.gz', async () => {
+    const rec = await mm.recording('rt-a64-1g-fill');
+    // the shipped trace's first 3000 lines, opened as a file, on the recording's machine
+    const lines = gunzipSync(rec.trace).toString('latin1').split('\n').slice(0, 3000).join('\n') + '\n';
+    const file = (name: string, bytes: Uint8Array) => ({ name, arrayBuffer: async () => bytes.slice().buffer });
+    const snapshot = { zoneinfo: rec.state.zoneinfo, buddyinfo: rec.state.buddyinfo, pagetypeinfo: rec.state.pagetypeinfo };
+    const own = { machine: "rt-a64-1g-fill's machine", ...snapshot };
+    const nb = await kernel.loadNotebook(NB, { builtins, params: { recording_name: 'your own recording', own, own_trace: file('trace.txt', new TextEncoder().encode(lines)), own_kpageflags: file('kpageflags.gz', rec.state.kpageflags), start_mark: 'rt_before end' } });
+    expect(await notDone(nb)).toEqual([]);
+    const recorded = (await nb.value('recorded')) as ReplayResult;
+    expect(recorded.start).toMatch(/snapshot/);
+    expect(recorded.marks[0]!.buddyinfo).toBe(rec.state.buddyinfo);
+    expect(text(nb, 13)).toMatch(/from your snapshot with kpageflags/);
+    nb.dispose();
+
+    // part of a snapshot waits for the rest
+    const part = await kernel.loadNotebook(NB, { builtins, params: { recording_name: 'your own recording', own: { ...own, buddyinfo: '' }, own_trace: file('trace.txt', new TextEncoder().encode(lines)) } });
+    const waiting = [...(await part.status())].find(([, s]) => s.state === 'waiting');
+    expect(waiting?.[1]).toMatchObject({ message: expect.stringContaining('paste the snapshot\'s buddyinfo too') });
+    part.dispose();
   }, 120_000);
 });
