@@ -5,24 +5,15 @@
  * replay; your own recording (a pasted trace on a built-in machine) replays too, and waits calmly
  * until it is given.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { installGlobalDom } from '../../src/cli/run';
+import { notebookHost } from '../helpers/notebook-host';
 import type { ReplayResult } from '../../src/sim/replay/index';
 import { alloc, free, header, mark } from '../replay/helpers';
 
 const NB = resolve(import.meta.dirname, '../../notebooks/replay.html');
-let builtins: Record<string, unknown>;
-let kernel: typeof import('../../src/kernel/index');
-let mm: typeof import('../../src/lib/mm').mm;
-
-beforeAll(async () => {
-  await installGlobalDom();
-  kernel = await import('../../src/kernel/index');
-  mm = (await import('../../src/lib/mm')).mm;
-  builtins = await (await import('../../src/cli/run')).cliBuiltins();
-});
+const host = notebookHost();
 
 type Nb = Awaited<ReturnType<typeof import('../../src/kernel/index').loadNotebook>>;
 const notDone = async (nb: Nb) => [...(await nb.status())].filter(([, s]) => s.state !== 'done');
@@ -32,16 +23,16 @@ const bottomLine = (r: ReplayResult) => r.marks.at(-1)!.buddyinfo!.trim().split(
 
 describe('notebooks/replay.html', () => {
   it('every cell is ok on the shipped recording: both replays are mm.replay\'s, the changed one under percpu_pagelist_high_fraction=1000', async () => {
-    const nb = await kernel.loadNotebook(NB, { builtins });
+    const nb = await host.kernel.loadNotebook(NB, { builtins: host.builtins });
     expect(await notDone(nb)).toEqual([]);
     const recorded = (await nb.value('recorded')) as ReplayResult;
     const changed = (await nb.value('changed')) as ReplayResult;
     expect(await nb.value('changes')).toEqual([['vm.percpu_pagelist_high_fraction', 1000]]);
 
     // the same replay made directly from the shipped files
-    const rec = await mm.recording('rt-a64-1g-fill');
-    const machine = mm.boot(rec.machine);
-    const direct = await mm.replay({ machine, trace: rec.trace, state: rec.state, startMark: 'rt_before end', endMark: 'rt_sample 24', sysctls: [['vm.percpu_pagelist_high_fraction', 1000]] });
+    const rec = await host.mm.recording('rt-a64-1g-fill');
+    const machine = host.mm.boot(rec.machine);
+    const direct = await host.mm.replay({ machine, trace: rec.trace, state: rec.state, startMark: 'rt_before end', endMark: 'rt_sample 24', sysctls: [['vm.percpu_pagelist_high_fraction', 1000]] });
     expect(changed.marks.map((m) => m.buddyinfo)).toEqual(direct.marks.map((m) => m.buddyinfo));
     expect(changed.pcp).toEqual(direct.pcp);
     expect(changed.start).toMatch(/sysctls vm\.percpu_pagelist_high_fraction=1000$/);
@@ -75,7 +66,7 @@ describe('notebooks/replay.html', () => {
   }, 120_000);
 
   it('the sliders reach the changed replay; with every slider at the recording\'s value the two replays are the same', async () => {
-    const nb = await kernel.loadNotebook(NB, { builtins, params: { percpu_pagelist_high_fraction: 0, min_free_kbytes: 700000, mark: 1 } });
+    const nb = await host.kernel.loadNotebook(NB, { builtins: host.builtins, params: { percpu_pagelist_high_fraction: 0, min_free_kbytes: 700000, mark: 1 } });
     expect(await notDone(nb)).toEqual([]);
     expect(await nb.value('changes')).toEqual([['vm.min_free_kbytes', 700000]]);
     const changed = (await nb.value('changed')) as ReplayResult;
@@ -85,7 +76,7 @@ describe('notebooks/replay.html', () => {
     expect(figureOf(nb, 32).dataset.mark).toBe('rt_before end');
     nb.dispose();
 
-    const same = await kernel.loadNotebook(NB, { builtins, params: { percpu_pagelist_high_fraction: 0 } });
+    const same = await host.kernel.loadNotebook(NB, { builtins: host.builtins, params: { percpu_pagelist_high_fraction: 0 } });
     expect(await notDone(same)).toEqual([]);
     expect(await same.value('changes')).toEqual([]);
     const [a, b] = [(await same.value('recorded')) as ReplayResult, (await same.value('changed')) as ReplayResult];
@@ -95,7 +86,7 @@ describe('notebooks/replay.html', () => {
   }, 120_000);
 
   it('your own recording: waits for a trace, then replays a pasted one on a built-in machine from its fresh boot', async () => {
-    const waitingNb = await kernel.loadNotebook(NB, { builtins, params: { recording_name: 'your own recording' } });
+    const waitingNb = await host.kernel.loadNotebook(NB, { builtins: host.builtins, params: { recording_name: 'your own recording' } });
     const waits = [...(await waitingNb.status())].filter(([, s]) => s.state === 'waiting');
     expect(waits.length).toBeGreaterThan(0);
     expect([...(await waitingNb.status())].filter(([, s]) => s.state === 'error')).toEqual([]);
@@ -104,7 +95,7 @@ describe('notebooks/replay.html', () => {
     const MOV = 'GFP_HIGHUSER_MOVABLE|__GFP_COMP';
     const pfns = Array.from({ length: 600 }, (_, k) => 0x48000 + k);
     const trace = [...header(), mark('go'), ...pfns.map((p) => alloc(p, 0, MOV)), mark('half'), ...pfns.filter((_, k) => k % 2).map((p) => free(p)), mark('end')].join('\n') + '\n';
-    const nb = await kernel.loadNotebook(NB, { builtins, params: { recording_name: 'your own recording', own: { machine: 'a64-512m', text: trace }, start_mark: 'go', percpu_pagelist_high_fraction: 8 } });
+    const nb = await host.kernel.loadNotebook(NB, { builtins: host.builtins, params: { recording_name: 'your own recording', own: { machine: 'a64-512m', text: trace }, start_mark: 'go', percpu_pagelist_high_fraction: 8 } });
     expect(await notDone(nb)).toEqual([]);
     const recorded = (await nb.value('recorded')) as ReplayResult;
     expect(recorded.start).toBe('fresh boot');
@@ -117,13 +108,13 @@ describe('notebooks/replay.html', () => {
   }, 120_000);
 
   it('your own recording from your own snapshot: pasted zoneinfo, buddyinfo and pagetypeinfo and an opened kpageflags.gz', async () => {
-    const rec = await mm.recording('rt-a64-1g-fill');
+    const rec = await host.mm.recording('rt-a64-1g-fill');
     // the shipped trace's first 3000 lines, opened as a file, on the recording's machine
     const lines = gunzipSync(rec.trace).toString('latin1').split('\n').slice(0, 3000).join('\n') + '\n';
     const file = (name: string, bytes: Uint8Array) => ({ name, arrayBuffer: async () => bytes.slice().buffer });
     const snapshot = { zoneinfo: rec.state.zoneinfo, buddyinfo: rec.state.buddyinfo, pagetypeinfo: rec.state.pagetypeinfo };
     const own = { machine: "rt-a64-1g-fill's machine", ...snapshot };
-    const nb = await kernel.loadNotebook(NB, { builtins, params: { recording_name: 'your own recording', own, own_trace: file('trace.txt', new TextEncoder().encode(lines)), own_kpageflags: file('kpageflags.gz', rec.state.kpageflags), start_mark: 'rt_before end' } });
+    const nb = await host.kernel.loadNotebook(NB, { builtins: host.builtins, params: { recording_name: 'your own recording', own, own_trace: file('trace.txt', new TextEncoder().encode(lines)), own_kpageflags: file('kpageflags.gz', rec.state.kpageflags), start_mark: 'rt_before end' } });
     expect(await notDone(nb)).toEqual([]);
     const recorded = (await nb.value('recorded')) as ReplayResult;
     expect(recorded.start).toMatch(/snapshot/);
@@ -132,7 +123,7 @@ describe('notebooks/replay.html', () => {
     nb.dispose();
 
     // part of a snapshot waits for the rest
-    const part = await kernel.loadNotebook(NB, { builtins, params: { recording_name: 'your own recording', own: { ...own, buddyinfo: '' }, own_trace: file('trace.txt', new TextEncoder().encode(lines)) } });
+    const part = await host.kernel.loadNotebook(NB, { builtins: host.builtins, params: { recording_name: 'your own recording', own: { ...own, buddyinfo: '' }, own_trace: file('trace.txt', new TextEncoder().encode(lines)) } });
     const waiting = [...(await part.status())].find(([, s]) => s.state === 'waiting');
     expect(waiting?.[1]).toMatchObject({ message: expect.stringContaining('paste the snapshot\'s buddyinfo too') });
     part.dispose();

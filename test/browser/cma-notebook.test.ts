@@ -3,25 +3,17 @@
  * re-runs the workload in the simulator worker and changes the occupancy map's data, and the
  * slider keeps its value across a reload. Saves docs/screenshots/cma.png (the README's).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, serveStatic } from './harness';
-import { ensureSite, inputValue, openPage, saved, setInput, settle } from './site';
+import type { Page } from 'playwright-core';
+import { siteSession, inputValue, openPage, saved, setInput, settle } from './site';
 
 const SCREENSHOTS = resolve(import.meta.dirname, '../../docs/screenshots');
-let browser: Browser;
-let server: Awaited<ReturnType<typeof serveStatic>>;
-let url: string;
-
-beforeAll(async () => {
-  server = await serveStatic(await ensureSite());
-  url = server.url;
-  browser = await launchChromium();
+const site = siteSession();
+beforeAll(() => {
   mkdirSync(SCREENSHOTS, { recursive: true });
 });
-afterAll(async () => { await browser?.close(); await server?.close(); });
 
 /** What the occupancy map shows: its caption, and its hidden table's rows (pageblocks by state per step). */
 async function mapData(page: Page): Promise<{ caption: string; rows: string[]; rects: number }> {
@@ -39,7 +31,7 @@ async function cellStates(page: Page): Promise<string[]> {
 
 describe('notebooks/cma.html', () => {
   it('every cell is ok; moving the fill slider changes the occupancy map; the slider value survives a reload', async () => {
-    const { page, context, errors } = await openPage(browser, url + '#/cma');
+    const { page, context, errors } = await openPage(site.browser, site.url + '#/cma');
     expect(await page.locator('h1').first().textContent()).toBe('CMA under load');
     const states = await cellStates(page);
     expect(states.length).toBeGreaterThan(30);

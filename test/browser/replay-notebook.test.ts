@@ -6,26 +6,18 @@
  * Screenshots go to test-artifacts/replay.png, and to docs/screenshots/replay.png (the README's)
  * with MMBOOK_SCREENSHOTS=1.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, serveStatic } from './harness';
-import { ensureSite, inputValue, openPage, plotLabel, saved, setInput, settle } from './site';
+import type { Page } from 'playwright-core';
+import { siteSession, inputValue, openPage, plotLabel, saved, setInput, settle } from './site';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const ARTIFACTS = resolve(ROOT, 'test-artifacts');
-let browser: Browser;
-let server: Awaited<ReturnType<typeof serveStatic>>;
-let url: string;
-
-beforeAll(async () => {
-  server = await serveStatic(await ensureSite());
-  url = server.url;
-  browser = await launchChromium();
+const site = siteSession();
+beforeAll(() => {
   mkdirSync(ARTIFACTS, { recursive: true });
 });
-afterAll(async () => { await browser?.close(); await server?.close(); });
 
 const notDone = (page: Page) => page.evaluate(() => [...document.querySelectorAll<HTMLElement>('.cell')].filter((c) => c.dataset.state !== 'done').map((c) => `${c.id} ${c.dataset.state}`));
 /** The rows of a plot's hidden table: the numbers it draws. */
@@ -47,7 +39,7 @@ async function shoot(page: Page): Promise<void> {
 
 describe('notebooks/replay.html', () => {
   it('replays the shipped recording twice in the worker; the per-cpu slider changes the plots; after a reload the value and the plots come back from the cache', async () => {
-    const { page, context, errors } = await openPage(browser, url + '#/replay');
+    const { page, context, errors } = await openPage(site.browser, site.url + '#/replay');
     expect(await page.locator('h1').first().textContent()).toBe('Replay a recorded workload');
     expect(await notDone(page)).toEqual([]);
 

@@ -5,26 +5,18 @@
  * value, and the compact_memory button shows what moved. Screenshots go to test-artifacts/, and to
  * docs/screenshots/NAME.png (the README's) with MMBOOK_SCREENSHOTS=1.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, serveStatic } from './harness';
-import { ensureSite, inputValue, openPage, plotLabel, saved, setInput, settle } from './site';
+import type { Page } from 'playwright-core';
+import { siteSession, inputValue, openPage, plotLabel, saved, setInput, settle } from './site';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const ARTIFACTS = resolve(ROOT, 'test-artifacts');
-let browser: Browser;
-let server: Awaited<ReturnType<typeof serveStatic>>;
-let url: string;
-
-beforeAll(async () => {
-  server = await serveStatic(await ensureSite());
-  url = server.url;
-  browser = await launchChromium();
+const site = siteSession();
+beforeAll(() => {
   mkdirSync(ARTIFACTS, { recursive: true });
 });
-afterAll(async () => { await browser?.close(); await server?.close(); });
 
 /** A screenshot of the viewport with the h2 matching `heading` near its top. */
 async function shoot(page: Page, name: string, heading: RegExp): Promise<void> {
@@ -48,7 +40,7 @@ const sessionValue = <T>(page: Page, name: string) => page.evaluate((n) => windo
 
 describe('notebooks/kswapd.html', () => {
   it('a slider re-runs the workload: the plot\'s data changes and overlays the previous run; after a reload the value and the plot are back, from the cache', async () => {
-    const { page, context, errors } = await openPage(browser, url + '#/kswapd');
+    const { page, context, errors } = await openPage(site.browser, site.url + '#/kswapd');
     expect(await notDone(page)).toEqual([]);
     const before = await plotLabel(page, 'watermark-bands');
     expect(before).toMatch(/^Free pages against the watermarks over the run, .*kswapd woke \d+ times/);
@@ -77,7 +69,7 @@ describe('notebooks/kswapd.html', () => {
   });
 
   it('a slider moved while its run is in flight: that run is cancelled (never cached), the plot shows the last value', async () => {
-    const { page, context, errors } = await openPage(browser, url + '#/kswapd');
+    const { page, context, errors } = await openPage(site.browser, site.url + '#/kswapd');
     await page.evaluate(() => window.mmbook.cache!.cache.flush());
     await expect.poll(() => page.locator('.cache-size').textContent()).toMatch(/\(1 result\)$/);
     const move = (v: string) => page.evaluate((value) => {
@@ -105,7 +97,7 @@ describe('notebooks/kswapd.html', () => {
 
 describe('notebooks/fragmentation.html', () => {
   it('a slider changes the pageblock map and persists; compact_memory shows what moved and the map after', async () => {
-    const { page, context, errors } = await openPage(browser, url + '#/fragmentation');
+    const { page, context, errors } = await openPage(site.browser, site.url + '#/fragmentation');
     expect(await notDone(page)).toEqual([]);
     const map = page.locator('#cell-23 [data-plot="pageblock-map"]');
     const before = await map.getAttribute('aria-label');

@@ -1,0 +1,24 @@
+/**
+ * For a test file that runs notebooks headless: the DOM `mmbook run` installs, the notebook kernel,
+ * `mm`, and the builtins `mmbook run` passes, loaded before its tests (beforeAll); read them from
+ * the returned object once the tests run.
+ */
+import { beforeAll } from 'vitest';
+
+export interface NotebookHost {
+  readonly kernel: typeof import('../../src/kernel/index');
+  readonly mm: typeof import('../../src/lib/mm').mm;
+  readonly builtins: Record<string, unknown>;
+}
+
+export function notebookHost(): NotebookHost {
+  const host = {} as { -readonly [K in keyof NotebookHost]: NotebookHost[K] };
+  beforeAll(async () => {
+    const run = await import('../../src/cli/run');
+    await run.installGlobalDom();
+    host.kernel = await import('../../src/kernel/index');
+    host.mm = (await import('../../src/lib/mm')).mm;
+    host.builtins = await run.cliBuiltins();
+  });
+  return host;
+}
