@@ -14,7 +14,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gunzipSync } from 'node:zlib';
-import { bootMachine } from '../src/sim/index';
+import { bootMachine, importSnapshot } from '../src/sim/index';
+import { readStateDir } from '../src/cli/state-dir';
 import { TraceReplay, startReplayRun } from '../src/sim/replay/index';
 import type { BenchResult } from './boot-fill';
 
@@ -47,8 +48,8 @@ export async function benchReplay(): Promise<BenchResult[]> {
     cmdline: readFileSync(join(dir, 'cmdline.txt'), 'utf8').trim(),
     bootLog: readFileSync(join(dir, 'kernel-console.txt'), 'utf8'),
   });
-  const kpageflags = new Uint8Array(gunzipSync(readFileSync(join(dir, 'rt_before.kpageflags.gz'))));
-  const pagetypeinfo = readFileSync(join(dir, 'rt_before.pagetypeinfo.txt'), 'utf8');
+  // the starting state: the real kernel's rt_before snapshot, imported once (each run starts a copy)
+  const imp = importSnapshot(machine, readStateDir(dir, 'rt_before', 1 << 30).input, { daemons: 'manual' });
   const gz = readFileSync(join(dir, 'rt_trace.txt.gz'));
   const g0 = performance.now();
   const text = gunzipSync(gz).toString('latin1');
@@ -62,7 +63,7 @@ export async function benchReplay(): Promise<BenchResult[]> {
     const l0 = performance.now();
     lineLoop(text);
     loopMs.push(performance.now() - l0);
-    const { run } = startReplayRun(machine, { kpageflags, pagetypeinfo });
+    const { run } = startReplayRun(machine, imp);
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     const r = new TraceReplay(run, {

@@ -10,6 +10,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { MachineView, PageblockMap, WorkloadResult } from '../src/sim/index';
+import type { ReplayResult } from '../src/sim/replay/index';
+import { zonesAtMark, type RealAtMark } from '../src/lib/plots/replay-data';
 
 const ROOT = join(import.meta.dirname, '..');
 export const THUMBS_DIR = join(ROOT, 'notebooks/thumbs');
@@ -104,12 +106,34 @@ function watermarkLevelsThumb(view: MachineView): string {
   return svg(`The min, low and high watermarks of ${zones.map((z) => z.name).join(', ')}`, body);
 }
 
+/** The largest zone's free blocks per order (log) at a replay's end mark: the real kernel, the recorded tuning, the changed one. */
+function replayThumb(runs: { recorded: ReplayResult; changed: ReplayResult; real?: RealAtMark[] }): string {
+  const end = runs.recorded.marks.at(-1)!;
+  const real = runs.real?.find((r) => r.mark === end.text);
+  const sets = [
+    ...(real ? [{ color: '#333333', zones: zonesAtMark(real.zoneinfo, real.buddyinfo) }] : []),
+    { color: '#1f77b4', zones: zonesAtMark(end.zoneinfo!, end.buddyinfo!) },
+    { color: '#f28e2b', zones: zonesAtMark(runs.changed.marks.at(-1)!.zoneinfo!, runs.changed.marks.at(-1)!.buddyinfo!) },
+  ];
+  const largest = sets[0]!.zones.reduce((a, b) => (b.free > a.free ? b : a)).key;
+  const blocks = sets.map((s) => s.zones.find((z) => z.key === largest)!.blocks);
+  const orders = blocks[0]!.length;
+  const top = Math.log10(Math.max(10, ...blocks.flat()) + 1);
+  const gw = (W - 8) / orders, bw = (gw - 2) / sets.length;
+  const body = blocks.map((bs, k) => bs.map((n, o) => {
+    const h = ((H - 8) * Math.log10(n + 1)) / top;
+    return `<rect x="${r1(4 + o * gw + 1 + k * bw)}" y="${r1(H - 4 - h)}" width="${r1(bw)}" height="${r1(h)}" fill="${sets[k]!.color}"/>`;
+  }).join('')).join('');
+  return svg(`Free blocks per order (log scale) of ${largest} at the replay's last mark: ${real ? 'the real kernel, ' : ''}the recorded tuning and a changed one`, body);
+}
+
 /** notebook slug → the named value to draw and how. */
 export const RECIPES: Record<string, { value: string; draw: (v: never) => string }> = {
   fragmentation: { value: 'result', draw: pageblockThumb as (v: never) => string },
   kswapd: { value: 'run', draw: watermarkThumb as (v: never) => string },
   boot: { value: 'bootView', draw: buddyThumb as (v: never) => string },
   watermarks: { value: 'tunedView', draw: watermarkLevelsThumb as (v: never) => string },
+  replay: { value: 'runs', draw: replayThumb as (v: never) => string },
 };
 
 /** Runs the notebook headless with its default inputs and draws its thumbnail. */

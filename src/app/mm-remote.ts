@@ -22,6 +22,8 @@ import type { AllocationCheck, CheckRequest, ExplainInput, MachineView, SysctlWr
 import type { MmExplainOptions, MmExplanation, MmRecheck } from '../lib/explain';
 import { CancelledError, RpcError } from './worker/rpc';
 import { RpcClient, type LocalAnswers, type RemoteObject } from './worker/rpc-client';
+import type { Recording, RecordingInfo } from '../lib/fixtures/recordings';
+import { recording, recordings } from './recording-files';
 
 export { CancelledError, RpcError as RemoteError };
 
@@ -56,6 +58,9 @@ export interface RemoteMm {
   /** the allocation-failure reports shipped with the app */
   reports(): Promise<unknown>;
   fixtures(): Promise<unknown>;
+  /** the ftrace recordings shipped with the app, and one of them with its files (fetched from the site, on the page) */
+  recordings(): Promise<RecordingInfo[]>;
+  recording(name: string): Promise<Recording>;
   defaults(arch: string, kernel: string): Promise<unknown>;
   sysctlNames(kernel: string): Promise<unknown>;
   readonly limits: typeof LIMITS;
@@ -205,6 +210,8 @@ export function createRemoteMm(makeWorker: () => Worker): RemoteMm {
     check,
     reports: () => callStatic('reports', []),
     fixtures: () => callStatic('fixtures', []),
+    recordings: async () => recordings(),
+    recording,
     defaults: (arch, kernel) => callStatic('defaults', [arch, kernel]),
     sysctlNames: (kernel) => callStatic('sysctlNames', [kernel]),
     limits: LIMITS,

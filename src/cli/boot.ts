@@ -4,10 +4,10 @@
  */
 import {
   MmError, bootMachine, bootFromZoneinfo, renderProc, checkProfileName, ImportedMachine, COMMAND_LINE_SIZE,
-  importSnapshot, snapshotSummary, startImported,
+  snapshotSummary, startImported,
   type Machine, type ProcName, type Arch, type KernelVersion, type RunningMachine, type SnapshotImport,
 } from '../sim/index';
-import { readStateDir, stateError } from './state-dir';
+import { importStateDir } from './state-dir';
 import { loadTopology } from './topology';
 import { unmodeledParams } from './cmdline-check';
 import { printable } from './printable';
@@ -174,14 +174,8 @@ export async function bootCommand(argv: string[]): Promise<number> {
 
 /** The machine started from a --state directory's snapshot (an import error names the file). */
 function startFromStateDir(m: Machine, dir: string, prefix: string | undefined): { imp: SnapshotImport; run: RunningMachine } {
-  const maxPfn = Math.max(...m.parts.layout.nodes.map((n) => n.endPfn));
-  const files = readStateDir(dir, prefix, maxPfn * 8);
-  try {
-    const imp = importSnapshot(m, files.input);
-    return { imp, run: startImported(imp) };
-  } catch (e) {
-    throw stateError(e, files.paths);
-  }
+  const imp = importStateDir(m, dir, prefix);
+  return { imp, run: startImported(imp) };
 }
 
 /** "vm.NAME = V (inferred from the dump's watermarks: basis)" for each sysctl an import inferred and no --sysctl wrote. */

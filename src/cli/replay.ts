@@ -3,39 +3,39 @@
  * own allocator (src/sim/replay), on a booted machine and a tuning of choice.
  *
  *   mmbook replay --arch A --kernel K (--dtb F | --e820 F | --topology F) [--cmdline S] [--cpus N]
- *                 [--kconfig F] [--sysctl vm.X=Y]... [--state DIR] --trace FILE[.gz]
+ *                 [--kconfig F] [--sysctl vm.X=Y]... [--state DIR [--state-prefix P]] --trace FILE[.gz]
  *                 [--start-mark TEXT] [--end-mark TEXT] [--json OUT] [--show FILES]
  *                 [--mark-rule 'REGEX=>TEXT']...
  *
  * The boot flags are `mmbook boot`'s. --trace is the tracefs `trace` file or `trace-cmd report`
- * output, plain or gzip (read as a stream). --state is the starting state: a directory holding
- * `kpageflags[.gz]` and `pagetypeinfo[.txt]`, or a prefix such as `DIR/rt_before` naming
- * `DIR/rt_before.kpageflags.gz` and `DIR/rt_before.pagetypeinfo.txt`; without it the replay starts
- * from the freshly booted machine. --mark-rule (an extension) rewrites marks before the replay reads
+ * output, plain or gzip (read as a stream). --state is the starting state, a real kernel's /proc
+ * snapshot as `mmbook boot --state` reads it (src/cli/state-dir.ts): a directory of zoneinfo,
+ * buddyinfo, pagetypeinfo, kpageflags[.gz], meminfo and vmstat, with --state-prefix P for
+ * P.zoneinfo.txt, …, or a prefix path such as `DIR/rt_before`; without it the replay starts from the
+ * freshly booted machine. The --sysctl writes happen on the started machine, at the snapshot's
+ * moment, as a write to /proc/sys would. --mark-rule (an extension) rewrites marks before the replay reads
  * them: `'^rt_hugetlb (\d+)kB request (\d+)$=>mmbook: do hugetlb $1kB $2'`; `\n` in TEXT makes
  * several marks, an empty TEXT drops the mark.
  *
  * Output: a summary on stdout (then the --show files), warnings on stderr, the full result as
  * JSON with --json. Errors: `mmbook: CODE: message`, exit 2.
  */
-import { closeSync, createReadStream, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { createGunzip, gunzipSync } from 'node:zlib';
-import { join } from 'node:path';
+import { createGunzip } from 'node:zlib';
 import { MmError } from '../sim/errors';
 import type { ProcName } from '../sim/index';
 import { renderProc } from '../sim/format/proc';
 import { runView } from '../sim/run/run-view';
 import { TraceReplay, startReplayRun, type MarkRule, type ReplayResult } from '../sim/replay/index';
 import { bootFromArgs, parseBootArgs } from './boot';
+import { importStateDir } from './state-dir';
 import { printable } from './printable';
-import { readInputFile } from './input-file';
 import { argvFlags, parseShowList } from './argv';
 
 export interface ReplayArgs {
   bootArgv: string[];
   trace: string;
-  state?: string;
   startMark?: string;
   endMark?: string;
   json?: string;
@@ -60,8 +60,8 @@ export function parseMarkRule(v: string): MarkRule {
 export function parseReplayArgs(argv: string[]): ReplayArgs {
   const bootArgv: string[] = [];
   const a: Partial<ReplayArgs> & { rules: MarkRule[]; show: ProcName[] } = { rules: [], show: [] };
-  const own: Record<string, 'trace' | 'state' | 'startMark' | 'endMark' | 'json'> = {
-    '--trace': 'trace', '--state': 'state', '--start-mark': 'startMark', '--end-mark': 'endMark', '--json': 'json',
+  const own: Record<string, 'trace' | 'startMark' | 'endMark' | 'json'> = {
+    '--trace': 'trace', '--start-mark': 'startMark', '--end-mark': 'endMark', '--json': 'json',
   };
   const splits = (flag: string) => flag in own || flag === '--show' || flag === '--mark-rule';
   for (const { arg, flag, value: take } of argvFlags(argv, splits)) {
@@ -82,30 +82,7 @@ export function parseReplayArgs(argv: string[]): ReplayArgs {
   if (a.trace === undefined) throw new MmError('CLI_USAGE', '--trace is required (the tracefs trace file or trace-cmd report output, plain or .gz)');
   // the boot flags are checked by mmbook boot's parser
   parseBootArgs(bootArgv);
-  return { bootArgv, trace: a.trace, state: a.state, startMark: a.startMark, endMark: a.endMark, json: a.json, show: a.show, rules: a.rules };
-}
-
-/** The --state files: a directory with kpageflags[.gz] and pagetypeinfo[.txt], or a prefix `DIR/NAME` of NAME.kpageflags.gz and NAME.pagetypeinfo.txt. */
-export function stateFiles(path: string): { kpageflags: string; pagetypeinfo?: string } {
-  const candidates = (stem: string): string[] => [stem, `${stem}.gz`, `${stem}.txt`];
-  let dirLike = false;
-  try {
-    dirLike = statSync(path).isDirectory();
-  } catch {
-    dirLike = false;
-  }
-  const find = (name: string): string | undefined => {
-    const stems = dirLike ? [join(path, name)] : [`${path}.${name}`];
-    for (const s of stems) for (const c of candidates(s)) if (existsSync(c) && statSync(c).isFile()) return c;
-    return undefined;
-  };
-  const kpageflags = find('kpageflags');
-  if (!kpageflags) throw new MmError('FILE_UNREADABLE', `--state '${printable(path)}': no ${dirLike ? 'kpageflags or kpageflags.gz in this directory' : `${path}.kpageflags(.gz)`}; give a directory holding kpageflags[.gz] and pagetypeinfo[.txt], or a prefix such as DIR/rt_before`);
-  return { kpageflags, pagetypeinfo: find('pagetypeinfo') };
-}
-
-function gunzipIfNeeded(b: Buffer): Buffer {
-  return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b ? gunzipSync(b) : b;
+  return { bootArgv, trace: a.trace, startMark: a.startMark, endMark: a.endMark, json: a.json, show: a.show, rules: a.rules };
 }
 
 /** Feed the trace file to the replay as a stream (gunzipped when it starts with the gzip magic); stops at the end mark. */
@@ -157,15 +134,14 @@ export function replaySummary(r: ReplayResult): string {
 
 export async function replayCommand(argv: string[]): Promise<number> {
   const a = parseReplayArgs(argv);
-  const machine = bootFromArgs(parseBootArgs(a.bootArgv));
-  let state: { kpageflags: Uint8Array; pagetypeinfo?: string } | undefined;
-  if (a.state !== undefined) {
-    const f = stateFiles(a.state);
-    const kpageflags = new Uint8Array(gunzipIfNeeded(readInputFile('--state', f.kpageflags, 1 << 30)));
-    const pagetypeinfo = f.pagetypeinfo ? gunzipIfNeeded(readInputFile('--state', f.pagetypeinfo)).toString('utf8') : undefined;
-    state = { kpageflags, pagetypeinfo };
-  }
-  const { run, start } = startReplayRun(machine, state);
+  const boot = parseBootArgs(a.bootArgv);
+  // with --state, the --sysctl writes happen on the started machine, at the snapshot's moment
+  const machine = bootFromArgs(boot.state !== undefined ? { ...boot, sysctls: [] } : boot);
+  const imp = boot.state !== undefined ? importStateDir(machine, boot.state, boot.statePrefix, { daemons: 'manual' }) : undefined;
+  const { run, start, notes } = startReplayRun(machine, imp);
+  for (const [name, value] of imp ? boot.sysctls : []) run.sysctl(name, value);
+  for (const w of imp?.report.warnings ?? []) process.stderr.write(`mmbook: warning: ${printable(w)}\n`);
+  for (const n of notes) process.stderr.write(`mmbook: note: ${printable(n)}\n`);
   const replay = new TraceReplay(run, { startMark: a.startMark, endMark: a.endMark, markRewrites: a.rules, start });
   try {
     await feedTrace(a.trace, replay);

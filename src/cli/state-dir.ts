@@ -7,11 +7,11 @@
  * here with Node's zlib (src/sim would inflate it too, more slowly).
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { MmError } from '../sim/errors';
 import { fmtBytes } from '../sim/limits';
-import type { SnapshotFile, SnapshotInput } from '../sim/index';
+import { importSnapshot, type Machine, type RunOptions, type SnapshotFile, type SnapshotImport, type SnapshotInput } from '../sim/index';
 import { readInputFile } from './input-file';
 
 const TEXT_FILES = ['zoneinfo', 'buddyinfo', 'pagetypeinfo', 'meminfo', 'vmstat'] as const;
@@ -95,4 +95,26 @@ export function stateError(e: unknown, paths: StateFiles['paths']): unknown {
   msg = msg.replace(new RegExp(`^snapshot ${file}: `), '');
   const rest = e.location!.split(' ').slice(1).join(' ');
   return new MmError(e.code, `--state file '${path}': ${msg}`, rest || undefined);
+}
+
+/**
+ * `--state DIR [--state-prefix P]`, or `--state DIR/P`: a path that is not there as it is names
+ * its directory and, by its last part, the prefix (`--state snaps/rt_before` reads
+ * snaps/rt_before.zoneinfo.txt, …).
+ */
+function resolveStateDir(path: string, prefix: string | undefined): { dir: string; prefix: string | undefined } {
+  if (prefix !== undefined || existsSync(path)) return { dir: path, prefix };
+  return { dir: dirname(path), prefix: basename(path) };
+}
+
+/** The snapshot of a --state directory imported into machine `m` (an import error names the file). */
+export function importStateDir(m: Machine, path: string, prefix: string | undefined, opts: RunOptions = {}): SnapshotImport {
+  const maxPfn = Math.max(...m.parts.layout.nodes.map((n) => n.endPfn));
+  const where = resolveStateDir(path, prefix);
+  const files = readStateDir(where.dir, where.prefix, maxPfn * 8);
+  try {
+    return importSnapshot(m, files.input, opts);
+  } catch (e) {
+    throw stateError(e, files.paths);
+  }
 }

@@ -22,6 +22,7 @@ import type { AllocationCheck, CheckRequest } from '../sim/index';
 import { explain, recheck } from './explain';
 import { check as checkOn } from './check';
 import { allocReports, type AllocReport } from './fixtures/alloc-reports';
+import { loadRecording, readRecordingFileNode, recordingInfos, type Recording, type RecordingInfo } from './fixtures/recordings';
 
 export interface MmBootRequest {
   arch?: Arch;
@@ -116,7 +117,7 @@ class MachineHandle implements MmMachine {
   readSysctl(name: string): string { return this.machine.readSysctl(name); }
   start(opts: RunOptions = {}): MmRun {
     checkRunOptions(opts);
-    return new RunHandle(this.state ? startImported(this.state) : this.machine.start(opts));
+    return new RunHandle(this.state ? startImported(this.state, opts) : this.machine.start(opts));
   }
   stateReport(): SnapshotReport | null { return this.state ? this.state.report : null; }
   imported(): ReturnType<MmMachine['imported']> {
@@ -280,6 +281,10 @@ export const mm = {
   check,
   /** the allocation-failure reports shipped with the app (one real, the others hand-written in real layouts) */
   reports: (): AllocReport[] => allocReports(),
+  /** the ftrace recordings shipped with the app (real excerpts of the run-time oracle's: src/lib/fixtures/recordings.ts) */
+  recordings: (): RecordingInfo[] => recordingInfos(),
+  /** a shipped recording's files: the trace (gzip), its machine (for mm.boot), its starting snapshot (for mm.replay) and the real kernel's state at its marks */
+  recording: (name: string): Promise<Recording> => loadRecording(name, readRecordingFileNode),
 };
 
 export type Mm = typeof mm;

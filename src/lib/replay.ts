@@ -9,7 +9,7 @@
  * `trace` is the text, or its bytes (gzip or plain): gzip is inflated as a stream with the
  * platform's DecompressionStream, so a 26 MB recording never sits decompressed in memory.
  */
-import { MmError, type Machine } from '../sim/index';
+import { MmError, type Machine, type RunningMachine, type SnapshotInput } from '../sim/index';
 import { TraceReplay, startReplayRun, type MarkRule, type ReplayResult } from '../sim/replay/index';
 
 export interface MmReplayRequest {
@@ -21,8 +21,12 @@ export interface MmReplayRequest {
   endMark?: string;
   /** run-time sysctl writes before the replay (the tuning to replay under): [["vm.watermark_scale_factor", 200]] or an object */
   sysctls?: Array<[string, string | number]> | Record<string, string | number>;
-  /** the starting state (a real kernel's snapshot); without it the replay starts from the booted machine */
-  state?: { kpageflags: Uint8Array; pagetypeinfo?: string };
+  /**
+   * the starting state, a real kernel's /proc snapshot (as mm.boot's `state`: zoneinfo, buddyinfo,
+   * pagetypeinfo, kpageflags plain or gzip, meminfo, vmstat); without it the replay starts from
+   * the machine's own state (a machine booted with a `state` starts from that snapshot)
+   */
+  state?: SnapshotInput;
   /** mark rewrites, e.g. [{ match: /^rt_hugetlb (\d+)kB request (\d+)$/, replace: 'mmbook: do hugetlb $1kB $2' }] */
   markRewrites?: MarkRule[];
   /** the files each mark snapshots (default buddyinfo, pagetypeinfo, zoneinfo, meminfo) */
@@ -43,6 +47,13 @@ function machineOf(m: unknown): Machine {
     throw new MmError('REPLAY_INPUT', 'mm.replay needs { machine }: a machine from mm.boot(...)');
   }
   return inner as Machine;
+}
+
+/** The replay's run on a handle that carries its own snapshot (daemons manual: the trace is the clock), else null. */
+function snapshotRun(m: unknown): RunningMachine | null {
+  const h = m as { stateReport?: () => unknown; start?: (o: { daemons: 'manual' }) => { running?: RunningMachine } };
+  if (typeof h?.stateReport !== 'function' || h.stateReport() === null || typeof h.start !== 'function') return null;
+  return h.start({ daemons: 'manual' }).running ?? null;
 }
 
 function isGzip(b: Uint8Array): boolean {
@@ -126,13 +137,14 @@ async function feedText(r: TraceReplay, text: string, req: MmReplayRequest): Pro
 export async function replay(req: MmReplayRequest): Promise<ReplayResult> {
   const machine = machineOf(req.machine);
   if (typeof req.trace !== 'string' && !(req.trace instanceof Uint8Array)) throw new MmError('REPLAY_INPUT', 'mm.replay needs { trace }: the trace text, or its bytes (gzip or plain)');
-  let state: { kpageflags: Uint8Array; pagetypeinfo?: string } | undefined;
+  let state: SnapshotInput | undefined;
   if (req.state) {
-    let kpf = req.state.kpageflags;
-    if (isGzip(kpf)) kpf = await gunzipAll(kpf);
-    state = { kpageflags: kpf, pagetypeinfo: req.state.pagetypeinfo };
+    const kpf = req.state.kpageflags;
+    state = { ...req.state, kpageflags: kpf && isGzip(kpf) ? await gunzipAll(kpf) : kpf };
   }
-  const started = startReplayRun(machine, state);
+  // a machine booted from a snapshot (mm.boot({ state })) starts the replay there
+  const own = state ? null : snapshotRun(req.machine);
+  const started = own ? { run: own, start: 'snapshot (the machine\'s own state)' } : startReplayRun(machine, state);
   const run = started.run;
   let start = started.start;
   const sysctls = !req.sysctls ? [] : Array.isArray(req.sysctls) ? req.sysctls : Object.entries(req.sysctls);

@@ -5,11 +5,12 @@
  * cma= that cannot be placed stops at the boot cell with the simulator's message.
  */
 import { describe, expect, it } from 'vitest';
-import { mm } from '../../src/lib/mm';
-import { useNotebooks } from '../helpers/notebooks';
+import { resolve } from 'node:path';
+import { notebookHost } from '../helpers/notebook-host';
 import type { WorkloadResult } from '../../src/sim/workload/index';
 
-const load = useNotebooks();
+const NB = resolve(import.meta.dirname, '../../notebooks/cma.html');
+const host = notebookHost();
 
 type Point = { fill: number; ok: boolean; migrated: number; reclaimed: number; tried: number; borrowed: number };
 const text = (nodes: unknown[]) => nodes.map((d) => (d as HTMLElement).textContent ?? '').join(' ');
@@ -17,7 +18,7 @@ const figure = (nodes: unknown[]) => nodes[0] as HTMLElement;
 
 describe('notebooks/cma.html', () => {
   it('every cell is ok; the fill slider moves the borrowed pages and the map; scenario A overlays every CMA plot', async () => {
-    const nb = await load('cma.html');
+    const nb = await host.kernel.loadNotebook(NB, { builtins: host.builtins });
     const status = await nb.status();
     expect([...status].filter(([, s]) => s.state !== 'done')).toEqual([]);
 
@@ -27,7 +28,7 @@ describe('notebooks/cma.html', () => {
     expect(request.cmdline).toMatch(/ cma=64M$/);
     const spec = await nb.value('spec');
     const result = (await nb.value('result')) as WorkloadResult;
-    const direct = mm.workload(mm.boot(request), spec);
+    const direct = host.mm.workload(host.mm.boot(request), spec);
     const a = result.samples.cma[0]!;
     expect(Array.from(a.borrowed)).toEqual(Array.from(direct.samples.cma[0]!.borrowed));
     expect(a).toMatchObject({ name: 'reserved', count: 16384, pageblocks: 32 });
@@ -94,7 +95,7 @@ describe('notebooks/cma.html', () => {
   });
 
   it('a cma= the board cannot hold stops at the boot cell with the simulator\'s message', async () => {
-    const nb = await load('cma.html', { cma_mib: 512 });
+    const nb = await host.kernel.loadNotebook(NB, { builtins: host.builtins, params: { cma_mib: 512 } });
     const cells = [...(await nb.status()).values()];
     const errors = cells.filter((c) => c.state === 'error');
     expect(errors.map((c) => c.state === 'error' && c.message)).toEqual([expect.stringMatching(/^CMA_NO_SPACE: no free 512 MiB range/)]);

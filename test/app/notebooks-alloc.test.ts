@@ -8,13 +8,13 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { mm } from '../../src/lib/mm';
-import { useNotebooks } from '../helpers/notebooks';
+import { notebookHost } from '../helpers/notebook-host';
 import type { AllocationCheck } from '../../src/sim/index';
 import type { WorkloadResult } from '../../src/sim/workload/index';
 import type { MmExplanation, MmRecheck } from '../../src/lib/explain';
 
 const FIX = resolve(import.meta.dirname, '../explain/fixtures');
-const load = useNotebooks();
+const { load } = notebookHost();
 
 const notDone = async (nb: Awaited<ReturnType<typeof load>>) => [...(await nb.status())].filter(([, s]) => s.state !== 'done');
 const text = (nb: Awaited<ReturnType<typeof load>>, id: number) => nb.displays(id).map((d) => (d as HTMLElement).textContent).join(' ');

@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import { parseZoneinfo } from '../../src/sim/format';
 import { ORACLE } from '../helpers/oracle-dir';
 import { mm } from '../../src/lib/mm';
-import { useNotebooks } from '../helpers/notebooks';
+import { notebookHost } from '../helpers/notebook-host';
 import type { MachineView } from '../../src/sim/view';
 
-const load = useNotebooks();
+const { load } = notebookHost();
 
 const marks = (v: MachineView) => v.nodes.flatMap((n) => n.zones.filter((z) => z.managed > 0).map((z) => ({ zone: `${n.nid}:${z.name}`, min: z.min, low: z.low, high: z.high, protection: z.protection })));
 

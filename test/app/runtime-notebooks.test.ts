@@ -6,10 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { mm } from '../../src/lib/mm';
-import { useNotebooks } from '../helpers/notebooks';
+import { notebookHost } from '../helpers/notebook-host';
 import type { PageblockMap, WorkloadResult } from '../../src/sim/index';
 
-const load = useNotebooks();
+const { load } = notebookHost();
 
 type Nb = Awaited<ReturnType<typeof import('../../src/kernel/index').loadNotebook>>;
 const notDone = async (nb: Nb) => [...(await nb.status())].filter(([, s]) => s.state !== 'done');

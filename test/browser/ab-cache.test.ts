@@ -8,10 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { saved, setInput, settle, storeEditedSource } from './site';
-import { useSite } from './use-site';
+import { saved, setInput, settle, storeEditedSource, siteSession, openPage } from './site';
 
-const site = useSite();
+const site = siteSession();
 
 const diffRow = async (page: Page, name: string) => {
   const row = page.locator(`.ab-diff tr[data-name="${name}"]`);
@@ -20,7 +19,7 @@ const diffRow = async (page: Page, name: string) => {
 
 describe('A/B scenarios', () => {
   it('pin A, move a slider: the plot shows A and B, the panel lists the changed input; A survives a reload; unpin can be undone', async () => {
-    const { page, context, errors } = await site.open('#/watermarks');
+    const { page, context, errors } = await openPage(site.browser, site.url + '#/watermarks');
     const levels = page.locator('[data-plot="watermark-levels"]');
     expect(await levels.getAttribute('data-scenarios')).toBeNull();
     expect(await page.locator('.ab-panel').isVisible()).toBe(false);
@@ -65,7 +64,7 @@ describe('the result cache', () => {
   const CACHED = readFileSync(resolve(import.meta.dirname, '../fixtures/notebooks/cached.html'), 'utf8');
 
   it('a re-opened notebook reads its expensive result from the cache and says "cached"; Clear cache empties it', async () => {
-    const { page, context, errors } = await site.open('#/index');
+    const { page, context, errors } = await openPage(site.browser, site.url + '#/index');
     await storeEditedSource(page, 'boot', CACHED);
     await page.goto(site.url + '#/boot');
     await page.reload();

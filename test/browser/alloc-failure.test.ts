@@ -7,17 +7,18 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { cellText, inputValue, plotLabel, saved, setInput, settle } from './site';
-import { useSite } from './use-site';
+import { cellText, siteSession, inputValue, openPage, plotLabel, saved, setInput, settle } from './site';
 
 const SHOTS = resolve(import.meta.dirname, '../../docs/screenshots');
 const OOM = readFileSync(resolve(import.meta.dirname, '../explain/fixtures/x86-6.1-oom-killer.txt'), 'utf8');
-const site = useSite();
-beforeAll(() => { mkdirSync(SHOTS, { recursive: true }); });
+const site = siteSession();
+beforeAll(() => {
+  mkdirSync(SHOTS, { recursive: true });
+});
 
 describe('Why did my allocation fail?', () => {
   it('explains the shipped report, re-checks it under another min_free_kbytes, explains a pasted one and keeps it over a reload', async () => {
-    const { page, context, errors } = await site.open('#/alloc-failure');
+    const { page, context, errors } = await openPage(site.browser, site.url + '#/alloc-failure');
     expect(await page.locator('h1').first().textContent()).toBe('Why did my allocation fail?');
     expect(await page.locator('.cell[data-state]:not([data-state=done])').count()).toBe(0);
     expect(await cellText(page, 13)).toContain('Verdict: Every zone the order-0 Movable request');
@@ -65,7 +66,7 @@ describe('Why did my allocation fail?', () => {
 
 describe('boot.html: the machine under load', () => {
   it('the calculator\'s verdict follows its order; the fill level moves the plots; both survive a reload', async () => {
-    const { page, context, errors } = await site.open('#/boot');
+    const { page, context, errors } = await openPage(site.browser, site.url + '#/boot');
     expect(await page.locator('.cell[data-state]:not([data-state=done])').count()).toBe(0);
     const before = await cellText(page, 113);
     expect(before).toContain('Not on the first attempt; at min, yes.');

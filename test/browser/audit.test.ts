@@ -8,10 +8,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ORACLE } from '../helpers/oracle-dir';
-import { inputValue, openPage, settle, chooseOwnMachine } from './site';
-import { useSite } from './use-site';
+import { inputValue, openPage, settle, chooseOwnMachine, siteSession } from './site';
 
-const site = useSite();
+const site = siteSession();
 
 function consoleErrors(page: Page): string[] {
   const out: string[] = [];
@@ -31,7 +30,7 @@ async function setTopology(page: Page, t: Record<string, unknown>): Promise<void
 
 describe('UI audit', () => {
   it('an opened .dtb is kept when the arch, kernel or command line of your own machine change', async () => {
-    const { page, context, errors } = await site.open('#/watermarks');
+    const { page, context, errors } = await openPage(site.browser, site.url + '#/watermarks');
     const cerr = consoleErrors(page);
     const own = await chooseOwnMachine(page);
     await own.locator('label:has-text("device tree (.dtb)") input[type=radio]').check();
@@ -56,7 +55,7 @@ describe('UI audit', () => {
   });
 
   it('a zoneinfo pasted under the wrong arch names the profiles it matches, not CLI flags', async () => {
-    const { page, context, errors } = await site.open('#/watermarks');
+    const { page, context, errors } = await openPage(site.browser, site.url + '#/watermarks');
     const own = await chooseOwnMachine(page);
     await own.locator('textarea').fill(readFileSync(resolve(ORACLE, 'x64-1g/zoneinfo.txt'), 'utf8'));
     await settle(page);
@@ -72,7 +71,7 @@ describe('UI audit', () => {
   });
 
   it('a link carrying a pasted boot log is deflated, and opening it boots the same machine', async () => {
-    const { page, context, errors } = await site.open('#/watermarks');
+    const { page, context, errors } = await openPage(site.browser, site.url + '#/watermarks');
     const own = await chooseOwnMachine(page);
     await own.locator('label:has-text("e820 map or boot log") input[type=radio]').check();
     const log = readFileSync(resolve(ORACLE, 'x64-6g-numa2/kernel-console.txt'), 'utf8');
@@ -97,7 +96,7 @@ describe('UI audit', () => {
   });
 
   it('a 64 GiB custom topology: busy and progress show, the bar never moves back; 32-bit arm explains its single node', async () => {
-    const { page, context, errors } = await site.open('#/watermarks');
+    const { page, context, errors } = await openPage(site.browser, site.url + '#/watermarks');
     await page.locator('[data-input="machine_name"] select').selectOption('custom topology');
     await settle(page);
     await page.evaluate(() => {
@@ -130,7 +129,7 @@ describe('UI audit', () => {
   });
 
   it('the buddyinfo axis has plain, spaced ticks', async () => {
-    const { page, context, errors } = await site.open('#/boot');
+    const { page, context, errors } = await openPage(site.browser, site.url + '#/boot');
     const ticks = await page.locator('#cell-18 svg [aria-label="y-axis tick label"] text').allTextContents();
     expect(ticks.length).toBeGreaterThan(3);
     expect(ticks.join(' ')).not.toMatch(/e\+/);

@@ -7,12 +7,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { inputValue, saved, setInput, settle } from './site';
-import { useSite } from './use-site';
+import { siteSession, inputValue, openPage, saved, setInput, settle } from './site';
 
 const SCREENSHOTS = resolve(import.meta.dirname, '../../docs/screenshots');
-const site = useSite();
-beforeAll(() => { mkdirSync(SCREENSHOTS, { recursive: true }); });
+const site = siteSession();
+beforeAll(() => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+});
 
 /** What the occupancy map shows: its caption, and its hidden table's rows (pageblocks by state per step). */
 async function mapData(page: Page): Promise<{ caption: string; rows: string[]; rects: number }> {
@@ -30,7 +31,7 @@ async function cellStates(page: Page): Promise<string[]> {
 
 describe('notebooks/cma.html', () => {
   it('every cell is ok; moving the fill slider changes the occupancy map; the slider value survives a reload', async () => {
-    const { page, context, errors } = await site.open('#/cma');
+    const { page, context, errors } = await openPage(site.browser, site.url + '#/cma');
     expect(await page.locator('h1').first().textContent()).toBe('CMA under load');
     const states = await cellStates(page);
     expect(states.length).toBeGreaterThan(30);

@@ -8,10 +8,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ORACLE } from '../helpers/oracle-dir';
-import { chooseOwnMachine, inputValue, saved, setInput, settle, zoneinfoMarks } from './site';
-import { useSite } from './use-site';
+import { chooseOwnMachine, inputValue, saved, setInput, settle, zoneinfoMarks, siteSession, openPage } from './site';
 
-const site = useSite();
+const site = siteSession();
 
 /** Types into an input's number box and commits it (Enter), as a user does. */
 async function typeNumber(page: Page, box: ReturnType<Page['locator']>, text: string): Promise<void> {
@@ -39,7 +38,7 @@ async function contrast(page: Page, a: string, b: string): Promise<number> {
 
 describe('first use', () => {
   it('boot.html shows the command line parameters mmbook does not model, as the CLI warns', async () => {
-    const { page, context, errors } = await site.open('#/boot');
+    const { page, context, errors } = await openPage(site.browser, site.url + '#/boot');
     expect(await page.locator('#cell-6 .cell-warning').count()).toBe(0);
     await setInput(page, 'cmdline', 'console=ttyAMA0 crashkernel=128M hugepages=64 numa=off cma=64M');
     const warnings = await page.locator('#cell-6 .cell-warning').allTextContents();
@@ -50,7 +49,7 @@ describe('first use', () => {
   });
 
   it('watermarks.html takes extra kernel parameters for a shipped machine: cma=128M moves CMA', async () => {
-    const { page, context, errors } = await site.open();
+    const { page, context, errors } = await openPage(site.browser, site.url);
     await page.locator('[data-input="machine_name"] select').selectOption('a64-2g-cma64');
     await settle(page);
     expect(await page.locator('pre.zoneinfo').first().textContent()).toContain('cma      16384');
@@ -62,7 +61,7 @@ describe('first use', () => {
   });
 
   it('a typed value out of range is refused next to its input, and the box shows the value in use again', async () => {
-    const { page, context, errors } = await site.open();
+    const { page, context, errors } = await openPage(site.browser, site.url);
     const before = await zoneinfoMarks(page);
     const kept = await inputValue(page, 'min_free_kbytes');
     const box = page.locator('[data-input="min_free_kbytes"] input[type=number]');
@@ -96,7 +95,7 @@ describe('first use', () => {
   });
 
   it('Reset inputs can be undone, pasted zoneinfo included', async () => {
-    const { page, context, errors } = await site.open();
+    const { page, context, errors } = await openPage(site.browser, site.url);
     const own = await chooseOwnMachine(page);
     const real = readFileSync(resolve(ORACLE, 'a64-2g-cma64/zoneinfo.txt'), 'utf8');
     await own.locator('textarea').fill(real);
@@ -120,7 +119,7 @@ describe('first use', () => {
   });
 
   it('saving a scenario under an existing name says so and can be undone; the missing-name notice goes after a save', async () => {
-    const { page, context } = await site.open();
+    const { page, context } = await openPage(site.browser, site.url);
     await page.locator('button[data-action=save-scenario]').click();
     expect(await page.locator('.notice[data-topic=scenario]').textContent()).toContain('Give the scenario a name first.');
     await setInput(page, 'watermark_scale_factor', 300);
@@ -138,7 +137,7 @@ describe('first use', () => {
   });
 
   it('the boost slider says a fresh boot shows no boost, and the largest boost per zone', async () => {
-    const { page, context } = await site.open();
+    const { page, context } = await openPage(site.browser, site.url);
     const text = await page.locator('#cell-37 .cell-output').textContent();
     expect(text).toContain('boost is 0, so moving this slider changes nothing');
     expect(text).toMatch(/Node 0 DMA32: up to \d+ pages/);
@@ -148,7 +147,7 @@ describe('first use', () => {
   });
 
   it('plots: heatmap numbers contrast with their cells; watermark numbers clear the bars', async () => {
-    const { page, context } = await site.open();
+    const { page, context } = await openPage(site.browser, site.url);
     const pairs = await page.locator('[data-plot=protection]').evaluate((svg) => {
       const rects = [...svg.querySelectorAll('g[aria-label=cell] rect')].map((r) => ({ box: r.getBoundingClientRect(), fill: r.getAttribute('fill')! }));
       return [...svg.querySelectorAll('g[aria-label=text] text')].map((t) => {
@@ -170,7 +169,7 @@ describe('first use', () => {
   });
 
   it('cells that show nothing take no room; sliders have names; Tab reaches a cell and its tools', async () => {
-    const { page, context } = await site.open();
+    const { page, context } = await openPage(site.browser, site.url);
     const heights = await page.locator('.cell').evaluateAll((els) => els.filter((e) => !e.querySelector('.cell-output')!.childNodes.length && (e.querySelector('.cell-editor') as HTMLElement).hidden)
       .map((e) => [(e as HTMLElement).dataset.cellId, e.getBoundingClientRect().height]));
     expect(heights.length).toBeGreaterThan(4);
@@ -203,7 +202,7 @@ describe('first use', () => {
   });
 
   it('on a narrow window the notebook list collapses behind a button', async () => {
-    const { page, context } = await site.open();
+    const { page, context } = await openPage(site.browser, site.url);
     await page.setViewportSize({ width: 820, height: 900 });
     const list = page.locator('nav.nb-index ul');
     expect(await list.isVisible()).toBe(false);

@@ -9,13 +9,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { inputValue, plotLabel, saved, setInput, settle } from './site';
-import { useSite } from './use-site';
+import { siteSession, inputValue, openPage, plotLabel, saved, setInput, settle } from './site';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const ARTIFACTS = resolve(ROOT, 'test-artifacts');
-const site = useSite();
-beforeAll(() => { mkdirSync(ARTIFACTS, { recursive: true }); });
+const site = siteSession();
+beforeAll(() => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+});
 
 /** A screenshot of the viewport with the h2 matching `heading` near its top. */
 async function shoot(page: Page, name: string, heading: RegExp): Promise<void> {
@@ -39,7 +40,7 @@ const sessionValue = <T>(page: Page, name: string) => page.evaluate((n) => windo
 
 describe('notebooks/kswapd.html', () => {
   it('a slider re-runs the workload: the plot\'s data changes and overlays the previous run; after a reload the value and the plot are back, from the cache', async () => {
-    const { page, context, errors } = await site.open('#/kswapd');
+    const { page, context, errors } = await openPage(site.browser, site.url + '#/kswapd');
     expect(await notDone(page)).toEqual([]);
     const before = await plotLabel(page, 'watermark-bands');
     expect(before).toMatch(/^Free pages against the watermarks over the run, .*kswapd woke \d+ times/);
@@ -68,7 +69,7 @@ describe('notebooks/kswapd.html', () => {
   });
 
   it('a slider moved while its run is in flight: that run is cancelled (never cached), the plot shows the last value', async () => {
-    const { page, context, errors } = await site.open('#/kswapd');
+    const { page, context, errors } = await openPage(site.browser, site.url + '#/kswapd');
     await page.evaluate(() => window.mmbook.cache!.cache.flush());
     await expect.poll(() => page.locator('.cache-size').textContent()).toMatch(/\(1 result\)$/);
     const move = (v: string) => page.evaluate((value) => {
@@ -96,7 +97,7 @@ describe('notebooks/kswapd.html', () => {
 
 describe('notebooks/fragmentation.html', () => {
   it('a slider changes the pageblock map and persists; compact_memory shows what moved and the map after', async () => {
-    const { page, context, errors } = await site.open('#/fragmentation');
+    const { page, context, errors } = await openPage(site.browser, site.url + '#/fragmentation');
     expect(await notDone(page)).toEqual([]);
     const map = page.locator('#cell-23 [data-plot="pageblock-map"]');
     const before = await map.getAttribute('aria-label');

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { launchChromium, serveStatic } from './harness';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 let built: Promise<string> | undefined;
@@ -21,6 +23,22 @@ export function ensureSite(): Promise<string> {
     return out;
   })();
   return built;
+}
+
+/**
+ * For a test file: the built site served and Chromium launched before its tests (beforeAll), both
+ * closed after them (afterAll); `url` and `browser` are set once the tests run.
+ */
+export function siteSession(): { readonly url: string; readonly browser: Browser } {
+  const s = { url: '', browser: undefined as unknown as Browser, close: undefined as undefined | (() => Promise<void>) };
+  beforeAll(async () => {
+    const server = await serveStatic(await ensureSite());
+    s.url = server.url;
+    s.close = server.close;
+    s.browser = await launchChromium();
+  });
+  afterAll(async () => { await s.browser?.close(); await s.close?.(); });
+  return s;
 }
 
 export interface Opened { context: BrowserContext; page: Page; errors: string[] }

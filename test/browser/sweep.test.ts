@@ -8,10 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { saved, settle, storeEditedSource } from './site';
-import { useSite } from './use-site';
+import { saved, settle, storeEditedSource, siteSession, openPage } from './site';
 
-const site = useSite();
+const site = siteSession();
 
 const FIXTURE = readFileSync(resolve(import.meta.dirname, '../fixtures/notebooks/sweep-workload.html'), 'utf8');
 
@@ -33,7 +32,7 @@ const tableRows = (page: Page) => page.locator('[data-plot=sweep] table tbody tr
 
 describe('sweeps', () => {
   it('a 4-point sweep runs on the pool and plots the response; a second sweep is cancelled midway; both are there after a reload', async () => {
-    const { page, context, errors } = await site.open('#/index');
+    const { page, context, errors } = await openPage(site.browser, site.url + '#/index');
     await storeEditedSource(page, 'boot', FIXTURE);
     await page.goto(site.url + '#/boot');
     await page.reload();

@@ -6,16 +6,15 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ORACLE } from '../helpers/oracle-dir';
-import { cellText, editCell, inputValue, openPage, plotLabel, saved, setInput, settle, zoneinfoMarks, chooseOwnMachine } from './site';
-import { useSite } from './use-site';
+import { cellText, editCell, inputValue, openPage, plotLabel, saved, setInput, settle, zoneinfoMarks, chooseOwnMachine, siteSession } from './site';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts');
-const site = useSite();
+const site = siteSession();
 beforeAll(() => { mkdirSync(ARTIFACTS, { recursive: true }); });
 
 describe('workbench', () => {
   it('the index lists every notebook with its title', async () => {
-    const { page, context } = await site.open('#/index');
+    const { page, context } = await openPage(site.browser, site.url + '#/index');
     const titles = await page.locator('.notebook-list a').allTextContents();
     expect(titles).toEqual(expect.arrayContaining(['Tuning watermarks and lowmem_reserve', 'Booting a machine, stage by stage']));
     expect(await page.locator('nav.nb-index a[data-slug]').count()).toBe(titles.length);
@@ -23,7 +22,7 @@ describe('workbench', () => {
   });
 
   it('the site root opens the flagship notebook; moving watermark_scale_factor changes low/high in the plot and in zoneinfo', async () => {
-    const { page, context, errors } = await site.open();
+    const { page, context, errors } = await openPage(site.browser, site.url);
     expect(await page.locator('h1').first().textContent()).toBe('Tuning watermarks and lowmem_reserve');
     const before = await zoneinfoMarks(page);
     const labelBefore = await plotLabel(page, 'watermarks');
@@ -55,7 +54,7 @@ describe('workbench', () => {
   });
 
   it('a reload keeps the slider value and an edited cell; revert and reset undo them', async () => {
-    const { page, context } = await site.open('#/watermarks');
+    const { page, context } = await openPage(site.browser, site.url + '#/watermarks');
     await setInput(page, 'watermark_scale_factor', 150);
     await editCell(page, 9, '## My knobs\n\nEdited in the browser.');
     expect(await cellText(page, 9)).toContain('Edited in the browser.');
@@ -102,7 +101,7 @@ describe('workbench', () => {
   });
 
   it('a cell edited to throw shows its error and line; dependents are blocked with a link; other cells keep working', async () => {
-    const { page, context, errors } = await site.open();
+    const { page, context, errors } = await openPage(site.browser, site.url);
     await editCell(page, 22, 'const x = 1;\nthrow new Error("boom")');
     const cell = page.locator('#cell-22');
     expect(await cell.getAttribute('data-state')).toBe('error');
@@ -123,7 +122,7 @@ describe('workbench', () => {
   });
 
   it('a shared link applies valid values and refuses an out-of-range one with a message', async () => {
-    const { page, context } = await site.open();
+    const { page, context } = await openPage(site.browser, site.url);
     await setInput(page, 'watermark_scale_factor', 123);
     await page.locator('button[data-action=copy-link]').click();
     const link = await page.locator('input.share-link').inputValue();
@@ -153,7 +152,7 @@ describe('workbench', () => {
   });
 
   it('a corrupted IndexedDB entry is set aside with a message, and the file version loads', async () => {
-    const { page, context } = await site.open();
+    const { page, context } = await openPage(site.browser, site.url);
     await page.evaluate(() => new Promise<void>((resolve, reject) => {
       const req = indexedDB.open('mmbook');
       req.onsuccess = () => {
@@ -176,7 +175,7 @@ describe('workbench', () => {
   });
 
   it('pending saves are flushed on pagehide: a reload right after a change keeps it', async () => {
-    const { page, context } = await site.open();
+    const { page, context } = await openPage(site.browser, site.url);
     await setInput(page, 'watermark_scale_factor', 321); // returns before the 400 ms autosave debounce
     await page.reload();
     await settle(page);
@@ -185,7 +184,7 @@ describe('workbench', () => {
   });
 
   it('a quota failure is shown, the value stays pending, and it is saved once storage works again', async () => {
-    const { page, context } = await site.open();
+    const { page, context } = await openPage(site.browser, site.url);
     await page.evaluate(() => {
       const w = window as unknown as { realPut: unknown };
       w.realPut = IDBObjectStore.prototype.put;
@@ -203,7 +202,7 @@ describe('workbench', () => {
   });
 
   it('without IndexedDB the app still works and warns', async () => {
-    const { page, context } = await site.open('', () => { Object.defineProperty(window, 'indexedDB', { value: undefined }); });
+    const { page, context } = await openPage(site.browser, site.url, () => { Object.defineProperty(window, 'indexedDB', { value: undefined }); });
     expect((await page.locator('.notice[data-topic=storage]').textContent()) ?? '').toMatch(/will not survive a reload/);
     await setInput(page, 'watermark_scale_factor', 400);
     expect((await zoneinfoMarks(page)).low).toBeGreaterThan(0);
@@ -211,7 +210,7 @@ describe('workbench', () => {
   });
 
   it('keyboard: add below, delete, undo, move, help panel', async () => {
-    const { page, context } = await site.open();
+    const { page, context } = await openPage(site.browser, site.url);
     const ids = () => page.locator('.cell').evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.cellId)));
     const start = await ids();
     await page.locator('#cell-21 .cell-output').click();
@@ -255,7 +254,7 @@ describe('workbench', () => {
   });
 
   it('scenarios save, switch and delete; download exports the edited notebook', async () => {
-    const { page, context } = await site.open();
+    const { page, context } = await openPage(site.browser, site.url);
     await setInput(page, 'watermark_scale_factor', 300);
     await page.locator('input.scenario-name').fill('eager kswapd');
     await page.locator('button[data-action=save-scenario]').click();
@@ -281,7 +280,7 @@ describe('workbench', () => {
   });
 
   it('npm: imports in a cell resolve to the installed packages, with the network cut off', async () => {
-    const { page, context } = await site.open();
+    const { page, context } = await openPage(site.browser, site.url);
     const external: string[] = [];
     await context.route('**/*', (route) => {
       const u = route.request().url();
@@ -302,7 +301,7 @@ describe('workbench', () => {
   });
 
   it('the boot notebook renders every stage (screenshot saved)', async () => {
-    const { page, context, errors } = await site.open('#/boot');
+    const { page, context, errors } = await openPage(site.browser, site.url + '#/boot');
     expect(await page.locator('h1').first().textContent()).toBe('Booting a machine, stage by stage');
     for (const plot of ['address-map', 'buddyinfo']) expect(await page.locator(`[data-plot="${plot}"]`).count()).toBe(1);
     const states = await page.locator('.cell').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.state));
@@ -313,7 +312,7 @@ describe('workbench', () => {
   });
 
   it('your own machine: a pasted zoneinfo is imported and kept; garbage is an error; a .dtb file boots', async () => {
-    const { page, context, errors } = await site.open('#/watermarks');
+    const { page, context, errors } = await openPage(site.browser, site.url + '#/watermarks');
     const own = await chooseOwnMachine(page);
     // nothing pasted yet: no error; the request cell says what to do, its dependents wait for own, the page works
     expect(await page.locator('#cell-6').getAttribute('data-state')).toBe('waiting');
@@ -359,7 +358,7 @@ describe('workbench', () => {
   });
 
   it('simulator work runs in a worker with progress, and a newer boot cancels a stale one', async () => {
-    const { page, context } = await site.open();
+    const { page, context } = await openPage(site.browser, site.url);
     const r = await page.evaluate(async () => {
       const mm = window.mmbook.mm!;
       const fx = (await mm.fixtures()) as Array<{ arch: 'arm64' | 'arm' | 'x86_64'; kernel: '5.10' | '6.1'; dtb?: Uint8Array; e820?: string; cmdline: string }>;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { parseMarkRule, parseReplayArgs, stateFiles } from '../../src/cli/replay';
+import { parseMarkRule, parseReplayArgs } from '../../src/cli/replay';
 import { MmError } from '../../src/sim/errors';
 import { ORACLE, ORACLE_RT } from '../helpers/oracle-dir';
 import { alloc, free, header, mark } from './helpers';
@@ -89,11 +89,27 @@ describe('mmbook replay', () => {
     expect(r.stderr).toMatch(/^mmbook: warning: the trace was recorded on 4 CPUs \(#P:4\); the machine has 2/m);
   });
 
-  it('--state takes a directory or a prefix of kpageflags and pagetypeinfo files', () => {
+  it('--state starts from a real snapshot: a prefix path or --state-prefix, --sysctl at the snapshot\'s moment, errors naming the file', () => {
     const dir = join(ORACLE_RT, 'rt-a64-1g-fill');
-    expect(stateFiles(join(dir, 'rt_before'))).toEqual({ kpageflags: join(dir, 'rt_before.kpageflags.gz'), pagetypeinfo: join(dir, 'rt_before.pagetypeinfo.txt') });
-    expect(() => stateFiles(dir)).toThrow(/no kpageflags or kpageflags.gz in this directory/);
-    const a = parseReplayArgs([...MACHINE, '--trace', 'x', '--state', 'd', '--start-mark=a b', '--end-mark', 'c']);
-    expect(a).toMatchObject({ trace: 'x', state: 'd', startMark: 'a b', endMark: 'c', show: [] });
+    const fill = ['--arch', 'arm64', '--kernel', '6.1', '--dtb', join(dir, 'virt.dtb'), '--boot-log', join(dir, 'kernel-console.txt'), '--cmdline', readFileSync(join(dir, 'cmdline.txt'), 'utf8').trim()];
+    const a = parseReplayArgs([...fill, '--trace', 'x', '--state', 'd', '--start-mark=a b', '--end-mark', 'c']);
+    expect(a).toMatchObject({ trace: 'x', startMark: 'a b', endMark: 'c', show: [] });
+    expect(a.bootArgv).toEqual(expect.arrayContaining(['--state', 'd']));
+    const byPath = run([...fill, '--state', join(dir, 'rt_before'), '--trace', GZ, '--show', 'buddyinfo']);
+    expect(byPath.status, byPath.stderr).toBe(0);
+    expect(byPath.stdout).toMatch(/^start: snapshot \(page state from kpageflags\)\n/);
+    // the import's notes: per zone, how close it is to the snapshot's files
+    expect(byPath.stderr).toMatch(/^mmbook: note: node 0 zone DMA: page state from kpageflags; free blocks /m);
+    const byPrefix = run([...fill, '--state', dir, '--state-prefix', 'rt_before', '--trace', GZ, '--show', 'buddyinfo']);
+    expect(byPrefix.stdout).toBe(byPath.stdout);
+    // a sysctl written at the snapshot's moment: the watermarks follow it, from the snapshot's managed pages
+    const wm = (out: string) => /\n\s+min\s+(\d+)/.exec(out)![1];
+    const base = run([...fill, '--state', join(dir, 'rt_before'), '--trace', GZ, '--show', 'zoneinfo']);
+    const tuned = run([...fill, '--state', join(dir, 'rt_before'), '--sysctl', 'vm.min_free_kbytes=32768', '--trace', GZ, '--show', 'zoneinfo']);
+    expect(Number(wm(base.stdout))).toBe(5632);
+    expect(Number(wm(tuned.stdout))).toBe(8192);
+    const missing = run([...fill, '--state', join(dir, 'rt_nothing'), '--trace', GZ]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/^mmbook: SNAPSHOT_MISSING: --state directory '.*rt-a64-1g-fill' has no rt_nothing\.zoneinfo .*its prefixes are .*rt_before/);
   });
 });

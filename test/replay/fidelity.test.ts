@@ -10,8 +10,8 @@
  * M/8 of the kernel's M. kswapd wakes outside `do` spans between half the kernel's wake episodes and
  * twice its wake events. The errors are printed.
  *
- * Starting state: the interim import of src/sim/replay/start-state.ts (kpageflags + pagetypeinfo of
- * rt_before) until the snapshot importer (src/sim/snapshot) lands.
+ * Starting state: the rt_before snapshot (zoneinfo, buddyinfo, pagetypeinfo, kpageflags, meminfo,
+ * vmstat) through the snapshot importer (src/sim/snapshot), as `mmbook replay --state DIR/rt_before`.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ import { describe, expect, it } from 'vitest';
 import { bootMachine } from '../../src/sim/index';
 import { TraceReplay, startReplayRun, compareFree, zoneFree, type MarkRule, type ReplayResult } from '../../src/sim/replay/index';
 import { ORACLE_RT } from '../helpers/oracle-dir';
+import { readStateDir } from '../../src/cli/state-dir';
 
 const TOL = 0.1;
 
@@ -42,11 +43,8 @@ function replayOracle(folder: string, rules: MarkRule[]) {
     cmdline: readFileSync(join(dir, 'cmdline.txt'), 'utf8').trim(),
     bootLog: readFileSync(join(dir, 'kernel-console.txt'), 'utf8'),
   });
-  // the replay's starting state: rt_before (src/sim/replay/start-state.ts startReplayRun)
-  const { run, start } = startReplayRun(m, {
-    kpageflags: new Uint8Array(gunzipSync(readFileSync(join(dir, 'rt_before.kpageflags.gz')))),
-    pagetypeinfo: readFileSync(join(dir, 'rt_before.pagetypeinfo.txt'), 'utf8'),
-  });
+  // the replay's starting state: the rt_before snapshot, read as `--state DIR/rt_before` reads it
+  const { run, start } = startReplayRun(m, readStateDir(dir, 'rt_before', 1 << 30).input);
   const replay = new TraceReplay(run, { start, startMark: 'rt_before end', endMark: 'rt_after begin', markRewrites: rules });
   const t0 = performance.now();
   const gz = readFileSync(join(dir, 'rt_trace.txt.gz'));
@@ -109,23 +107,16 @@ describe('replay fidelity against real 6.1 kernels (oracle-rt)', () => {
   });
 
   it('rt-a64-2g-hugetlb-cma: gigantic pages from hugetlb_cma, before and after a tmpfs fill', () => {
-    const { res, checkpoints, kernelGot, run } = replayOracle('rt-a64-2g-hugetlb-cma', HUGETLB_RULES);
+    const { res, checkpoints, kernelGot } = replayOracle('rt-a64-2g-hugetlb-cma', HUGETLB_RULES);
     expect(kernelGot).toEqual([8, 0, 0, 0, 11, 11, 0]);
-    const pool = (run as unknown as { hugetlb?: unknown }).hugetlb !== undefined;
-    // without a run-time hugetlb pool in this build, only the checkpoints no gigantic page or
-    // alloc_contig_range migration has touched can match: after the first release, after the fill
-    const asserted = pool ? checkpoints : checkpoints.filter((c) => c.name === 'rt_phase.03_released' || c.name === 'rt_phase.04_filled');
-    if (!pool) console.log(`  (no run-time hugetlb pool in this build: asserted only ${asserted.map((c) => c.name).join(', ')})`);
-    for (const c of asserted) {
+    for (const c of checkpoints) {
       expect(c.shape, `${c.name} shape`).toBeLessThanOrEqual(TOL);
       expect(c.mt, `${c.name} mt`).toBeLessThanOrEqual(TOL);
     }
-    if (pool) {
-      res.commands.forEach((c, i) => {
-        const M = kernelGot[i]!;
-        expect(Math.abs(Number(c.got) - M), `${c.command}`).toBeLessThanOrEqual(Math.floor(M / 8));
-      });
-    }
+    res.commands.forEach((c, i) => {
+      const M = kernelGot[i]!;
+      expect(Math.abs(Number(c.got) - M), `${c.command}`).toBeLessThanOrEqual(Math.floor(M / 8));
+    });
     checkKswapd(res);
   });
 });

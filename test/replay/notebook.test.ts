@@ -45,18 +45,24 @@ describe('mm.replay', () => {
     await expect(p).rejects.toMatchObject({ code: 'CANCELLED' });
   });
 
-  it('starts from a real snapshot (kpageflags gzip + pagetypeinfo)', async () => {
+  it('starts from a real snapshot: given as state, or the machine\'s own (mm.boot({ state }))', async () => {
     const dir = join(ORACLE_RT, 'rt-a64-1g-fill');
-    const machine = mm.boot({ dtb: new Uint8Array(readFileSync(join(dir, 'virt.dtb'))), arch: 'arm64', kernel: '6.1', cmdline: readFileSync(join(dir, 'cmdline.txt'), 'utf8').trim(), bootLog: readFileSync(join(dir, 'kernel-console.txt'), 'utf8') });
-    const r = await mm.replay({
-      machine,
-      trace: [...header(), mark('x')].join('\n') + '\n',
-      state: { kpageflags: new Uint8Array(readFileSync(join(dir, 'rt_before.kpageflags.gz'))), pagetypeinfo: readFileSync(join(dir, 'rt_before.pagetypeinfo.txt'), 'utf8') },
-    });
-    expect(r.start).toMatch(/^snapshot \(interim import/);
-    // the snapshot's free lists exactly: rt_before.buddyinfo.txt
-    expect(r.marks[0]!.buddyinfo).toBe(readFileSync(join(dir, 'rt_before.buddyinfo.txt'), 'utf8'));
-    expect(r.marks[0]!.pagetypeinfo!.split('\n').slice(0, 10).join('\n')).toBe(readFileSync(join(dir, 'rt_before.pagetypeinfo.txt'), 'utf8').split('\n').slice(0, 10).join('\n'));
+    const boot = { dtb: new Uint8Array(readFileSync(join(dir, 'virt.dtb'))), arch: 'arm64', kernel: '6.1', cmdline: readFileSync(join(dir, 'cmdline.txt'), 'utf8').trim(), bootLog: readFileSync(join(dir, 'kernel-console.txt'), 'utf8') } as const;
+    const txt = (n: string) => readFileSync(join(dir, `rt_before.${n}.txt`), 'utf8');
+    // kpageflags as the gzip bytes a user drops in: mm.replay inflates them
+    const state = { zoneinfo: txt('zoneinfo'), buddyinfo: txt('buddyinfo'), pagetypeinfo: txt('pagetypeinfo'), meminfo: txt('meminfo'), vmstat: txt('vmstat'), kpageflags: new Uint8Array(readFileSync(join(dir, 'rt_before.kpageflags.gz'))) };
+    const trace = [...header(), mark('x')].join('\n') + '\n';
+    const r = await mm.replay({ machine: mm.boot(boot), trace, state });
+    expect(r.start).toBe('snapshot (page state from kpageflags)');
+    // the snapshot's free lists exactly: rt_before.buddyinfo.txt, and its per-cpu pages
+    expect(r.marks[0]!.buddyinfo).toBe(txt('buddyinfo'));
+    expect(r.marks[0]!.pagetypeinfo!.split('\n').slice(0, 10).join('\n')).toBe(txt('pagetypeinfo').split('\n').slice(0, 10).join('\n'));
+    const pcp = (z: string) => /count: (\d+)/.exec(z)![1];
+    expect(pcp(r.marks[0]!.zoneinfo!)).toBe(pcp(txt('zoneinfo')));
+    const own = await mm.replay({ machine: mm.boot({ ...boot, state }), trace });
+    expect(own.start).toMatch(/^snapshot/);
+    expect(own.marks[0]!.buddyinfo).toBe(txt('buddyinfo'));
+    expect(own.marks[0]!.zoneinfo).toBe(r.marks[0]!.zoneinfo);
   });
 
   it('in the browser: the machine\'s worker replays it, as a long method with progress', async () => {

@@ -12,7 +12,7 @@ function scan(l: string): TraceLineScanner & { ev: number } {
 }
 
 describe('TraceLineScanner', () => {
-  it('reads the tracefs layout: comm, pid, cpu, the softirq flag, the event and its body (oracle-rt.md §1.2)', () => {
+  it('reads the tracefs layout: comm, pid, cpu, the softirq flag, the event and its body', () => {
     const l = '            init-1       [000] .Ns..     5.205068: mm_page_free: page=00000000a708d2c9 pfn=0x4788b order=0';
     const sc = scan(l);
     expect(sc.ev).toBe(EV.FREE);

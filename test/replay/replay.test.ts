@@ -94,7 +94,7 @@ describe('trace replay: requests and frees', () => {
     expect(allocatedPages(b.run)).toBe(b.before);
   });
 
-  it('a free with the softirq flag right after a refill burst goes to the buddy (the pcp trylock failed, oracle-rt.md §4.6)', () => {
+  it('a free with the softirq flag right after a refill burst goes to the buddy (6.1 free_unref_page: the pcp trylock failed)', () => {
     const m = smallMachine();
     const [a, z] = [0x42000, 0x43000];
     const run = m.start();

@@ -76,6 +76,11 @@ describe('mm.boot({ state }) then machine.start()', () => {
     // boost 4608 and node_unreclaimable from the snapshot
     expect(m.view().nodes[0]!.zones[0]!.boost).toBe(4608);
     expect(a.rs.nodes[0]!.kswapdFailures).toBe(16);
+    // start(opts) from the snapshot takes its run options; a start without them keeps the defaults
+    const manual = (m.start({ daemons: 'manual', swap: true, swappiness: 100 }) as RunHandle).running;
+    expect([manual.rs.daemons, manual.rs.swap, manual.rs.swappiness]).toEqual(['manual', true, 100]);
+    expect([a.rs.daemons, a.rs.swap, a.rs.swappiness]).toEqual(['auto', false, 60]);
+    expect(manual.render('buddyinfo')).toBe(m.render('buddyinfo'));
   });
 
   it('a sysctl write at the snapshot recomputes from its managed pages (and clears boost)', () => {

@@ -11,6 +11,8 @@ import { cmaSeries, cmaSeriesRows } from './cma-series';
 import { cmaAllocOutcomes, cmaBorrow, cmaBorrowRows } from './cma-borrow';
 import { cmaCost, cmaCostPlot, cmaCostRows } from './cma-cost';
 import { CMA_COLORS, CMA_STATES, cmaColorScale } from './cma-states';
+import { replayOrderMap, replayOrders, replayTimeline, REPLAY_COLORS } from './replay-plots';
+import { kernelKswapdRecords, kswapdRecords, markBefore, orderRows, realPoints, replayPoints, timelineRows, zonesAtMark } from './replay-data';
 
 export const plots = {
   ...helpers, diffLines, diffView, maxBoostRows,
@@ -20,4 +22,6 @@ export const plots = {
   sweepPlot,
   // CMA occupancy under a workload (notebooks/cma.html)
   cmaMap, cmaMapData, cmaMapCounts, cmaSeries, cmaSeriesRows, cmaBorrow, cmaBorrowRows, cmaAllocOutcomes, cmaCost, cmaCostPlot, cmaCostRows, CMA_COLORS, CMA_STATES, cmaColorScale,
+  // trace replays, recorded tuning against a changed one (notebooks/replay.html)
+  replayTimeline, replayOrders, replayOrderMap, REPLAY_COLORS, replayPoints, realPoints, timelineRows, orderRows, zonesAtMark, kswapdRecords, kernelKswapdRecords, markBefore,
 };

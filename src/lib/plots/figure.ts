@@ -55,10 +55,10 @@ export function fallbackTable(t: FallbackTable): HTMLTableElement {
 
 export interface LegendItem {
   label: string;
-  /** a line (stroke, optional dash and width), a filled box, or a × marker */
+  /** a line (stroke, optional dash and width), a filled box, or a × or dot marker */
   line?: { color: string; dash?: string; width?: number };
   box?: { color: string; opacity?: number; stroke?: string };
-  marker?: { shape: 'times'; color: string };
+  marker?: { shape: 'times' | 'dot'; color: string };
 }
 
 /** An HTML legend (it renders under jsdom, where Plot's ramp legends need a canvas). */
@@ -77,6 +77,7 @@ export function legend(items: LegendItem[], className = 'plot-legend'): HTMLElem
     sw.setAttribute('aria-hidden', 'true');
     if (it.line) sw.innerHTML = `<line x1="0" y1="6" x2="18" y2="6" stroke="${it.line.color}" stroke-width="${it.line.width ?? 2}"${it.line.dash ? ` stroke-dasharray="${it.line.dash}"` : ''}/>`;
     else if (it.box) sw.innerHTML = `<rect x="1" y="1" width="16" height="10" fill="${it.box.color}" fill-opacity="${it.box.opacity ?? 1}"${it.box.stroke ? ` stroke="${it.box.stroke}"` : ''}/>`;
+    else if (it.marker?.shape === 'dot') sw.innerHTML = `<circle cx="9" cy="6" r="3.5" fill="${it.marker.color}"/>`;
     else if (it.marker) sw.innerHTML = `<path d="M5 2L13 10M13 2L5 10" stroke="${it.marker.color}" stroke-width="1.5"/>`;
     item.append(sw, it.label);
     el.append(item);

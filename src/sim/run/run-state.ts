@@ -213,9 +213,10 @@ export class RunState {
     this.hotBoostWakeOnFailure = r.boostWakeOnFailure;
     this.hotReclaimCap = r.pcp.reclaimActiveCap;
     this.hotZoneLockedInSmallest = r.zoneLockedTrace === 'rmqueue-smallest';
-    this.swap = from?.swap ?? opts.swap ?? false;
-    this.swappiness = from?.swappiness ?? opts.swappiness ?? 60;
-    this.daemons = from?.daemons ?? opts.daemons ?? 'auto';
+    // a clone keeps its source's options unless it is given its own
+    this.swap = opts.swap ?? from?.swap ?? false;
+    this.swappiness = opts.swappiness ?? from?.swappiness ?? 60;
+    this.daemons = opts.daemons ?? from?.daemons ?? 'auto';
     this.tunables = from?.tunables ?? p.tunables;
     if (from) {
       this.wmark = from.wmark.slice();
@@ -283,10 +284,9 @@ export class RunState {
     return new RunState(machine, opts);
   }
 
-  /** An independent copy of this run state (a checkpoint that can run on). */
-  clone(): RunState {
-    const c = new RunState(this.machine, {}, this);
-    return c;
+  /** An independent copy of this run state (a checkpoint that can run on), with other run options if given. */
+  clone(opts: RunOptions = {}): RunState {
+    return new RunState(this.machine, opts, this);
   }
 
   /** The internal zone index of a zone id, or −1 when the buddy does not hold it (an empty zone). */

@@ -19,9 +19,9 @@ export function startFromSnapshot(machine: Machine, snapshot: SnapshotInput, opt
   return new RunningMachine(importSnapshot(machine, snapshot, opts).rs);
 }
 
-/** A new RunningMachine from an import (each start is independent: the import's state is cloned). */
-export function startImported(imp: SnapshotImport): RunningMachine {
-  return new RunningMachine(imp.rs.clone());
+/** A new RunningMachine from an import (each start is independent: the import's state is cloned), with its own run options if given. */
+export function startImported(imp: SnapshotImport, opts: RunOptions = {}): RunningMachine {
+  return new RunningMachine(imp.rs.clone(opts));
 }
 
 const list = (r: Record<string, number>) => Object.entries(r).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
