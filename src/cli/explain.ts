@@ -1,11 +1,12 @@
 /**
- * `mmbook explain [--arch A] [--kernel K] [--report N] [--json OUT] FILE`: read a kernel log excerpt
+ * `mmbook explain [--arch A] [--kernel K] [--report N] [--sysctl vm.extfrag_threshold=N] [--json OUT] FILE`: read a kernel log excerpt
  * holding a real `page allocation failure` (or OOM killer) report, rebuild the zones it printed and
  * run the request through the model's watermark code; print per zone of the zonelist the check
  * that refused it with its numbers, then fallback, reclaim, compaction, tuning and a verdict.
  * `--json OUT` writes the same as data (`-` for stdout, then no text is printed). Without
  * --arch/--kernel what the text allows is inferred and said; a contradiction with a given value is
- * a warning. FILE `-` reads stdin.
+ * a warning. FILE `-` reads stdin. --sysctl gives the one setting a report does not print and the
+ * explanation needs: vm.extfrag_threshold (compaction's test for costly orders; default 500).
  */
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -18,6 +19,7 @@ export interface ExplainArgs {
   kernel?: KernelVersion;
   report?: number;
   json?: string;
+  extfragThreshold?: number;
 }
 
 export function parseExplainArgs(argv: string[]): ExplainArgs {
@@ -36,6 +38,13 @@ export function parseExplainArgs(argv: string[]): ExplainArgs {
       if (!/^\d+$/.test(v) || Number(v) < 1) throw new MmError('CLI_USAGE', `--report must be a positive integer (1 = the first report in the file), got '${v}'`);
       if (a.report !== undefined) throw new MmError('CLI_USAGE', `${flag} given twice`);
       a.report = Number(v);
+    } else if (flag === '--sysctl') {
+      const v = take();
+      const m = /^(?:vm\.|\/proc\/sys\/vm\/)?extfrag_threshold=(\d+)$/.exec(v.replace(/\s+/g, ''));
+      if (!m) throw new MmError('CLI_USAGE', `--sysctl: mmbook explain takes vm.extfrag_threshold=N (the report prints the zones' watermarks and reserves themselves), got '${v}'`);
+      if (Number(m[1]) > 1000) throw new MmError('CLI_USAGE', `--sysctl vm.extfrag_threshold must be 0..1000 (the kernel's range), got ${m[1]}`);
+      if (a.extfragThreshold !== undefined) throw new MmError('CLI_USAGE', `${flag} vm.extfrag_threshold given twice`);
+      a.extfragThreshold = Number(m[1]);
     } else if (flag.startsWith('-') && flag !== '-') throw new MmError('CLI_USAGE', `unknown option '${arg}' for mmbook explain`);
     else if (file === undefined) file = flag;
     else throw new MmError('CLI_USAGE', `unexpected argument '${flag}' (one log file per run)`);
@@ -44,7 +53,7 @@ export function parseExplainArgs(argv: string[]): ExplainArgs {
   if (a.arch !== undefined || a.kernel !== undefined) {
     checkProfileName(a.arch ?? 'arm64', a.kernel ?? '6.1', { arch: '--arch', kernel: '--kernel' });
   }
-  return { file, arch: a.arch as Arch | undefined, kernel: a.kernel as KernelVersion | undefined, report: a.report, json: a.json };
+  return { file, arch: a.arch as Arch | undefined, kernel: a.kernel as KernelVersion | undefined, report: a.report, json: a.json, extfragThreshold: a.extfragThreshold };
 }
 
 function readLog(path: string): string {
@@ -67,7 +76,7 @@ export async function explainCommand(argv: string[]): Promise<number> {
   if (reports.length > 1 && a.report === undefined) {
     process.stderr.write(`mmbook: warning: ${name} holds ${reports.length} reports (lines ${reports.map((r) => r.line).join(', ')}); explaining the first, --report N picks another\n`);
   }
-  const r = explainReport(rep, { arch: a.arch, kernel: a.kernel, file: name });
+  const r = explainReport(rep, { arch: a.arch, kernel: a.kernel, file: name, extfragThreshold: a.extfragThreshold });
   for (const w of r.warnings) process.stderr.write(`mmbook: warning: ${w}\n`);
   if (a.json !== undefined) {
     const json = JSON.stringify(explanationJson(r), null, 2) + '\n';

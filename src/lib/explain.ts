@@ -20,6 +20,8 @@ export interface MmExplainOptions {
   report?: number;
   /** the text's name in messages (default "pasted text") */
   name?: string;
+  /** vm.extfrag_threshold of the machine (a report does not print it; default the kernel's 500) */
+  extfragThreshold?: number;
 }
 
 export interface ReportSummary {
@@ -69,7 +71,7 @@ export function explain(text: string, opts: MmExplainOptions = {}): MmExplanatio
     throw new MmError('REPORT_INDEX', `report ${String(opts.report)}: ${name} holds ${reports.length} report${reports.length === 1 ? '' : 's'} (1${reports.length > 1 ? `–${reports.length}` : ''})`, 'report');
   }
   const rep = reports[k - 1]!;
-  const { input, ...meta } = reportExplainInput(rep, { arch: opts.arch, kernel: opts.kernel, file: name });
+  const { input, ...meta } = reportExplainInput(rep, { arch: opts.arch, kernel: opts.kernel, file: name, extfragThreshold: opts.extfragThreshold });
   const warnings = [...meta.warnings];
   if (reports.length > 1 && opts.report === undefined) warnings.unshift(`${name} holds ${reports.length} reports (lines ${reports.map((r) => r.line).join(', ')}); explaining the first, report: N picks another`);
   return {

@@ -82,6 +82,10 @@ describe('mmbook explain', () => {
     expect(() => parseExplainArgs(['--report', '0', 'f'])).toThrow(/--report must be a positive integer/);
     expect(() => parseExplainArgs(['--bogus', 'f'])).toThrow(/unknown option '--bogus'/);
     expect(() => parseExplainArgs(['a', 'b'])).toThrow(/one log file per run/);
-    expect(parseExplainArgs(['--arch=arm', '--kernel=5.10', '--json', 'o.json', 'f'])).toEqual({ file: 'f', arch: 'arm', kernel: '5.10', report: undefined, json: 'o.json' });
+    expect(parseExplainArgs(['--arch=arm', '--kernel=5.10', '--json', 'o.json', 'f'])).toEqual({ file: 'f', arch: 'arm', kernel: '5.10', report: undefined, json: 'o.json', extfragThreshold: undefined });
+    expect(parseExplainArgs(['--sysctl', 'vm.extfrag_threshold=300', 'f']).extfragThreshold).toBe(300);
+    expect(parseExplainArgs(['--sysctl=extfrag_threshold = 0', 'f']).extfragThreshold).toBe(0);
+    expect(() => parseExplainArgs(['--sysctl', 'vm.min_free_kbytes=1024', 'f'])).toThrow(/takes vm\.extfrag_threshold=N .*got 'vm\.min_free_kbytes=1024'/);
+    expect(() => parseExplainArgs(['--sysctl', 'vm.extfrag_threshold=1001', 'f'])).toThrow(/must be 0\.\.1000/);
   });
 });

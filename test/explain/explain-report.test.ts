@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllocFailureReports, stripLogPrefixes } from '../../src/sim/input/alloc-failure-parse';
-import { explainReport, explanationJson } from '../../src/sim/page_alloc/explain-report';
+import { explainReport, explanationJson, reportExplainInput } from '../../src/sim/page_alloc/explain-report';
+import { explainFailure } from '../../src/sim/page_alloc/explain';
+import { retuneExplainInput } from '../../src/sim/page_alloc/explain-retune';
 import { ORACLE_RT } from '../helpers/oracle-dir';
 import { fill, start } from '../oom/helpers';
 
@@ -106,6 +108,30 @@ describe('hand-written reports in other layouts', () => {
     const rep = parseAllocFailureReports(readFileSync(join(FIX, 'x86-5.10-syslog-atomic.txt'), 'utf8'))[0]!;
     expect(rep.suppressedBefore).toBe(4);
     expect(rep.swapCacheStats).toBe(true);
+  });
+
+  it('vm.extfrag_threshold decides compaction_suitable for a costly order: the default 500, or the value given', () => {
+    /*
+     * The 5.10 x86 report made order 4 with Normal's 240000kB in 7500 order-3 blocks: fragmentation index
+     * 1000 − (1000 + 60000·1000/16) / 7500 = 1000 − 500 = 500 (integer division). compaction_suitable:
+     * the order-0 check at low (13118) + 2<<4 passes, and 500 ≤ extfrag_threshold 500 → COMPACT_NOT_SUITABLE_ZONE
+     * (a low-memory failure); with vm.extfrag_threshold=499 the zone is a fragmentation failure → continue.
+     */
+    const text = readFileSync(join(FIX, 'x86-5.10-syslog-atomic.txt'), 'utf8')
+      .replace('order:2, mode', 'order:4, mode')
+      .replace(/Node 0 Normal: 40000\*4kB \(UMEH\) 10000\*8kB \(UMEH\) 0\*16kB 0\*32kB/, 'Node 0 Normal: 0*4kB 0*8kB 0*16kB 7500*32kB (UMEH)');
+    const byDefault = explainText(text);
+    const normal = byDefault.explanation.zones[0]!;
+    expect([normal.zone, normal.fragmentation_index, normal.compaction]).toEqual(['Node 0 Normal', 500, 'not_suitable_zone']);
+    expect(byDefault.inferred).toContain('vm.extfrag_threshold 500: the kernel\'s default (a report does not print it; give the machine\'s value if it was changed)');
+    expect(byDefault.explanation.compaction[0]).toMatch(/fragmentation index 0\.500; compaction would not run: the fragmentation index is ≤ 0\.5 \(vm\.extfrag_threshold 500/);
+    const given = explainText(text, { extfragThreshold: 499 });
+    expect(given.explanation.zones[0]!.compaction).toBe('continue');
+    expect(given.inferred.join('\n')).not.toMatch(/extfrag_threshold/);
+    // mm.recheck's path: the write changes compaction's verdict; a value outside 0..1000 is refused
+    const { input } = reportExplainInput(parseAllocFailureReports(text, 'test.txt')[0]!, { file: 'test.txt' });
+    expect(explainFailure(retuneExplainInput(input, { extfrag_threshold: 499 })).zones[0]!.compaction).toBe('continue');
+    expect(() => retuneExplainInput(input, { 'vm.extfrag_threshold': 2000 })).toThrow(/vm\.extfrag_threshold must be an integer in 0\.\.1000/);
   });
 
   it('4.14 Android arm64: <4> levels, no NUMA, no boost, no reserved_highatomic, 3-zone enum, CMA, old GFP bits', () => {

@@ -24,7 +24,8 @@
 import { MmError } from '../errors';
 import { defaultKernelConfig } from '../input/profiles';
 import { versionRules } from '../kernel-behaviour';
-import type { Arch, KernelVersion, ZoneName } from '../types';
+import { PAGE_ALLOC_COSTLY_ORDER, type Arch, type KernelVersion, type ZoneName } from '../types';
+import { EXTFRAG_THRESHOLD_DEFAULT } from '../compaction/constants';
 import { zoneNames as profileZoneNames } from '../zone-types';
 import type { ParsedAllocFailure, ParsedZone } from '../input/alloc-failure-parse';
 import { formatAllocFlags, gfpToAllocFlags } from './alloc-flags';
@@ -41,6 +42,8 @@ export interface ExplainReportOptions {
   kernel?: KernelVersion;
   /** the log's name, for error messages */
   file?: string;
+  /** vm.extfrag_threshold of the machine (a report does not print it); default the kernel's 500, said as assumed */
+  extfragThreshold?: number;
 }
 
 export interface ReportExplanation {
@@ -206,6 +209,8 @@ export function reportExplainInput(rep: ParsedAllocFailure, opts: ExplainReportO
   const hasC = rep.zones.some((z) => z.freeArea?.letters.some((l) => l.includes('C')));
   const cmaConfigured = rep.totals.pagesCmaReserved !== undefined || hasC || rep.zones.some((z) => (field(z, 'free_cma') ?? 0) > 0) || cfg.cma;
   const allocScheme = reserveScheme(ver, kernel);
+  const extfragThreshold = opts.extfragThreshold ?? EXTFRAG_THRESHOLD_DEFAULT;
+  if (opts.extfragThreshold === undefined && rep.order > PAGE_ALLOC_COSTLY_ORDER) inferred.push(`vm.extfrag_threshold ${EXTFRAG_THRESHOLD_DEFAULT}: the kernel's default (a report does not print it; give the machine's value if it was changed)`);
   const allocFlags = gfpToAllocFlags(gfp, rep.order, allocScheme, cmaConfigured, false);
   inferred.push(`alloc_flags ${formatAllocFlags(allocFlags, allocScheme)}: gfp_to_alloc_flags of the mode, the slow path's last attempt (a real-time task's ALLOC_HARDER or PF_MEMALLOC access cannot be seen in a report)`);
   let hz: number;
@@ -287,6 +292,7 @@ export function reportExplainInput(rep: ParsedAllocFailure, opts: ExplainReportO
     kernel: rep.version ?? kernel,
     cmaConfigured,
     allocScheme,
+    extfragThreshold,
     watermarkFastClamp: versionRules(kernel).watermarkFastClamp,
     order: rep.order,
     gfp,

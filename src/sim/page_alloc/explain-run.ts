@@ -75,6 +75,7 @@ export function runExplainInput(rs: RunState, req: AllocRequest, allocFlags: num
     cmaConfigured: rs.rules.cmaConfigured,
     watermarkFastClamp: rs.rules.watermarkFastClamp,
     allocScheme: rs.rules.allocFlags,
+    extfragThreshold: rs.compaction.extfragThreshold,
     order: req.order,
     gfp: req.gfp,
     gfpText: formatGfpMode(req.gfp, rs.profile.kernel).slice('mode:'.length),

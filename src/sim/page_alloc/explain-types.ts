@@ -61,6 +61,8 @@ export interface ExplainInput {
   /** anon LRU pages are reclaimable (swap space is available) */
   swap: boolean;
   pageblockOrder: number;
+  /** vm.extfrag_threshold (compaction_suitable's test for costly orders); default 500, the kernel's */
+  extfragThreshold?: number;
   /** the tunables with the zones' current managed pages, for the tuning search; null = none */
   tunables: TunableState | null;
   /** current values of the tunables when they are inferred, not known ("≈22528") */

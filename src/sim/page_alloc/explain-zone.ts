@@ -263,6 +263,6 @@ function compactionSuitable(input: ExplainInput, ws: WatermarkState, zi: number,
   if (zoneWatermarkOkFree(ws, zi, order, z.wmark[markIdx]! + z.boost, hz, allocFlags, z.free)) return 'success';
   const wm = (order > PAGE_ALLOC_COSTLY_ORDER ? z.wmark[1] : z.wmark[0]) + z.boost + (2 << order);
   if (!zoneWatermarkOkFree(ws, zi, 0, wm, hz, ALLOC_CMA, z.free)) return 'skipped';
-  if (order > PAGE_ALLOC_COSTLY_ORDER && fragIdx >= 0 && fragIdx <= EXTFRAG_THRESHOLD_DEFAULT) return 'not_suitable_zone';
+  if (order > PAGE_ALLOC_COSTLY_ORDER && fragIdx >= 0 && fragIdx <= (input.extfragThreshold ?? EXTFRAG_THRESHOLD_DEFAULT)) return 'not_suitable_zone';
   return 'continue';
 }

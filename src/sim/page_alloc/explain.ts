@@ -79,7 +79,7 @@ export function explainFailure(input: ExplainInput): FailureExplanation {
         success: 'not needed (the watermark check already passes)',
         continue: `could run: ${src.free} free pages would make ${Math.floor(src.free / 2 ** order)} order-${order} blocks if they were contiguous`,
         skipped: `would be skipped: too few free pages to migrate into (needs more than the ${order > PAGE_ALLOC_COSTLY_ORDER ? 'low' : 'min'} watermark + ${2 << order})`,
-        not_suitable_zone: `would not run: the fragmentation index is ≤ ${EXTFRAG_THRESHOLD_DEFAULT / 1000} (a low-memory failure, not fragmentation)`,
+        not_suitable_zone: `would not run: the fragmentation index is ≤ ${(input.extfragThreshold ?? EXTFRAG_THRESHOLD_DEFAULT) / 1000} (vm.extfrag_threshold ${input.extfragThreshold ?? EXTFRAG_THRESHOLD_DEFAULT}: a low-memory failure, not fragmentation)`,
       }[z.compaction ?? 'continue'];
       compaction.push(`${z.zone}: fragmentation index ${fiText}; compaction ${what}`);
     }
