@@ -167,8 +167,9 @@ export class Buddy {
   takeSmallest(zi: number, order: number, mt: number, countFree = true): number {
     const { head, tail, next, prev, nrFree, tag } = this;
     const maxOrder = this.maxOrder;
-    for (let o = order; o < maxOrder; o++) {
-      const li = (zi * maxOrder + o) * MIGRATE_TYPES + mt;
+    // the list of (zi, order, mt); one order up is MIGRATE_TYPES further
+    const li0 = (zi * maxOrder + order) * MIGRATE_TYPES + mt;
+    for (let o = order, li = li0; o < maxOrder; o++, li += MIGRATE_TYPES) {
       const h = head[li];
       if (h < 0) continue;
       // list_del of the head
@@ -178,14 +179,14 @@ export class Buddy {
       else tail[li] = -1;
       nrFree[li]--;
       // expand: the upper halves to the heads of the lower orders' lists
-      let high = o;
       let size = 1 << o;
-      while (high > order) {
+      const mtTag = buddyTag(0, mt);
+      for (let high = o, lj = li; high > order; ) {
         high--;
+        lj -= MIGRATE_TYPES;
         size >>= 1;
         const j = h + size;
-        const lj = (zi * maxOrder + high) * MIGRATE_TYPES + mt;
-        tag[j] = buddyTag(high, mt);
+        tag[j] = mtTag | high;
         const hj = head[lj];
         next[j] = hj;
         prev[j] = -1;

@@ -27,6 +27,8 @@ export function freeOneCore(b: Buddy, zi: number, pfn: number, order: number, mt
   const ze = b.z.end[zi];
   const top = b.maxOrder - 1;
   const mergeableOnly = b.rules.freeMerge === 'mergeable-only';
+  // the first list of (zi, order); one order up is MIGRATE_TYPES further
+  let lo = (zi * maxOrder + order) * MIGRATE_TYPES;
   while (order < top) {
     const buddyPfn = pfn ^ (1 << order);
     if (buddyPfn < zs || buddyPfn >= ze) break; // page_zone_id differs
@@ -40,7 +42,7 @@ export function freeOneCore(b: Buddy, zi: number, pfn: number, order: number, mt
     }
     // del_page_from_free_list: unlink the buddy from whichever list it is on
     const bi = buddyPfn - basePfn;
-    const li = (zi * maxOrder + order) * MIGRATE_TYPES + ((bt >> PS_MT_SHIFT) & PS_MT_MASK);
+    const li = lo + ((bt >> PS_MT_SHIFT) & PS_MT_MASK);
     const p = prev[bi];
     const nx = next[bi];
     if (p >= 0) next[p] = nx;
@@ -51,10 +53,11 @@ export function freeOneCore(b: Buddy, zi: number, pfn: number, order: number, mt
     tag[bi] = PS_FREE_TAIL;
     pfn &= buddyPfn;
     order++;
+    lo += MIGRATE_TYPES;
   }
   const i = pfn - basePfn;
   tag[i] = buddyTag(order, mt);
-  const li = b.listIndex(zi, order, mt);
+  const li = lo + mt;
   if (toTail || buddyMergeLikely(b, pfn, order)) b.linkTail(i, li);
   else b.linkHead(i, li);
 }
@@ -67,5 +70,5 @@ function buddyMergeLikely(b: Buddy, pfn: number, order: number): boolean {
   if (higherBuddy < b.basePfn || higherBuddy >= b.endPfn) return false;
   const t = b.tag[higherBuddy - b.basePfn];
   if (!(t & PS_BUDDY) || (t & PS_ORDER_MASK) !== order + 1) return false;
-  return b.z.indexOfPfn(combined) === b.z.indexOfPfn(higherBuddy);
+  return b.zoneIndexOf(combined) === b.zoneIndexOf(higherBuddy);
 }

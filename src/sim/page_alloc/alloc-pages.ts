@@ -34,6 +34,14 @@ export interface AllocContext extends AllocRequest {
   pinned: boolean;
   /** PF_MEMALLOC_NOCMA (5.10) for pinning callers */
   noCma: boolean;
+  /**
+   * The (GFP mask, node) whose prepare_alloc_pages results (zonelist, preferred, highestZoneidx,
+   * migratetype) ac holds, with the first attempt's alloc flags: a repeated request (no pinning)
+   * skips recomputing them. memoGfp −1: none. Only allocPages writes these fields.
+   */
+  memoGfp: number;
+  memoNid: number;
+  memoFlags: number;
 }
 
 /** Request flags of allocPages beyond the GFP mask. */
@@ -124,16 +132,32 @@ export function getPageFromFreelist(rs: RunState, ac: AllocContext, allocFlags: 
 export function allocPages(rs: RunState, gfp: number, order: number, nid: number, cpu: number, kind: number, owner: number, reqFlags: number): number {
   const ac = rs.ac;
   if (order >= rs.buddy.maxOrder) return -1;
-  const pin = (reqFlags & REQ_PIN) !== 0;
-  if (pin && rs.rules.pinNoCma === 'PF_MEMALLOC_PIN') gfp &= ~__GFP_MOVABLE;
-  ac.noCma = pin && rs.rules.pinNoCma === 'PF_MEMALLOC_NOCMA';
-  if (!prepareAllocPages(rs, ac, gfp, order, nid)) return -1;
+  let allocFlags: number;
+  if (reqFlags === 0 && gfp === ac.memoGfp && nid === ac.memoNid) {
+    // the same request as the last one: prepare_alloc_pages' results are still in ac
+    ac.gfp = gfp;
+    ac.order = order;
+    ac.noCma = false;
+    ac.pinned = false;
+    allocFlags = ac.memoFlags;
+  } else {
+    const pin = (reqFlags & REQ_PIN) !== 0;
+    if (pin && rs.rules.pinNoCma === 'PF_MEMALLOC_PIN') gfp &= ~__GFP_MOVABLE;
+    ac.noCma = pin && rs.rules.pinNoCma === 'PF_MEMALLOC_NOCMA';
+    ac.memoGfp = -1;
+    if (!prepareAllocPages(rs, ac, gfp, order, nid)) return -1;
+    ac.pinned = pin;
+    allocFlags = gfpToAllocFlagsCma(gfp, ALLOC_WMARK_LOW, rs.hotCma, ac.noCma);
+    allocFlags |= allocFlagsNofragment(rs, ac.preferred >= 0 ? ac.zonelist[ac.preferred]! : -1, gfp);
+    if (reqFlags === 0) {
+      ac.memoGfp = gfp;
+      ac.memoNid = nid;
+      ac.memoFlags = allocFlags;
+    }
+  }
   ac.cpu = cpu;
   ac.kind = kind;
   ac.owner = owner;
-  ac.pinned = pin;
-  let allocFlags = gfpToAllocFlagsCma(gfp, ALLOC_WMARK_LOW, rs.hotCma, ac.noCma);
-  allocFlags |= allocFlagsNofragment(rs, ac.preferred >= 0 ? ac.zonelist[ac.preferred]! : -1, gfp);
   let pfn = ac.preferred >= 0 ? getPageFromFreelist(rs, ac, allocFlags) : -1;
   if (pfn < 0) pfn = allocPagesSlowpath(rs, ac);
   rs.trace?.emit('mm_page_alloc', pfn, order, gfp, ac.migratetype, 0);

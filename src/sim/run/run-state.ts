@@ -251,7 +251,7 @@ export class RunState {
         this.gfpZoneTable[bits] = -1;
       }
     }
-    this.ac = { gfp: 0, order: 0, zonelist: new Int32Array(0), preferred: -1, highestZoneidx: 0, migratetype: 0, cpu: 0, kind: 0, owner: 0, pinned: false, noCma: false };
+    this.ac = { gfp: 0, order: 0, zonelist: new Int32Array(0), preferred: -1, highestZoneidx: 0, migratetype: 0, cpu: 0, kind: 0, owner: 0, pinned: false, noCma: false, memoGfp: -1, memoNid: -1, memoFlags: 0 };
     if (from) {
       this.failures.push(...from.failures);
       for (const line of from.log) this.log.push(line);
