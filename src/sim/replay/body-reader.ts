@@ -3,6 +3,13 @@
  * and advance `p`, within the current line s[…, end). No substring, no object per read.
  */
 
+/** What BodyReader.kmemBody reads after the pfn: the order; and the migratetype; and percpu_refill, or up to the GFP flags. */
+export const KB_ORDER = 0;
+export const KB_MT = 1;
+export const KB_REFILL = 2;
+export const KB_GFP = 3;
+const GFP_FLAGS = ' gfp_flags=';
+
 /** Why a line did not parse (the replayer turns it into TRACE_PARSE with the line number). */
 export class LineError extends Error {}
 
@@ -118,6 +125,102 @@ export class BodyReader {
     this.expect(' pfn=');
     const pfn = this.pfn();
     return w ? pfn : -1;
+  }
+
+  /** the fields kmemBody reads after the pfn: order, migratetype, percpu_refill */
+  order = 0;
+  mt = 0;
+  refill = 0;
+
+  /**
+   * The body of a kmem event: `page=%p pfn=… order=N`, then by `fields`: KB_ORDER nothing more
+   * (mm_page_free), KB_MT ` migratetype=M` (mm_page_pcpu_drain), KB_REFILL ` migratetype=M
+   * percpu_refill=R` (mm_page_alloc_zone_locked), KB_GFP ` migratetype=M gfp_flags=` with p left
+   * at the flags (mm_page_alloc); into order, mt and refill; returns the pfn (−1 for a NULL page).
+   * 6.1's tracefs layout (a 16-digit hashed pointer, a hex pfn, decimal fields one blank apart, the
+   * literals checked as pagePfn and field check them) is read in one pass; any other text by
+   * pagePfn, field and expect one by one, with their values and errors.
+   */
+  kmemBody(fields: number): number {
+    const s = this.s;
+    const end = this.end;
+    const p = this.p + 5;
+    if (
+      s.charCodeAt(p - 5) === 112 /* p */ && s.charCodeAt(p - 1) === 61 /* = */ && s.charCodeAt(p - 3) === 103 /* g */ &&
+      s.charCodeAt(p + 16) === SP && s.charCodeAt(p + 21) === D0 && s.charCodeAt(p + 22) === 120 && s.charCodeAt(p + 20) === 61 && s.charCodeAt(p + 17) === 112 && s.charCodeAt(p + 19) === 110
+    ) {
+      let q = p + 23;
+      let pfn = 0;
+      for (; q < end; q++) {
+        const c = s.charCodeAt(q);
+        if (c >= D0 && c <= D9) pfn = pfn * 16 + c - D0;
+        else if (c >= 97 && c <= 102) pfn = pfn * 16 + c - 87;
+        else break;
+      }
+      // " order=" and its digits (anything else: the readers one by one)
+      let c = s.charCodeAt(q + 7) - D0;
+      if (q > p + 23 && s.charCodeAt(q) === SP && s.charCodeAt(q + 1) === 111 /* o */ && s.charCodeAt(q + 6) === 61 && s.charCodeAt(q + 5) === 114 /* r */ && c >= 0 && c <= 9) {
+        let order = c;
+        q += 8;
+        while ((c = s.charCodeAt(q) - D0) >= 0 && c <= 9) {
+          order = order * 10 + c;
+          q++;
+        }
+        let mt = 0;
+        let ok = true;
+        if (fields > 0) {
+          // " migratetype="
+          c = s.charCodeAt(q + 13) - D0;
+          if (s.charCodeAt(q) === SP && s.charCodeAt(q + 1) === 109 /* m */ && s.charCodeAt(q + 12) === 61 && s.charCodeAt(q + 11) === 101 /* e */ && c >= 0 && c <= 9) {
+            mt = c;
+            q += 14;
+            while ((c = s.charCodeAt(q) - D0) >= 0 && c <= 9) {
+              mt = mt * 10 + c;
+              q++;
+            }
+          } else ok = false;
+        }
+        let refill = 0;
+        if (ok && fields === KB_REFILL) {
+          // " percpu_refill="
+          c = s.charCodeAt(q + 15) - D0;
+          if (s.charCodeAt(q) === SP && s.charCodeAt(q + 1) === 112 /* p */ && s.charCodeAt(q + 14) === 61 && s.charCodeAt(q + 13) === 108 /* l */ && c >= 0 && c <= 9) {
+            refill = c;
+            q += 16;
+            while ((c = s.charCodeAt(q) - D0) >= 0 && c <= 9) {
+              refill = refill * 10 + c;
+              q++;
+            }
+          } else ok = false;
+        } else if (ok && fields === KB_GFP) {
+          // " gfp_flags="
+          for (let k = 0; k < 11 && ok; k++) ok = s.charCodeAt(q + k) === GFP_FLAGS.charCodeAt(k);
+          q += 11;
+        }
+        if (ok) {
+          const nul = s.charCodeAt(p) === D0 && s.charCodeAt(p + 15) === D0 && s.startsWith('0000000000000000', p);
+          this.pointerWidth = nul ? 0 : 16;
+          this.lastPfnHex = true;
+          this.order = order;
+          this.mt = mt;
+          this.refill = refill;
+          this.p = q;
+          return nul ? -1 : pfn;
+        }
+      }
+    }
+    const pfn = this.pagePfn();
+    this.kmemFields(fields);
+    return pfn;
+  }
+
+  /** kmemBody's fields after the pfn, one by one. */
+  kmemFields(fields: number): void {
+    this.order = this.field(' order=');
+    if (fields === KB_ORDER) return;
+    this.mt = this.field(' migratetype=');
+    if (fields === KB_REFILL) this.refill = this.field(' percpu_refill=');
+    else if (fields === KB_GFP) this.expect(GFP_FLAGS);
   }
 
   /** A small decimal (orders, migratetypes) after `lit`. */

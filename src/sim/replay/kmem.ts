@@ -12,6 +12,7 @@ import { freePages, freeOnePageToBuddy } from '../page_alloc/free';
 import { untrackPage } from '../run/page-accounting';
 import { afterSimAction } from './kswapd';
 import { kindOfTracedAlloc } from './kind';
+import { KB_GFP, KB_ORDER } from './body-reader';
 import { LineError } from './parse';
 import type { ReplayState } from './state';
 import { isAllocHead, LE_A, LE_B, LE_F, LE_Z, orphanTied, releaseSnapshot, T_NONE, T_SNAP, T_TRACED, takeOrphan, touchAllocated, untie } from './ties';
@@ -19,10 +20,8 @@ import { isAllocHead, LE_A, LE_B, LE_F, LE_Z, orphanTied, releaseSnapshot, T_NON
 /** mm_page_alloc: `page=… pfn=… order=N migratetype=M gfp_flags=…`. */
 export function replayAlloc(st: ReplayState): void {
   const sc = st.sc;
-  const pfn = st.pageAndPfn();
-  const order = sc.field(' order=');
-  sc.field(' migratetype=');
-  sc.expect(' gfp_flags=');
+  const pfn = st.kmemBody(KB_GFP);
+  const order = sc.order;
   const gfp = st.gfpTable.lookup(sc);
   const rs = st.rs;
   if (order < 0 || order >= rs.buddy.maxOrder) throw new LineError(`order ${order} outside 0..${rs.buddy.maxOrder - 1}`);
@@ -72,8 +71,8 @@ export function replayAlloc(st: ReplayState): void {
 /** mm_page_free: `page=… pfn=… order=N`. */
 export function replayFree(st: ReplayState): void {
   const sc = st.sc;
-  const pfn = st.pageAndPfn();
-  const order = sc.field(' order=');
+  const pfn = st.kmemBody(KB_ORDER);
+  const order = sc.order;
   const rs = st.rs;
   if (pfn < 0) throw new LineError('mm_page_free of a NULL page');
   if (order < 0 || order >= rs.buddy.maxOrder) throw new LineError(`order ${order} outside 0..${rs.buddy.maxOrder - 1}`);

@@ -5,6 +5,7 @@
  * holds allocated tells that the kernel had it free, and releases the starting page.
  */
 import type { TraceEventName, TraceSink } from '../run/trace';
+import { KB_MT, KB_REFILL } from './body-reader';
 import { LineError } from './parse';
 import type { PcpTraffic } from './result';
 import { zeroTraffic } from './result';
@@ -33,15 +34,15 @@ export class SimPcpSink implements TraceSink {
 /** Z, D, B (kind LE_Z, LE_D, LE_B): the kernel's own pcp traffic (compared, not replayed). */
 export function kernelPcpEvent(st: ReplayState, kind: number): void {
   const sc = st.sc;
-  const pfn = st.pageAndPfn();
+  // B: the page and pfn only; Z: order, migratetype, percpu_refill; D: order, migratetype
+  const pfn = kind === LE_B ? st.pageAndPfn() : st.kmemBody(kind === LE_Z ? KB_REFILL : KB_MT);
   const k = st.out.pcp.kernel;
   let order = 0;
   if (kind !== LE_B) {
-    order = sc.field(' order=');
-    const mt = sc.field(' migratetype=');
+    order = sc.order;
+    const mt = sc.mt;
     if (kind === LE_Z) {
-      const refill = sc.field(' percpu_refill=');
-      if (refill === 1 || mt === 4) {
+      if (sc.refill === 1 || mt === 4) {
         k.refillBlocks++;
         k.refillPages += 1 << order;
       }

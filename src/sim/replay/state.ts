@@ -163,6 +163,19 @@ export class ReplayState {
     return c % this.rs.cpus;
   }
 
+  /**
+   * Reads a kmem event's body, `page=… pfn=… order=N` and the `fields` after it (BodyReader.kmemBody);
+   * returns the pfn (−1 for a NULL page). Until the trace's pointer width and pfn format are
+   * checked (at the first page), the page and pfn are read and checked before the fields.
+   */
+  kmemBody(fields: number): number {
+    const sc = this.sc;
+    if (this.ptrChecked && this.pfnFormatChecked) return sc.kmemBody(fields);
+    const pfn = this.pageAndPfn();
+    sc.kmemFields(fields);
+    return pfn;
+  }
+
   /** Reads `page=… pfn=…` of a kmem event; returns the pfn (−1 for a NULL page). */
   pageAndPfn(): number {
     const sc = this.sc;
