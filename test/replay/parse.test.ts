@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EV, EVENT_CODES, LineError, TraceLineScanner } from '../../src/sim/replay/parse';
+import { KB_GFP, KB_MT, KB_ORDER, KB_REFILL } from '../../src/sim/replay/body-reader';
 import { ORACLE_RT } from '../helpers/oracle-dir';
 
 function scan(l: string): TraceLineScanner & { ev: number } {
@@ -77,6 +78,56 @@ describe('TraceLineScanner', () => {
     const n = scan('            init-1       [000] .....    34.065711: mm_page_alloc: page=(null) pfn=0 order=0 migratetype=1 gfp_flags=GFP_KERNEL');
     n.expect('page=');
     expect(n.pointer()).toBe(0);
+  });
+
+  it('kmemBody reads a kmem body in one pass as pagePfn and field read it one by one: values, position and errors', () => {
+    const head = '            init-1       [000] .....     5.205068: ';
+    const bodies: Array<[string, number]> = [
+      ['mm_page_alloc: page=000000004726d91c pfn=0x41e8c order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE|__GFP_COMP', KB_GFP],
+      ['mm_page_alloc: page=0000000000000000 pfn=0x0 order=10 migratetype=1 gfp_flags=GFP_USER', KB_GFP],
+      ['mm_page_alloc_zone_locked: page=00000000dc9af2fb pfn=0x5e93f order=3 migratetype=4 percpu_refill=0', KB_REFILL],
+      ['mm_page_alloc_zone_locked: page=00000000dc9af2fb pfn=0x5e93f order=0 migratetype=1 percpu_refill=1\r', KB_REFILL],
+      ['mm_page_pcpu_drain: page=00000000e1216ac2 pfn=0x4788c order=0 migratetype=12', KB_MT],
+      ['mm_page_free: page=00000000a708d2c9 pfn=0x4788b order=0', KB_ORDER],
+      ['mm_page_free: page=00000000a708d2c9 pfn=0x4788b order=-1', KB_ORDER],
+      ['mm_page_free: page=00000000a708d2c9 pfn=0x4788b  order=2', KB_ORDER],
+      ['mm_page_free: page=00000000a708d2c9 pfn=1219312 order=2', KB_ORDER],
+      ['mm_page_free: page=0xffffea0004a6c000 pfn=1219312 order=2', KB_ORDER],
+      ['mm_page_free: page=(null) pfn=0 order=0', KB_ORDER],
+      ['mm_page_free: page=00000000a708d2c9 pfn=0x order=0', KB_ORDER],
+      ['mm_page_free: page=00000000a708d2c9 pfn=0x4788b order=', KB_ORDER],
+      ['mm_page_free: page=00000000a708d2c9 pfn=0x4788b order=x', KB_ORDER],
+      ['mm_page_pcpu_drain: page=00000000e1216ac2 pfn=0x4788c order=0 migratetyp=1', KB_MT],
+      ['mm_page_alloc_zone_locked: page=00000000dc9af2fb pfn=0x5e93f order=3 migratetype=4', KB_REFILL],
+      ['mm_page_alloc: page=000000004726d91c pfn=0x41e8c order=0 migratetype=1 gfp_flag=GFP_KERNEL', KB_GFP],
+      ['mm_page_alloc: page=000000004726d91c pfn=0x41e8c order=0 migratetype=1  gfp_flags=GFP_KERNEL', KB_GFP],
+      ['mm_page_alloc: page=000000004726d91c pfn=0x41e8c order=0 migratetype=1 gxp_flags=GFP_KERNEL', KB_GFP],
+    ];
+    const read = (l: string, fields: number, fused: boolean) => {
+      const sc = scan(l);
+      try {
+        let pfn: number;
+        if (fused) pfn = sc.kmemBody(fields);
+        else {
+          pfn = sc.pagePfn();
+          sc.order = sc.field(' order=');
+          if (fields !== KB_ORDER) sc.mt = sc.field(' migratetype=');
+          if (fields === KB_REFILL) sc.refill = sc.field(' percpu_refill=');
+          if (fields === KB_GFP) sc.expect(' gfp_flags=');
+        }
+        return { pfn, order: sc.order, mt: sc.mt, refill: sc.refill, p: sc.p, width: sc.pointerWidth, hex: sc.lastPfnHex };
+      } catch (e) {
+        return { error: (e as Error).message };
+      }
+    };
+    for (const [body, fields] of bodies) {
+      const l = head + body;
+      expect(read(l, fields, true), body).toEqual(read(l, fields, false));
+    }
+    expect(read(head + bodies[0]![0], KB_GFP, true)).toMatchObject({ pfn: 0x41e8c, order: 0, mt: 1, width: 16, hex: true, p: head.length + bodies[0]![0].indexOf('GFP_') });
+    expect(read(head + bodies[1]![0], KB_GFP, true)).toMatchObject({ pfn: -1, order: 10, width: 0 });
+    expect(read(head + bodies[2]![0], KB_REFILL, true)).toMatchObject({ pfn: 0x5e93f, order: 3, mt: 4, refill: 0 });
+    expect(read(head + bodies[11]![0], KB_ORDER, true)).toEqual({ error: 'expected a hex number' });
   });
 
   it('rejects lines that are not events', () => {

@@ -17,10 +17,10 @@ export function blocksByType(b: Buddy, zi: number): number[] {
   const ze = b.z.end[zi];
   const step = 1 << b.pageblockOrder;
   const sections = b.sectionPresent;
-  const shift = b.sectionShift ?? 0;
-  const secBase = Math.floor(b.basePfn / 2 ** shift);
+  const secPages = 2 ** (b.sectionShift ?? 0);
+  const secBase = Math.floor(b.basePfn / secPages);
   for (let pfn = zs; pfn < ze; pfn += step) {
-    const exists = sections ? sections[Math.floor(pfn / 2 ** shift) - secBase] === 1 : b.tag[pfn - b.basePfn] !== PS_HOLE;
+    const exists = sections ? sections[Math.floor(pfn / secPages) - secBase] === 1 : b.tag[pfn - b.basePfn] !== PS_HOLE;
     if (!exists) continue;
     count[b.pbType[(pfn >> b.pageblockOrder) - b.pbBase]]++;
   }

@@ -5,7 +5,7 @@
 import { versionRules } from '../kernel-behaviour';
 import type { MachineView } from '../view';
 import type { ZoneName } from '../types';
-import { featuresOf, hasCma, statNamesOf } from './extra';
+import { featuresOf, hasCma, statNamesOf, type FormatFeatures } from './extra';
 import { EVENT_ITEMS_5_10, NODE_ITEMS_5_10, NUMA_ITEMS_5_10, ZONE_ITEMS_5_10 } from './vmstat-items-5.10';
 import { EVENT_ITEMS_6_1, NODE_ITEMS_6_1, NUMA_ITEMS_6_1, ZONE_ITEMS_6_1 } from './vmstat-items-6.1';
 
@@ -22,8 +22,7 @@ const ZONE_SUFFIX: Record<ZoneName, string> = {
   DMA: 'dma', DMA32: 'dma32', Normal: 'normal', HighMem: 'high', Movable: 'movable', Device: 'device',
 };
 
-function conditionHolds(v: MachineView, c: ItemCondition): boolean {
-  const f = featuresOf(v);
+function conditionHolds(v: MachineView, f: FormatFeatures, c: ItemCondition): boolean {
   switch (c) {
     case 'numa': return v.numa;
     case 'zsmalloc': return v.zsmalloc;
@@ -36,9 +35,11 @@ function conditionHolds(v: MachineView, c: ItemCondition): boolean {
 
 function resolve(v: MachineView, list: ItemEntry[]): string[] {
   const out: string[] = [];
+  // the view's features, once (every conditional item reads them)
+  const f = featuresOf(v);
   for (const e of list) {
     if (typeof e !== 'string') {
-      if (conditionHolds(v, e[1])) out.push(e[0]);
+      if (conditionHolds(v, f, e[1])) out.push(e[0]);
     } else if (e.startsWith('@')) {
       // TEXTS_FOR_ZONES: 5.10 has no TEXT_FOR_DEVICE (added in 5.17)
       for (const z of v.zoneNames) {

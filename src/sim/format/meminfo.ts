@@ -30,60 +30,67 @@ export function nrFreeHighpages(v: MachineView): number {
   return allZones(v).filter((z) => z.name === 'HighMem').reduce((s, z) => s + z.free, 0);
 }
 
+// the readers of meminfoValue, at module level: a closure per call costs more than the value
+// (and under a transform that keeps function names, a defineProperty per closure)
+const st = globalStat;
+function c(v: MachineView, name: string): number {
+  return v.counters[name] ?? 0;
+}
+function thpKb(v: MachineView, name: string): number {
+  return st(v, name) * featuresOf(v).hpagePmdNr * PAGE_KB;
+}
+
 /** The printed value of one meminfo line. */
 export function meminfoValue(v: MachineView, label: string): number {
-  const st = (name: string): number => globalStat(v, name);
-  const c = (name: string): number => v.counters[name] ?? 0;
-  const thpKb = (name: string): number => st(name) * featuresOf(v).hpagePmdNr * PAGE_KB;
-  const buffersPages = Math.floor(c('Buffers') / PAGE_KB);
+  const buffersPages = Math.floor(c(v, 'Buffers') / PAGE_KB);
   switch (label) {
     case 'MemTotal': return v.totalram * PAGE_KB;
     case 'MemFree': return globalFreePages(v) * PAGE_KB;
     case 'MemAvailable': return siMemAvailable(v) * PAGE_KB;
     case 'Cached': {
-      const cached = st('nr_file_pages') - st('nr_swapcached') - buffersPages;
+      const cached = st(v, 'nr_file_pages') - st(v, 'nr_swapcached') - buffersPages;
       return Math.max(cached, 0) * PAGE_KB;
     }
-    case 'SwapCached': return st('nr_swapcached') * PAGE_KB;
-    case 'Active': return (st('nr_active_anon') + st('nr_active_file')) * PAGE_KB;
-    case 'Inactive': return (st('nr_inactive_anon') + st('nr_inactive_file')) * PAGE_KB;
-    case 'Active(anon)': return st('nr_active_anon') * PAGE_KB;
-    case 'Inactive(anon)': return st('nr_inactive_anon') * PAGE_KB;
-    case 'Active(file)': return st('nr_active_file') * PAGE_KB;
-    case 'Inactive(file)': return st('nr_inactive_file') * PAGE_KB;
-    case 'Unevictable': return st('nr_unevictable') * PAGE_KB;
-    case 'Mlocked': return st('nr_mlock') * PAGE_KB;
+    case 'SwapCached': return st(v, 'nr_swapcached') * PAGE_KB;
+    case 'Active': return (st(v, 'nr_active_anon') + st(v, 'nr_active_file')) * PAGE_KB;
+    case 'Inactive': return (st(v, 'nr_inactive_anon') + st(v, 'nr_inactive_file')) * PAGE_KB;
+    case 'Active(anon)': return st(v, 'nr_active_anon') * PAGE_KB;
+    case 'Inactive(anon)': return st(v, 'nr_inactive_anon') * PAGE_KB;
+    case 'Active(file)': return st(v, 'nr_active_file') * PAGE_KB;
+    case 'Inactive(file)': return st(v, 'nr_inactive_file') * PAGE_KB;
+    case 'Unevictable': return st(v, 'nr_unevictable') * PAGE_KB;
+    case 'Mlocked': return st(v, 'nr_mlock') * PAGE_KB;
     case 'HighTotal': return v.totalhigh * PAGE_KB;
     case 'HighFree': return nrFreeHighpages(v) * PAGE_KB;
     case 'LowTotal': return (v.totalram - v.totalhigh) * PAGE_KB;
     case 'LowFree': return (globalFreePages(v) - nrFreeHighpages(v)) * PAGE_KB;
-    case 'Dirty': return st('nr_dirty') * PAGE_KB;
-    case 'Writeback': return st('nr_writeback') * PAGE_KB;
-    case 'AnonPages': return st('nr_anon_pages') * PAGE_KB;
-    case 'Mapped': return st('nr_mapped') * PAGE_KB;
-    case 'Shmem': return st('nr_shmem') * PAGE_KB;
-    case 'KReclaimable': return (st('nr_slab_reclaimable') + st('nr_kernel_misc_reclaimable')) * PAGE_KB;
-    case 'Slab': return (st('nr_slab_reclaimable') + st('nr_slab_unreclaimable')) * PAGE_KB;
-    case 'SReclaimable': return st('nr_slab_reclaimable') * PAGE_KB;
-    case 'SUnreclaim': return st('nr_slab_unreclaimable') * PAGE_KB;
-    case 'KernelStack': return st('nr_kernel_stack');
-    case 'ShadowCallStack': return st('nr_shadow_call_stack');
-    case 'PageTables': return st('nr_page_table_pages') * PAGE_KB;
-    case 'SecPageTables': return st('nr_sec_page_table_pages') * PAGE_KB;
+    case 'Dirty': return st(v, 'nr_dirty') * PAGE_KB;
+    case 'Writeback': return st(v, 'nr_writeback') * PAGE_KB;
+    case 'AnonPages': return st(v, 'nr_anon_pages') * PAGE_KB;
+    case 'Mapped': return st(v, 'nr_mapped') * PAGE_KB;
+    case 'Shmem': return st(v, 'nr_shmem') * PAGE_KB;
+    case 'KReclaimable': return (st(v, 'nr_slab_reclaimable') + st(v, 'nr_kernel_misc_reclaimable')) * PAGE_KB;
+    case 'Slab': return (st(v, 'nr_slab_reclaimable') + st(v, 'nr_slab_unreclaimable')) * PAGE_KB;
+    case 'SReclaimable': return st(v, 'nr_slab_reclaimable') * PAGE_KB;
+    case 'SUnreclaim': return st(v, 'nr_slab_unreclaimable') * PAGE_KB;
+    case 'KernelStack': return st(v, 'nr_kernel_stack');
+    case 'ShadowCallStack': return st(v, 'nr_shadow_call_stack');
+    case 'PageTables': return st(v, 'nr_page_table_pages') * PAGE_KB;
+    case 'SecPageTables': return st(v, 'nr_sec_page_table_pages') * PAGE_KB;
     case 'NFS_Unstable': return 0;
-    case 'Bounce': return st('nr_bounce') * PAGE_KB;
-    case 'WritebackTmp': return st('nr_writeback_temp') * PAGE_KB;
-    case 'AnonHugePages': return thpKb('nr_anon_transparent_hugepages');
-    case 'ShmemHugePages': return thpKb('nr_shmem_hugepages');
-    case 'ShmemPmdMapped': return thpKb('nr_shmem_pmdmapped');
-    case 'FileHugePages': return thpKb('nr_file_hugepages');
-    case 'FilePmdMapped': return thpKb('nr_file_pmdmapped');
+    case 'Bounce': return st(v, 'nr_bounce') * PAGE_KB;
+    case 'WritebackTmp': return st(v, 'nr_writeback_temp') * PAGE_KB;
+    case 'AnonHugePages': return thpKb(v, 'nr_anon_transparent_hugepages');
+    case 'ShmemHugePages': return thpKb(v, 'nr_shmem_hugepages');
+    case 'ShmemPmdMapped': return thpKb(v, 'nr_shmem_pmdmapped');
+    case 'FileHugePages': return thpKb(v, 'nr_file_hugepages');
+    case 'FilePmdMapped': return thpKb(v, 'nr_file_pmdmapped');
     case 'CmaTotal': return v.totalcma * PAGE_KB;
     case 'CmaFree': return globalFreeCmaPages(v) * PAGE_KB;
     case 'CommitLimit': return v.counters.CommitLimit ?? vmCommitLimit(v) * PAGE_KB;
     case 'VmallocTotal': return v.counters.VmallocTotal ?? vmallocTotalKb(v);
     case 'Hugepagesize': return v.counters.Hugepagesize ?? featuresOf(v).hpagePmdNr * PAGE_KB;
-    default: return c(label);
+    default: return c(v, label);
   }
 }
 

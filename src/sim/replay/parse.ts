@@ -3,103 +3,26 @@
  * and `trace-cmd report` output (the same without the flags column, `page=0x…` raw pointers).
  * It reads one line at a time out of a larger string by index (no substring, no object per line)
  * and leaves the fields in its own properties; the replayer reads the event's body with the
- * number readers below, which advance `p`.
+ * readers of BodyReader (body-reader.ts), which advance `p`.
  *
- * The layout it accepts is /work/main/scratch/research/oracle-rt.md §1.2:
+ * The layout it accepts (the tracefs `trace` file's, kernel/trace/trace_output.c):
  *   ^\s*(comm)-(pid)\s+\[(cpu)\]\s(flags)\s+(ts):\s(event):\s(body)$
  * where the flags column may be missing (trace-cmd report) and the comm may contain `-` or spaces.
  */
+import { BodyReader, COLON, D0, D9, DOT, isDigit, LBRACKET, LineError, SP, TAB } from './body-reader';
+import { EV, EVENT_CODES } from './events';
 
-/** The events the replayer knows, by code. Names not in the table are counted as unknown. */
-export const EV = {
-  UNKNOWN: 0,
-  ALLOC: 1,
-  FREE: 2,
-  FREE_BATCHED: 3,
-  ZONE_LOCKED: 4,
-  PCPU_DRAIN: 5,
-  EXTFRAG: 6,
-  MARK: 7,
-  COMPACTION_BEGIN: 8,
-  COMPACTION_END: 9,
-  COMPACTION_SUITABLE: 10,
-  TRY_TO_COMPACT: 11,
-  KCOMPACTD_WAKE: 12,
-  KCOMPACTD_SLEEP: 13,
-  WAKEUP_KSWAPD: 14,
-  KSWAPD_WAKE: 15,
-  KSWAPD_SLEEP: 16,
-  DIRECT_RECLAIM_END: 17,
-  LRU_SHRINK_INACTIVE: 18,
-  CMA_ALLOC_START: 19,
-  CMA_ALLOC_FINISH: 20,
-  CMA_RELEASE: 21,
-  /** known events the replay reads nothing from (compaction scanners, migrate, oom, …) */
-  IGNORED: 22,
-} as const;
-
-/** Event names (the tracefs names, without the system prefix) → code. */
-export const EVENT_CODES: ReadonlyMap<string, number> = new Map<string, number>([
-  ['mm_page_alloc', EV.ALLOC],
-  ['mm_page_free', EV.FREE],
-  ['mm_page_free_batched', EV.FREE_BATCHED],
-  ['mm_page_alloc_zone_locked', EV.ZONE_LOCKED],
-  ['mm_page_pcpu_drain', EV.PCPU_DRAIN],
-  ['mm_page_alloc_extfrag', EV.EXTFRAG],
-  ['tracing_mark_write', EV.MARK],
-  ['mm_compaction_begin', EV.COMPACTION_BEGIN],
-  ['mm_compaction_end', EV.COMPACTION_END],
-  ['mm_compaction_suitable', EV.COMPACTION_SUITABLE],
-  ['mm_compaction_try_to_compact_pages', EV.TRY_TO_COMPACT],
-  ['mm_compaction_kcompactd_wake', EV.KCOMPACTD_WAKE],
-  ['mm_compaction_kcompactd_sleep', EV.KCOMPACTD_SLEEP],
-  ['mm_vmscan_wakeup_kswapd', EV.WAKEUP_KSWAPD],
-  ['mm_vmscan_kswapd_wake', EV.KSWAPD_WAKE],
-  ['mm_vmscan_kswapd_sleep', EV.KSWAPD_SLEEP],
-  ['mm_vmscan_direct_reclaim_end', EV.DIRECT_RECLAIM_END],
-  ['mm_vmscan_lru_shrink_inactive', EV.LRU_SHRINK_INACTIVE],
-  ['cma_alloc_start', EV.CMA_ALLOC_START],
-  ['cma_alloc_finish', EV.CMA_ALLOC_FINISH],
-  ['cma_release', EV.CMA_RELEASE],
-  ...[
-    'mm_compaction_finished', 'mm_compaction_isolate_migratepages', 'mm_compaction_isolate_freepages', 'mm_compaction_migratepages',
-    'mm_compaction_defer_reset', 'mm_compaction_defer_compaction', 'mm_compaction_deferred', 'mm_compaction_wakeup_kcompactd',
-    'mm_migrate_pages', 'mm_migrate_pages_start', 'mm_vmscan_direct_reclaim_begin', 'mm_vmscan_node_reclaim_begin', 'mm_vmscan_node_reclaim_end',
-    'mm_vmscan_lru_isolate', 'mm_vmscan_write_folio', 'mm_vmscan_writepage', 'mm_vmscan_lru_shrink_active', 'mm_shrink_slab_start', 'mm_shrink_slab_end',
-    'mm_vmscan_memcg_reclaim_begin', 'mm_vmscan_memcg_reclaim_end', 'mm_vmscan_memcg_softlimit_reclaim_begin', 'mm_vmscan_memcg_softlimit_reclaim_end',
-    'reclaim_retry_zone', 'compact_retry', 'mark_victim', 'wake_reaper', 'start_task_reaping', 'finish_task_reaping', 'skip_task_reaping',
-    'oom_score_adj_update', 'cma_alloc_busy_retry', 'cma_alloc', 'cma_alloc_info', 'mm_page_alloc_highatomic',
-  ].map((n): [string, number] => [n, EV.IGNORED]),
-]);
-
-/** Why a line did not parse (the replayer turns it into TRACE_PARSE with the line number). */
-export class LineError extends Error {}
-
-const SP = 32;
-const TAB = 9;
-const LBRACKET = 91;
-const COLON = 58;
-const DASH = 45;
-const DOT = 46;
-const D0 = 48;
-const D9 = 57;
-
-function isDigit(c: number): boolean {
-  return c >= D0 && c <= D9;
-}
+export { EV, EVENT_CODES } from './events';
+export { LineError } from './body-reader';
 
 /**
  * The scanner. `scan(s, a, b)` classifies the line s[a, b): a header/comment (returns −1), a blank
  * line (−1), or an event (returns its code and sets the fields). It throws LineError for a line
  * that is neither.
  */
-export class TraceLineScanner {
-  /** the text and the current line's bounds */
-  s = '';
-  end = 0;
-  /** body start; readers advance p */
+export class TraceLineScanner extends BodyReader {
+  /** the body's start (BodyReader's readers advance p from it) */
   bodyStart = 0;
-  p = 0;
   /** event name bounds (for unknown events) */
   evStart = 0;
   evEnd = 0;
@@ -302,11 +225,6 @@ export class TraceLineScanner {
     return this.s.startsWith(prefix, this.commBounds()[0]);
   }
 
-  /** The body from p to the end of the line. */
-  rest(): string {
-    return this.s.slice(this.p, this.end).replace(/ +$/, '');
-  }
-
   private header(s: string, a: number, b: number): void {
     // "# entries-in-buffer/entries-written: 1284758/1284758   #P:1"
     const line = s.slice(a, b);
@@ -328,183 +246,5 @@ export class TraceLineScanner {
       return true;
     }
     return /^(version = \d+|CPU \d+ is empty|CPU\d+ data recorded at offset=0x[0-9a-f]+|\d+ bytes in size|trace-cmd: .*)$/.test(line);
-  }
-
-  // ---- body readers: each expects a literal, then reads a value and advances p ----
-
-  /** Expect `lit` at p (after skipping blanks), advance past it. */
-  expect(lit: string): void {
-    const s = this.s;
-    let p = this.p;
-    if (s.startsWith(lit, p)) {
-      this.p = p + lit.length;
-      return;
-    }
-    // other spacing (trace-cmd aligns bodies): blanks, then the literal without its own blank
-    const l = lit.trimStart();
-    while (s.charCodeAt(p) === SP) p++;
-    if (!s.startsWith(l, p)) throw new LineError(`expected "${l}"`);
-    this.p = p + l.length;
-  }
-
-  /** A decimal integer (optionally negative), or hex with 0x. */
-  num(): number {
-    const s = this.s;
-    let p = this.p;
-    const end = this.end;
-    let neg = false;
-    if (s.charCodeAt(p) === DASH) {
-      neg = true;
-      p++;
-    }
-    let v = 0;
-    const st = p;
-    if (s.charCodeAt(p) === D0 && s.charCodeAt(p + 1) === 120 /* x */) {
-      p += 2;
-      const hs = p;
-      for (; p < end; p++) {
-        const c = s.charCodeAt(p);
-        let d: number;
-        if (c >= D0 && c <= D9) d = c - D0;
-        else if (c >= 97 && c <= 102) d = c - 87;
-        else if (c >= 65 && c <= 70) d = c - 55;
-        else break;
-        v = v * 16 + d;
-      }
-      if (p === hs) throw new LineError('expected a hex number');
-    } else {
-      for (; p < end; p++) {
-        const c = s.charCodeAt(p);
-        if (c < D0 || c > D9) break;
-        v = v * 10 + c - D0;
-      }
-      if (p === st) throw new LineError('expected a number');
-    }
-    this.p = p;
-    return neg ? -v : v;
-  }
-
-  /**
-   * `page=%p pfn=…` of the kmem events, fast: returns the pfn, or −1 for a NULL page; pointerWidth
-   * is set to the pointer's digit count (0 for NULL).
-   */
-  pointerWidth = 0;
-  pagePfn(): number {
-    const s = this.s;
-    let p = this.p;
-    if (!(s.charCodeAt(p) === 112 /* p */ && s.charCodeAt(p + 4) === 61 /* = */ && s.charCodeAt(p + 2) === 103 /* g */)) throw new LineError('expected "page="');
-    p += 5;
-    // the tracefs hashed pointer: 16 hex digits then " pfn=0x"
-    if (s.charCodeAt(p + 16) === SP && s.charCodeAt(p + 21) === D0 && s.charCodeAt(p + 22) === 120 && s.charCodeAt(p + 20) === 61 /* = */ && s.charCodeAt(p + 17) === 112 /* p */ && s.charCodeAt(p + 19) === 110 /* n */) {
-      const nul = s.charCodeAt(p) === D0 && s.charCodeAt(p + 15) === D0 && s.startsWith('0000000000000000', p);
-      this.pointerWidth = nul ? 0 : 16;
-      let q = p + 23;
-      let v = 0;
-      const end = this.end;
-      for (; q < end; q++) {
-        const c = s.charCodeAt(q);
-        if (c >= D0 && c <= D9) v = v * 16 + c - D0;
-        else if (c >= 97 && c <= 102) v = v * 16 + c - 87;
-        else break;
-      }
-      if (q === p + 23) throw new LineError('expected a hex number');
-      this.p = q;
-      this.lastPfnHex = true;
-      return nul ? -1 : v;
-    }
-    this.p = p;
-    const w = this.pointer();
-    this.pointerWidth = w;
-    this.expect(' pfn=');
-    const pfn = this.pfn();
-    return w ? pfn : -1;
-  }
-
-  /** A small decimal (orders, migratetypes) after `lit`. */
-  field(lit: string): number {
-    const s = this.s;
-    let p = this.p;
-    const n = lit.length;
-    // " name=": the blank, the first letter and the "=" at their places (the field order is fixed)
-    if (s.charCodeAt(p) === SP && s.charCodeAt(p + 1) === lit.charCodeAt(1) && s.charCodeAt(p + n - 1) === 61 && s.charCodeAt(p + n - 2) === lit.charCodeAt(n - 2)) p += n;
-    else {
-      this.expect(lit);
-      p = this.p;
-    }
-    let v = 0;
-    const st = p;
-    let neg = false;
-    if (s.charCodeAt(p) === DASH) {
-      neg = true;
-      p++;
-    }
-    for (;;) {
-      const c = s.charCodeAt(p);
-      if (!(c >= D0 && c <= D9)) break; // NaN past the end too
-      v = v * 10 + c - D0;
-      p++;
-    }
-    if (p === st || (neg && p === st + 1)) throw new LineError(`expected a number after "${lit.trim()}"`);
-    this.p = p;
-    return neg ? -v : v;
-  }
-
-  /** `pfn=` value: 6.1 prints 0x hex, 5.10 decimal; sets lastPfnHex. */
-  lastPfnHex = false;
-  pfn(): number {
-    const s = this.s;
-    this.lastPfnHex = s.charCodeAt(this.p) === D0 && s.charCodeAt(this.p + 1) === 120;
-    return this.num();
-  }
-
-  /**
-   * `page=%p`: a hashed pointer (16 hex digits on 64-bit kernels, 8 on 32-bit), a raw pointer
-   * `0x…` (trace-cmd report), or NULL as zeros / `(null)` / `(nil)`. Returns the digit count, 0 for NULL.
-   */
-  pointer(): number {
-    const s = this.s;
-    const p = this.p;
-    const end = this.end;
-    let q = s.indexOf(' ', p);
-    if (q < 0 || q > end) q = end;
-    this.p = q;
-    const c0 = s.charCodeAt(p);
-    if (c0 === 40 /* ( */) {
-      if (s.startsWith('(null)', p) || s.startsWith('(nil)', p)) return 0;
-      throw new LineError('bad page pointer');
-    }
-    if (q === p) throw new LineError('empty page pointer');
-    if (c0 === D0 && s.charCodeAt(p + 1) === 120 /* 0x: a raw pointer, its width is its significant digits */) {
-      let k = p + 2;
-      while (k < q && s.charCodeAt(k) === D0) k++;
-      return q - k;
-    }
-    // a hashed pointer prints its full width; NULL prints as zeros
-    if (s.charCodeAt(q - 1) === D0 && s.startsWith('0000000000000000'.slice(0, q - p), p)) return 0;
-    return q - p;
-  }
-
-  /** Skip to the end of the current token (the next blank or the line end). */
-  skipToken(): void {
-    const s = this.s;
-    let p = this.p;
-    while (p < this.end && s.charCodeAt(p) !== SP) p++;
-    this.p = p;
-  }
-
-  /** Is `lit` next (after blanks)? Does not advance. */
-  peek(lit: string): boolean {
-    const s = this.s;
-    let p = this.p;
-    while (s.charCodeAt(p) === SP) p++;
-    return s.startsWith(lit, p);
-  }
-
-  /** Find `lit` in the rest of the body and move p past it; false if absent. */
-  seek(lit: string): boolean {
-    const j = this.s.slice(this.p, this.end).indexOf(lit);
-    if (j < 0) return false;
-    this.p += j + lit.length;
-    return true;
   }
 }

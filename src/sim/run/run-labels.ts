@@ -22,6 +22,8 @@ export class RunLabels {
 
   /** The labelled allocation at pfn (if any) is gone. */
   forget(pfn: number): void {
+    // every free comes here: without labelled allocations there is nothing to look up
+    if (this.live.size === 0) return;
     const s = this.live.get(pfn);
     if (s === undefined) return;
     this.live.delete(pfn);

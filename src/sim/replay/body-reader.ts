@@ -1,0 +1,313 @@
+/**
+ * Reading an event's body: the readers expect a literal at the reader's position `p`, read a value
+ * and advance `p`, within the current line s[…, end). No substring, no object per read.
+ */
+
+/** What BodyReader.kmemBody reads after the pfn: the order; and the migratetype; and percpu_refill, or up to the GFP flags. */
+export const KB_ORDER = 0;
+export const KB_MT = 1;
+export const KB_REFILL = 2;
+export const KB_GFP = 3;
+const GFP_FLAGS = ' gfp_flags=';
+
+/** Why a line did not parse (the replayer turns it into TRACE_PARSE with the line number). */
+export class LineError extends Error {}
+
+export const SP = 32;
+export const TAB = 9;
+export const LBRACKET = 91;
+export const COLON = 58;
+export const DASH = 45;
+export const DOT = 46;
+export const D0 = 48;
+export const D9 = 57;
+
+export function isDigit(c: number): boolean {
+  return c >= D0 && c <= D9;
+}
+
+/** The body readers over the current line; TraceLineScanner (parse.ts) finds the lines and fills s, end and p. */
+export class BodyReader {
+  /** the text and the current line's end */
+  s = '';
+  end = 0;
+  /** the reading position */
+  p = 0;
+
+  /** The body from p to the end of the line. */
+  rest(): string {
+    return this.s.slice(this.p, this.end).replace(/ +$/, '');
+  }
+
+  /** Expect `lit` at p (after skipping blanks), advance past it. */
+  expect(lit: string): void {
+    const s = this.s;
+    let p = this.p;
+    if (s.startsWith(lit, p)) {
+      this.p = p + lit.length;
+      return;
+    }
+    // other spacing (trace-cmd aligns bodies): blanks, then the literal without its own blank
+    const l = lit.trimStart();
+    while (s.charCodeAt(p) === SP) p++;
+    if (!s.startsWith(l, p)) throw new LineError(`expected "${l}"`);
+    this.p = p + l.length;
+  }
+
+  /** A decimal integer (optionally negative), or hex with 0x. */
+  num(): number {
+    const s = this.s;
+    let p = this.p;
+    const end = this.end;
+    let neg = false;
+    if (s.charCodeAt(p) === DASH) {
+      neg = true;
+      p++;
+    }
+    let v = 0;
+    const st = p;
+    if (s.charCodeAt(p) === D0 && s.charCodeAt(p + 1) === 120 /* x */) {
+      p += 2;
+      const hs = p;
+      for (; p < end; p++) {
+        const c = s.charCodeAt(p);
+        let d: number;
+        if (c >= D0 && c <= D9) d = c - D0;
+        else if (c >= 97 && c <= 102) d = c - 87;
+        else if (c >= 65 && c <= 70) d = c - 55;
+        else break;
+        v = v * 16 + d;
+      }
+      if (p === hs) throw new LineError('expected a hex number');
+    } else {
+      for (; p < end; p++) {
+        const c = s.charCodeAt(p);
+        if (c < D0 || c > D9) break;
+        v = v * 10 + c - D0;
+      }
+      if (p === st) throw new LineError('expected a number');
+    }
+    this.p = p;
+    return neg ? -v : v;
+  }
+
+  /**
+   * `page=%p pfn=…` of the kmem events, fast: returns the pfn, or −1 for a NULL page; pointerWidth
+   * is set to the pointer's digit count (0 for NULL).
+   */
+  pointerWidth = 0;
+  pagePfn(): number {
+    const s = this.s;
+    let p = this.p;
+    if (!(s.charCodeAt(p) === 112 /* p */ && s.charCodeAt(p + 4) === 61 /* = */ && s.charCodeAt(p + 2) === 103 /* g */)) throw new LineError('expected "page="');
+    p += 5;
+    // the tracefs hashed pointer: 16 hex digits then " pfn=0x"
+    if (s.charCodeAt(p + 16) === SP && s.charCodeAt(p + 21) === D0 && s.charCodeAt(p + 22) === 120 && s.charCodeAt(p + 20) === 61 /* = */ && s.charCodeAt(p + 17) === 112 /* p */ && s.charCodeAt(p + 19) === 110 /* n */) {
+      const nul = s.charCodeAt(p) === D0 && s.charCodeAt(p + 15) === D0 && s.startsWith('0000000000000000', p);
+      this.pointerWidth = nul ? 0 : 16;
+      let q = p + 23;
+      let v = 0;
+      const end = this.end;
+      for (; q < end; q++) {
+        const c = s.charCodeAt(q);
+        if (c >= D0 && c <= D9) v = v * 16 + c - D0;
+        else if (c >= 97 && c <= 102) v = v * 16 + c - 87;
+        else break;
+      }
+      if (q === p + 23) throw new LineError('expected a hex number');
+      this.p = q;
+      this.lastPfnHex = true;
+      return nul ? -1 : v;
+    }
+    this.p = p;
+    const w = this.pointer();
+    this.pointerWidth = w;
+    this.expect(' pfn=');
+    const pfn = this.pfn();
+    return w ? pfn : -1;
+  }
+
+  /** the fields kmemBody reads after the pfn: order, migratetype, percpu_refill */
+  order = 0;
+  mt = 0;
+  refill = 0;
+
+  /**
+   * The body of a kmem event: `page=%p pfn=… order=N`, then by `fields`: KB_ORDER nothing more
+   * (mm_page_free), KB_MT ` migratetype=M` (mm_page_pcpu_drain), KB_REFILL ` migratetype=M
+   * percpu_refill=R` (mm_page_alloc_zone_locked), KB_GFP ` migratetype=M gfp_flags=` with p left
+   * at the flags (mm_page_alloc); into order, mt and refill; returns the pfn (−1 for a NULL page).
+   * 6.1's tracefs layout (a 16-digit hashed pointer, a hex pfn, decimal fields one blank apart, the
+   * literals checked as pagePfn and field check them) is read in one pass; any other text by
+   * pagePfn, field and expect one by one, with their values and errors.
+   */
+  kmemBody(fields: number): number {
+    const s = this.s;
+    const end = this.end;
+    const p = this.p + 5;
+    if (
+      s.charCodeAt(p - 5) === 112 /* p */ && s.charCodeAt(p - 1) === 61 /* = */ && s.charCodeAt(p - 3) === 103 /* g */ &&
+      s.charCodeAt(p + 16) === SP && s.charCodeAt(p + 21) === D0 && s.charCodeAt(p + 22) === 120 && s.charCodeAt(p + 20) === 61 && s.charCodeAt(p + 17) === 112 && s.charCodeAt(p + 19) === 110
+    ) {
+      let q = p + 23;
+      let pfn = 0;
+      for (; q < end; q++) {
+        const c = s.charCodeAt(q);
+        if (c >= D0 && c <= D9) pfn = pfn * 16 + c - D0;
+        else if (c >= 97 && c <= 102) pfn = pfn * 16 + c - 87;
+        else break;
+      }
+      // " order=" and its digits (anything else: the readers one by one)
+      let c = s.charCodeAt(q + 7) - D0;
+      if (q > p + 23 && s.charCodeAt(q) === SP && s.charCodeAt(q + 1) === 111 /* o */ && s.charCodeAt(q + 6) === 61 && s.charCodeAt(q + 5) === 114 /* r */ && c >= 0 && c <= 9) {
+        let order = c;
+        q += 8;
+        while ((c = s.charCodeAt(q) - D0) >= 0 && c <= 9) {
+          order = order * 10 + c;
+          q++;
+        }
+        let mt = 0;
+        let ok = true;
+        if (fields > 0) {
+          // " migratetype="
+          c = s.charCodeAt(q + 13) - D0;
+          if (s.charCodeAt(q) === SP && s.charCodeAt(q + 1) === 109 /* m */ && s.charCodeAt(q + 12) === 61 && s.charCodeAt(q + 11) === 101 /* e */ && c >= 0 && c <= 9) {
+            mt = c;
+            q += 14;
+            while ((c = s.charCodeAt(q) - D0) >= 0 && c <= 9) {
+              mt = mt * 10 + c;
+              q++;
+            }
+          } else ok = false;
+        }
+        let refill = 0;
+        if (ok && fields === KB_REFILL) {
+          // " percpu_refill="
+          c = s.charCodeAt(q + 15) - D0;
+          if (s.charCodeAt(q) === SP && s.charCodeAt(q + 1) === 112 /* p */ && s.charCodeAt(q + 14) === 61 && s.charCodeAt(q + 13) === 108 /* l */ && c >= 0 && c <= 9) {
+            refill = c;
+            q += 16;
+            while ((c = s.charCodeAt(q) - D0) >= 0 && c <= 9) {
+              refill = refill * 10 + c;
+              q++;
+            }
+          } else ok = false;
+        } else if (ok && fields === KB_GFP) {
+          // " gfp_flags="
+          for (let k = 0; k < 11 && ok; k++) ok = s.charCodeAt(q + k) === GFP_FLAGS.charCodeAt(k);
+          q += 11;
+        }
+        if (ok) {
+          const nul = s.charCodeAt(p) === D0 && s.charCodeAt(p + 15) === D0 && s.startsWith('0000000000000000', p);
+          this.pointerWidth = nul ? 0 : 16;
+          this.lastPfnHex = true;
+          this.order = order;
+          this.mt = mt;
+          this.refill = refill;
+          this.p = q;
+          return nul ? -1 : pfn;
+        }
+      }
+    }
+    const pfn = this.pagePfn();
+    this.kmemFields(fields);
+    return pfn;
+  }
+
+  /** kmemBody's fields after the pfn, one by one. */
+  kmemFields(fields: number): void {
+    this.order = this.field(' order=');
+    if (fields === KB_ORDER) return;
+    this.mt = this.field(' migratetype=');
+    if (fields === KB_REFILL) this.refill = this.field(' percpu_refill=');
+    else if (fields === KB_GFP) this.expect(GFP_FLAGS);
+  }
+
+  /** A small decimal (orders, migratetypes) after `lit`. */
+  field(lit: string): number {
+    const s = this.s;
+    let p = this.p;
+    const n = lit.length;
+    // " name=": the blank, the first letter and the "=" at their places (the field order is fixed)
+    if (s.charCodeAt(p) === SP && s.charCodeAt(p + 1) === lit.charCodeAt(1) && s.charCodeAt(p + n - 1) === 61 && s.charCodeAt(p + n - 2) === lit.charCodeAt(n - 2)) p += n;
+    else {
+      this.expect(lit);
+      p = this.p;
+    }
+    let v = 0;
+    const st = p;
+    let neg = false;
+    if (s.charCodeAt(p) === DASH) {
+      neg = true;
+      p++;
+    }
+    for (;;) {
+      const c = s.charCodeAt(p);
+      if (!(c >= D0 && c <= D9)) break; // NaN past the end too
+      v = v * 10 + c - D0;
+      p++;
+    }
+    if (p === st || (neg && p === st + 1)) throw new LineError(`expected a number after "${lit.trim()}"`);
+    this.p = p;
+    return neg ? -v : v;
+  }
+
+  /** `pfn=` value: 6.1 prints 0x hex, 5.10 decimal; sets lastPfnHex. */
+  lastPfnHex = false;
+  pfn(): number {
+    const s = this.s;
+    this.lastPfnHex = s.charCodeAt(this.p) === D0 && s.charCodeAt(this.p + 1) === 120;
+    return this.num();
+  }
+
+  /**
+   * `page=%p`: a hashed pointer (16 hex digits on 64-bit kernels, 8 on 32-bit), a raw pointer
+   * `0x…` (trace-cmd report), or NULL as zeros / `(null)` / `(nil)`. Returns the digit count, 0 for NULL.
+   */
+  pointer(): number {
+    const s = this.s;
+    const p = this.p;
+    const end = this.end;
+    let q = s.indexOf(' ', p);
+    if (q < 0 || q > end) q = end;
+    this.p = q;
+    const c0 = s.charCodeAt(p);
+    if (c0 === 40 /* ( */) {
+      if (s.startsWith('(null)', p) || s.startsWith('(nil)', p)) return 0;
+      throw new LineError('bad page pointer');
+    }
+    if (q === p) throw new LineError('empty page pointer');
+    if (c0 === D0 && s.charCodeAt(p + 1) === 120 /* 0x: a raw pointer, its width is its significant digits */) {
+      let k = p + 2;
+      while (k < q && s.charCodeAt(k) === D0) k++;
+      return q - k;
+    }
+    // a hashed pointer prints its full width; NULL prints as zeros
+    if (s.charCodeAt(q - 1) === D0 && s.startsWith('0000000000000000'.slice(0, q - p), p)) return 0;
+    return q - p;
+  }
+
+  /** Skip to the end of the current token (the next blank or the line end). */
+  skipToken(): void {
+    const s = this.s;
+    let p = this.p;
+    while (p < this.end && s.charCodeAt(p) !== SP) p++;
+    this.p = p;
+  }
+
+  /** Is `lit` next (after blanks)? Does not advance. */
+  peek(lit: string): boolean {
+    const s = this.s;
+    let p = this.p;
+    while (s.charCodeAt(p) === SP) p++;
+    return s.startsWith(lit, p);
+  }
+
+  /** Find `lit` in the rest of the body and move p past it; false if absent. */
+  seek(lit: string): boolean {
+    const j = this.s.slice(this.p, this.end).indexOf(lit);
+    if (j < 0) return false;
+    this.p += j + lit.length;
+    return true;
+  }
+}
