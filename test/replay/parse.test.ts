@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EV, EVENT_CODES, LineError, TraceLineScanner } from '../../src/sim/replay/parse';
-import { KB_GFP, KB_MT, KB_ORDER, KB_REFILL } from '../../src/sim/replay/body-reader';
 import { ORACLE_RT } from '../helpers/oracle-dir';
 
 function scan(l: string): TraceLineScanner & { ev: number } {
@@ -82,7 +81,12 @@ describe('TraceLineScanner', () => {
 
   it('kmemBody reads a kmem body in one pass as pagePfn and field read it one by one: values, position and errors', () => {
     const head = '            init-1       [000] .....     5.205068: ';
-    const bodies: Array<[string, number]> = [
+    // what follows the order: [more fields, gfp_flags]
+    const KB_ORDER = [0, false] as const;
+    const KB_MT = [1, false] as const;
+    const KB_REFILL = [2, false] as const;
+    const KB_GFP = [1, true] as const;
+    const bodies: Array<[string, readonly [number, boolean]]> = [
       ['mm_page_alloc: page=000000004726d91c pfn=0x41e8c order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE|__GFP_COMP', KB_GFP],
       ['mm_page_alloc: page=0000000000000000 pfn=0x0 order=10 migratetype=1 gfp_flags=GFP_USER', KB_GFP],
       ['mm_page_alloc_zone_locked: page=00000000dc9af2fb pfn=0x5e93f order=3 migratetype=4 percpu_refill=0', KB_REFILL],
@@ -103,17 +107,17 @@ describe('TraceLineScanner', () => {
       ['mm_page_alloc: page=000000004726d91c pfn=0x41e8c order=0 migratetype=1  gfp_flags=GFP_KERNEL', KB_GFP],
       ['mm_page_alloc: page=000000004726d91c pfn=0x41e8c order=0 migratetype=1 gxp_flags=GFP_KERNEL', KB_GFP],
     ];
-    const read = (l: string, fields: number, fused: boolean) => {
+    const read = (l: string, [more, gfp]: readonly [number, boolean], fused: boolean) => {
       const sc = scan(l);
       try {
         let pfn: number;
-        if (fused) pfn = sc.kmemBody(fields);
+        if (fused) pfn = sc.kmemBody(more, gfp);
         else {
           pfn = sc.pagePfn();
           sc.order = sc.field(' order=');
-          if (fields !== KB_ORDER) sc.mt = sc.field(' migratetype=');
-          if (fields === KB_REFILL) sc.refill = sc.field(' percpu_refill=');
-          if (fields === KB_GFP) sc.expect(' gfp_flags=');
+          if (more > 0) sc.mt = sc.field(' migratetype=');
+          if (more > 1) sc.refill = sc.field(' percpu_refill=');
+          if (gfp) sc.expect(' gfp_flags=');
         }
         return { pfn, order: sc.order, mt: sc.mt, refill: sc.refill, p: sc.p, width: sc.pointerWidth, hex: sc.lastPfnHex };
       } catch (e) {

@@ -3,28 +3,17 @@
  * and advance `p`, within the current line s[…, end). No substring, no object per read.
  */
 
-/** What BodyReader.kmemBody reads after the pfn: the order; and the migratetype; and percpu_refill, or up to the GFP flags. */
-export const KB_ORDER = 0;
-export const KB_MT = 1;
-export const KB_REFILL = 2;
-export const KB_GFP = 3;
 const GFP_FLAGS = ' gfp_flags=';
 
 /** Why a line did not parse (the replayer turns it into TRACE_PARSE with the line number). */
 export class LineError extends Error {}
 
-export const SP = 32;
-export const TAB = 9;
-export const LBRACKET = 91;
-export const COLON = 58;
-export const DASH = 45;
-export const DOT = 46;
-export const D0 = 48;
-export const D9 = 57;
+// character codes (module-private: V8 reads a module's own constant cheaper than an imported one)
+const SP = 32;
+const DASH = 45;
+const D0 = 48;
+const D9 = 57;
 
-export function isDigit(c: number): boolean {
-  return c >= D0 && c <= D9;
-}
 
 /** The body readers over the current line; TraceLineScanner (parse.ts) finds the lines and fills s, end and p. */
 export class BodyReader {
@@ -133,15 +122,15 @@ export class BodyReader {
   refill = 0;
 
   /**
-   * The body of a kmem event: `page=%p pfn=… order=N`, then by `fields`: KB_ORDER nothing more
-   * (mm_page_free), KB_MT ` migratetype=M` (mm_page_pcpu_drain), KB_REFILL ` migratetype=M
-   * percpu_refill=R` (mm_page_alloc_zone_locked), KB_GFP ` migratetype=M gfp_flags=` with p left
-   * at the flags (mm_page_alloc); into order, mt and refill; returns the pfn (−1 for a NULL page).
+   * The body of a kmem event: `page=%p pfn=… order=N`, then `more` (0, 1 or 2) of ` migratetype=M`
+   * and ` percpu_refill=R`, then with `gfp` ` gfp_flags=`, leaving p at the flags: mm_page_free (0),
+   * mm_page_pcpu_drain (1), mm_page_alloc_zone_locked (2), mm_page_alloc (1, gfp); into order, mt
+   * and refill; returns the pfn (−1 for a NULL page).
    * 6.1's tracefs layout (a 16-digit hashed pointer, a hex pfn, decimal fields one blank apart, the
    * literals checked as pagePfn and field check them) is read in one pass; any other text by
    * pagePfn, field and expect one by one, with their values and errors.
    */
-  kmemBody(fields: number): number {
+  kmemBody(more: number, gfp: boolean): number {
     const s = this.s;
     const end = this.end;
     const p = this.p + 5;
@@ -168,7 +157,7 @@ export class BodyReader {
         }
         let mt = 0;
         let ok = true;
-        if (fields > 0) {
+        if (more > 0) {
           // " migratetype="
           c = s.charCodeAt(q + 13) - D0;
           if (s.charCodeAt(q) === SP && s.charCodeAt(q + 1) === 109 /* m */ && s.charCodeAt(q + 12) === 61 && s.charCodeAt(q + 11) === 101 /* e */ && c >= 0 && c <= 9) {
@@ -181,7 +170,7 @@ export class BodyReader {
           } else ok = false;
         }
         let refill = 0;
-        if (ok && fields === KB_REFILL) {
+        if (ok && more > 1) {
           // " percpu_refill="
           c = s.charCodeAt(q + 15) - D0;
           if (s.charCodeAt(q) === SP && s.charCodeAt(q + 1) === 112 /* p */ && s.charCodeAt(q + 14) === 61 && s.charCodeAt(q + 13) === 108 /* l */ && c >= 0 && c <= 9) {
@@ -192,7 +181,8 @@ export class BodyReader {
               q++;
             }
           } else ok = false;
-        } else if (ok && fields === KB_GFP) {
+        }
+        if (ok && gfp) {
           // " gfp_flags="
           for (let k = 0; k < 11 && ok; k++) ok = s.charCodeAt(q + k) === GFP_FLAGS.charCodeAt(k);
           q += 11;
@@ -210,17 +200,16 @@ export class BodyReader {
       }
     }
     const pfn = this.pagePfn();
-    this.kmemFields(fields);
+    this.kmemFields(more, gfp);
     return pfn;
   }
 
   /** kmemBody's fields after the pfn, one by one. */
-  kmemFields(fields: number): void {
+  kmemFields(more: number, gfp: boolean): void {
     this.order = this.field(' order=');
-    if (fields === KB_ORDER) return;
-    this.mt = this.field(' migratetype=');
-    if (fields === KB_REFILL) this.refill = this.field(' percpu_refill=');
-    else if (fields === KB_GFP) this.expect(GFP_FLAGS);
+    if (more > 0) this.mt = this.field(' migratetype=');
+    if (more > 1) this.refill = this.field(' percpu_refill=');
+    if (gfp) this.expect(GFP_FLAGS);
   }
 
   /** A small decimal (orders, migratetypes) after `lit`. */

@@ -12,7 +12,9 @@ import { mark } from './marks';
 import { EV, LineError } from './parse';
 import { kernelPcpEvent } from './pcp';
 import { clip, type ReplayState } from './state';
-import { LE_B, LE_D, LE_Z } from './ties';
+import { TIE } from './ties';
+
+const { LE_B, LE_D, LE_Z } = TIE;
 
 /** Replay the line s[a, b) (without its newline). */
 export function replayLine(st: ReplayState, s: string, a: number, b: number): void {

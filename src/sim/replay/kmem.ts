@@ -12,15 +12,16 @@ import { freePages, freeOnePageToBuddy } from '../page_alloc/free';
 import { untrackPage } from '../run/page-accounting';
 import { afterSimAction } from './kswapd';
 import { kindOfTracedAlloc } from './kind';
-import { KB_GFP, KB_ORDER } from './body-reader';
 import { LineError } from './parse';
 import type { ReplayState } from './state';
-import { isAllocHead, LE_A, LE_B, LE_F, LE_Z, orphanTied, releaseSnapshot, T_NONE, T_SNAP, T_TRACED, takeOrphan, touchAllocated, untie } from './ties';
+import { isAllocHead, orphanTied, releaseSnapshot, TIE, takeOrphan, touchAllocated, untie } from './ties';
+
+const { LE_A, LE_B, LE_F, LE_Z, T_NONE, T_SNAP, T_TRACED } = TIE;
 
 /** mm_page_alloc: `page=… pfn=… order=N migratetype=M gfp_flags=…`. */
 export function replayAlloc(st: ReplayState): void {
   const sc = st.sc;
-  const pfn = st.kmemBody(KB_GFP);
+  const pfn = st.kmemBody(1, true);
   const order = sc.order;
   const gfp = st.gfpTable.lookup(sc);
   const rs = st.rs;
@@ -71,7 +72,7 @@ export function replayAlloc(st: ReplayState): void {
 /** mm_page_free: `page=… pfn=… order=N`. */
 export function replayFree(st: ReplayState): void {
   const sc = st.sc;
-  const pfn = st.kmemBody(KB_ORDER);
+  const pfn = st.kmemBody(0, false);
   const order = sc.order;
   const rs = st.rs;
   if (pfn < 0) throw new LineError('mm_page_free of a NULL page');

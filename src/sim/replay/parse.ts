@@ -9,11 +9,24 @@
  *   ^\s*(comm)-(pid)\s+\[(cpu)\]\s(flags)\s+(ts):\s(event):\s(body)$
  * where the flags column may be missing (trace-cmd report) and the comm may contain `-` or spaces.
  */
-import { BodyReader, COLON, D0, D9, DOT, isDigit, LBRACKET, LineError, SP, TAB } from './body-reader';
+import { BodyReader, LineError } from './body-reader';
 import { EV, EVENT_CODES } from './events';
 
 export { EV, EVENT_CODES } from './events';
 export { LineError } from './body-reader';
+
+// character codes (module-private: V8 reads a module's own constant cheaper than an imported one)
+const SP = 32;
+const TAB = 9;
+const LBRACKET = 91;
+const COLON = 58;
+const DOT = 46;
+const D0 = 48;
+const D9 = 57;
+
+function isDigit(c: number): boolean {
+  return c >= D0 && c <= D9;
+}
 
 /**
  * The scanner. `scan(s, a, b)` classifies the line s[a, b): a header/comment (returns −1), a blank

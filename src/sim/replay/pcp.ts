@@ -5,12 +5,13 @@
  * holds allocated tells that the kernel had it free, and releases the starting page.
  */
 import type { TraceEventName, TraceSink } from '../run/trace';
-import { KB_MT, KB_REFILL } from './body-reader';
 import { LineError } from './parse';
 import type { PcpTraffic } from './result';
 import { zeroTraffic } from './result';
 import type { ReplayState } from './state';
-import { LE_B, LE_Z, T_NONE, touchAllocated } from './ties';
+import { TIE, touchAllocated } from './ties';
+
+const { LE_B, LE_Z, T_NONE } = TIE;
 
 /** The simulator's own pcp traffic, from its tracepoints. */
 export class SimPcpSink implements TraceSink {
@@ -35,7 +36,7 @@ export class SimPcpSink implements TraceSink {
 export function kernelPcpEvent(st: ReplayState, kind: number): void {
   const sc = st.sc;
   // B: the page and pfn only; Z: order, migratetype, percpu_refill; D: order, migratetype
-  const pfn = kind === LE_B ? st.pageAndPfn() : st.kmemBody(kind === LE_Z ? KB_REFILL : KB_MT);
+  const pfn = kind === LE_B ? st.pageAndPfn() : st.kmemBody(kind === LE_Z ? 2 : 1, false);
   const k = st.out.pcp.kernel;
   let order = 0;
   if (kind !== LE_B) {

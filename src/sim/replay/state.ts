@@ -14,7 +14,7 @@ import { TraceLineScanner } from './parse';
 import { GfpTable } from './gfp-table';
 import { SimPcpSink } from './pcp';
 import { DEFAULT_FILES, newResult, type MarkRule, type ReplayOptions, type ReplayResult } from './result';
-import { IntQueue, isAllocHead, R_NONE, T_SNAP } from './ties';
+import { IntQueue, isAllocHead, TIE } from './ties';
 
 /** The structural type of the CMA API a RunningMachine may have (feature-detected). */
 export interface CmaAreaLike {
@@ -90,7 +90,7 @@ export class ReplayState {
     this.tie = new Int32Array(this.n).fill(-1);
     this.tflag = new Uint8Array(this.n);
     this.lastEv = new Uint8Array(this.n);
-    this.rtie = new Int32Array(this.n).fill(R_NONE);
+    this.rtie = new Int32Array(this.n).fill(TIE.R_NONE);
     for (let o = 0; o < b.maxOrder; o++) this.orphans.push(new IntQueue());
     this.started = opts.startMark === undefined;
     // the starting state's allocated pages are the snapshot's: tied to their own pfns
@@ -99,7 +99,7 @@ export class ReplayState {
       const t = tag[i]!;
       if (isAllocHead(t)) {
         this.tie[i] = i;
-        this.tflag[i] = T_SNAP;
+        this.tflag[i] = TIE.T_SNAP;
         this.rtie[i] = i;
       }
     }
@@ -164,15 +164,15 @@ export class ReplayState {
   }
 
   /**
-   * Reads a kmem event's body, `page=… pfn=… order=N` and the `fields` after it (BodyReader.kmemBody);
+   * Reads a kmem event's body, `page=… pfn=… order=N` and the fields after it (BodyReader.kmemBody);
    * returns the pfn (−1 for a NULL page). Until the trace's pointer width and pfn format are
    * checked (at the first page), the page and pfn are read and checked before the fields.
    */
-  kmemBody(fields: number): number {
+  kmemBody(more: number, gfp: boolean): number {
     const sc = this.sc;
-    if (this.ptrChecked && this.pfnFormatChecked) return sc.kmemBody(fields);
+    if (this.ptrChecked && this.pfnFormatChecked) return sc.kmemBody(more, gfp);
     const pfn = this.pageAndPfn();
-    sc.kmemFields(fields);
+    sc.kmemFields(more, gfp);
     return pfn;
   }
 
