@@ -15,6 +15,8 @@ import { clip, type ReplayState } from './state';
 import { TIE } from './ties';
 
 const { LE_B, LE_D, LE_Z } = TIE;
+// the codes every line is dispatched on, module-private (V8 reads a module's own constant cheaper than an imported one)
+const { MARK, ALLOC, FREE, FREE_BATCHED, ZONE_LOCKED, PCPU_DRAIN, UNKNOWN } = EV;
 
 /** Replay the line s[a, b) (without its newline). */
 export function replayLine(st: ReplayState, s: string, a: number, b: number): void {
@@ -30,30 +32,30 @@ export function replayLine(st: ReplayState, s: string, a: number, b: number): vo
   if (ev < 0) return;
   try {
     if (!st.started || st.ended) {
-      if (ev === EV.MARK) mark(st, sc.rest());
+      if (ev === MARK) mark(st, sc.rest());
       else st.out.events.outside++;
       return;
     }
     switch (ev) {
-      case EV.ALLOC:
+      case ALLOC:
         replayAlloc(st);
         break;
-      case EV.FREE:
+      case FREE:
         replayFree(st);
         break;
-      case EV.FREE_BATCHED:
+      case FREE_BATCHED:
         kernelPcpEvent(st, LE_B);
         break;
-      case EV.ZONE_LOCKED:
+      case ZONE_LOCKED:
         kernelPcpEvent(st, LE_Z);
         break;
-      case EV.PCPU_DRAIN:
+      case PCPU_DRAIN:
         kernelPcpEvent(st, LE_D);
         break;
-      case EV.MARK:
+      case MARK:
         mark(st, sc.rest());
         break;
-      case EV.UNKNOWN: {
+      case UNKNOWN: {
         const name = sc.eventName();
         st.out.events.unknownEvents[name] = (st.out.events.unknownEvents[name] ?? 0) + 1;
         break;

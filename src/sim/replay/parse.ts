@@ -24,6 +24,9 @@ const DOT = 46;
 const D0 = 48;
 const D9 = 57;
 
+// the event codes scan returns per line, module-private for the same reason
+const { ALLOC, FREE, FREE_BATCHED, ZONE_LOCKED, PCPU_DRAIN, MARK } = EV;
+
 function isDigit(c: number): boolean {
   return c >= D0 && c <= D9;
 }
@@ -153,12 +156,12 @@ export class TraceLineScanner extends BodyReader {
       let code = -1;
       let end = 0;
       if (x === 97 /* a */ && s.charCodeAt(ev + 9) === 108 /* l */ && s.charCodeAt(ev + 12) === 99 /* c */) {
-        if (s.charCodeAt(ev + 13) === COLON) (code = EV.ALLOC), (end = ev + 13);
-        else if (s.charCodeAt(ev + 25) === COLON && s.charCodeAt(ev + 14) === 122 /* z */ && s.charCodeAt(ev + 19) === 108 /* l */ && s.charCodeAt(ev + 24) === 100 /* d */) (code = EV.ZONE_LOCKED), (end = ev + 25);
+        if (s.charCodeAt(ev + 13) === COLON) (code = ALLOC), (end = ev + 13);
+        else if (s.charCodeAt(ev + 25) === COLON && s.charCodeAt(ev + 14) === 122 /* z */ && s.charCodeAt(ev + 19) === 108 /* l */ && s.charCodeAt(ev + 24) === 100 /* d */) (code = ZONE_LOCKED), (end = ev + 25);
       } else if (x === 102 /* f */ && s.charCodeAt(ev + 9) === 114 /* r */ && s.charCodeAt(ev + 11) === 101 /* e */) {
-        if (s.charCodeAt(ev + 12) === COLON) (code = EV.FREE), (end = ev + 12);
-        else if (s.charCodeAt(ev + 20) === COLON && s.charCodeAt(ev + 13) === 98 /* b */ && s.charCodeAt(ev + 19) === 100 /* d */) (code = EV.FREE_BATCHED), (end = ev + 20);
-      } else if (x === 112 /* p */ && s.charCodeAt(ev + 18) === COLON && s.charCodeAt(ev + 9) === 99 /* c */ && s.charCodeAt(ev + 13) === 100 /* d */ && s.charCodeAt(ev + 17) === 110 /* n */) (code = EV.PCPU_DRAIN), (end = ev + 18);
+        if (s.charCodeAt(ev + 12) === COLON) (code = FREE), (end = ev + 12);
+        else if (s.charCodeAt(ev + 20) === COLON && s.charCodeAt(ev + 13) === 98 /* b */ && s.charCodeAt(ev + 19) === 100 /* d */) (code = FREE_BATCHED), (end = ev + 20);
+      } else if (x === 112 /* p */ && s.charCodeAt(ev + 18) === COLON && s.charCodeAt(ev + 9) === 99 /* c */ && s.charCodeAt(ev + 13) === 100 /* d */ && s.charCodeAt(ev + 17) === 110 /* n */) (code = PCPU_DRAIN), (end = ev + 18);
       if (code > 0) {
         this.evEnd = end;
         let k = end + 2;
@@ -208,16 +211,16 @@ export class TraceLineScanner extends BodyReader {
   private code(s: string, a: number, b: number): number {
     const n = b - a;
     if (n === 13) {
-      if (s.startsWith('mm_page_alloc', a)) return EV.ALLOC;
+      if (s.startsWith('mm_page_alloc', a)) return ALLOC;
     } else if (n === 12) {
-      if (s.startsWith('mm_page_free', a)) return EV.FREE;
+      if (s.startsWith('mm_page_free', a)) return FREE;
     } else if (n === 20) {
-      if (s.startsWith('mm_page_free_batched', a)) return EV.FREE_BATCHED;
+      if (s.startsWith('mm_page_free_batched', a)) return FREE_BATCHED;
     } else if (n === 25) {
-      if (s.startsWith('mm_page_alloc_zone_locked', a)) return EV.ZONE_LOCKED;
+      if (s.startsWith('mm_page_alloc_zone_locked', a)) return ZONE_LOCKED;
     } else if (n === 18) {
-      if (s.startsWith('mm_page_pcpu_drain', a)) return EV.PCPU_DRAIN;
-      if (s.startsWith('tracing_mark_write', a)) return EV.MARK;
+      if (s.startsWith('mm_page_pcpu_drain', a)) return PCPU_DRAIN;
+      if (s.startsWith('tracing_mark_write', a)) return MARK;
     }
     // trace-cmd may print the system: kmem:mm_page_alloc is not its style, but accept "system:" nowhere
     return EVENT_CODES.get(s.slice(a, b)) ?? EV.UNKNOWN;
