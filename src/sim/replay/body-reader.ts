@@ -146,62 +146,55 @@ export class BodyReader {
         else if (c >= 97 && c <= 102) pfn = pfn * 16 + c - 87;
         else break;
       }
-      // " order=" and its digits (anything else: the readers one by one)
-      let c = s.charCodeAt(q + 7) - D0;
-      if (q > p + 23 && s.charCodeAt(q) === SP && s.charCodeAt(q + 1) === 111 /* o */ && s.charCodeAt(q + 6) === 61 && s.charCodeAt(q + 5) === 114 /* r */ && c >= 0 && c <= 9) {
-        let order = c;
-        q += 8;
-        while ((c = s.charCodeAt(q) - D0) >= 0 && c <= 9) {
-          order = order * 10 + c;
-          q++;
-        }
-        let mt = 0;
-        let ok = true;
-        if (more > 0) {
-          // " migratetype="
-          c = s.charCodeAt(q + 13) - D0;
-          if (s.charCodeAt(q) === SP && s.charCodeAt(q + 1) === 109 /* m */ && s.charCodeAt(q + 12) === 61 && s.charCodeAt(q + 11) === 101 /* e */ && c >= 0 && c <= 9) {
-            mt = c;
-            q += 14;
-            while ((c = s.charCodeAt(q) - D0) >= 0 && c <= 9) {
-              mt = mt * 10 + c;
-              q++;
-            }
-          } else ok = false;
-        }
-        let refill = 0;
-        if (ok && more > 1) {
-          // " percpu_refill="
-          c = s.charCodeAt(q + 15) - D0;
-          if (s.charCodeAt(q) === SP && s.charCodeAt(q + 1) === 112 /* p */ && s.charCodeAt(q + 14) === 61 && s.charCodeAt(q + 13) === 108 /* l */ && c >= 0 && c <= 9) {
-            refill = c;
-            q += 16;
-            while ((c = s.charCodeAt(q) - D0) >= 0 && c <= 9) {
-              refill = refill * 10 + c;
-              q++;
-            }
-          } else ok = false;
-        }
-        if (ok && gfp) {
-          // " gfp_flags="
-          for (let k = 0; k < 11 && ok; k++) ok = s.charCodeAt(q + k) === GFP_FLAGS.charCodeAt(k);
-          q += 11;
-        }
-        if (ok) {
-          const nul = s.charCodeAt(p) === D0 && s.charCodeAt(p + 15) === D0 && s.startsWith('0000000000000000', p);
-          this.pointerWidth = nul ? 0 : 16;
-          this.lastPfnHex = true;
-          this.order = order;
-          this.mt = mt;
-          this.refill = refill;
-          this.p = q;
-          return nul ? -1 : pfn;
-        }
+      // " order=", " migratetype=", " percpu_refill=" and their digits (anything else: the readers one by one)
+      if (q > p + 23) q = this.fastField(q, 7, 111 /* o */, 114 /* r */);
+      else q = -1;
+      const order = this.fieldValue;
+      if (q >= 0 && more > 0) q = this.fastField(q, 13, 109 /* m */, 101 /* e */);
+      const mt = more > 0 ? this.fieldValue : 0;
+      if (q >= 0 && more > 1) q = this.fastField(q, 15, 112 /* p */, 108 /* l */);
+      const refill = more > 1 ? this.fieldValue : 0;
+      if (q >= 0 && gfp) {
+        // " gfp_flags="
+        for (let k = 0; k < 11 && q >= 0; k++) if (s.charCodeAt(q + k) !== GFP_FLAGS.charCodeAt(k)) q = -1;
+        if (q >= 0) q += 11;
+      }
+      if (q >= 0) {
+        const nul = s.charCodeAt(p) === D0 && s.charCodeAt(p + 15) === D0 && s.startsWith('0000000000000000', p);
+        this.pointerWidth = nul ? 0 : 16;
+        this.lastPfnHex = true;
+        this.order = order;
+        this.mt = mt;
+        this.refill = refill;
+        this.p = q;
+        return nul ? -1 : pfn;
       }
     }
     const pfn = this.pagePfn();
     this.kmemFields(more, gfp);
     return pfn;
+  }
+
+  /** the value fastField read */
+  private fieldValue = 0;
+
+  /**
+   * At q, the ` name=` of n characters, checked as field checks it (the blank, its first letter l1,
+   * its last letter ln and the `=`), then at least one digit: the position after the digits, their
+   * value in fieldValue; −1 for anything else.
+   */
+  private fastField(q: number, n: number, l1: number, ln: number): number {
+    const s = this.s;
+    let c = s.charCodeAt(q + n) - D0;
+    if (!(s.charCodeAt(q) === SP && s.charCodeAt(q + 1) === l1 && s.charCodeAt(q + n - 1) === 61 && s.charCodeAt(q + n - 2) === ln && c >= 0 && c <= 9)) return -1;
+    let v = c;
+    q += n + 1;
+    while ((c = s.charCodeAt(q) - D0) >= 0 && c <= 9) {
+      v = v * 10 + c;
+      q++;
+    }
+    this.fieldValue = v;
+    return q;
   }
 
   /** kmemBody's fields after the pfn, one by one. */
